@@ -1,0 +1,152 @@
+"""Structure-aware chunking: a page's blank-line blocks become passages.
+
+The captures are plain text whose blocks mirror the page's HTML: headings are short blocks of
+their own, paragraphs are blocks, bullet lists are blocks of "•" lines, and image descriptions
+are indented blocks. Each paragraph and each bullet item is a passage; the heading above it is
+its section. Site chrome (everything before the page title) and image descriptions are dropped.
+Block i of one language is the translation of block i of another, so a passage's id is built
+from its block (and item) position, and its translation's id differs only in the language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from .corpus import Page
+
+BULLET = "•"
+_HEADING_MAX_WORDS = 14
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage: one paragraph or one bullet item of one page in one language."""
+
+    id: str
+    page: str
+    language: str
+    url: str
+    title: str
+    section: str
+    position: int  # order of the passage on its page
+    block: int  # index of the blank-line block it comes from
+    item: int | None  # bullet index within the block, None for a paragraph
+    text: str  # the passage as it stands on the page (quoted verbatim)
+    context: str = ""  # the lead-in of a bullet list, for search only
+    translations: dict[str, str] = field(default_factory=dict)  # language -> passage id
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval sees: section and lead-in give a short passage its subject."""
+        return "\n".join(part for part in (self.section, self.context, self.text) if part)
+
+
+def chunk_id(page: str, language: str, block: int, item: int | None) -> str:
+    """Stable id from position: unchanged pages give unchanged ids, translations align."""
+    suffix = f"b{block:03d}" + (f".{item:02d}" if item is not None else "")
+    return f"{page}/{language}/{suffix}"
+
+
+def split_blocks(text: str) -> list[str]:
+    """Blank-line separated blocks, keeping whitespace-only blocks so positions align."""
+    return re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip("\n"))
+
+
+def _kind(block: str) -> str:
+    lines = [line for line in block.split("\n") if line.strip()]
+    if not lines:
+        return "empty"
+    if all(line.lstrip().startswith(BULLET) for line in lines):
+        return "bullets"
+    if all(line[:1].isspace() for line in lines):
+        # Indented blocks are the images' alt texts: never passages, never answers.
+        return "image"
+    text = " ".join(line.strip() for line in lines)
+    if (
+        len(lines) == 1
+        and len(text.split()) <= _HEADING_MAX_WORDS
+        and not re.search(r"[.:!?]$", text)
+    ):
+        return "heading"
+    return "paragraph"
+
+
+def chunk_page(page: Page) -> list[Chunk]:
+    """Cut one page into passages (translation links are added by `link_translations`)."""
+    blocks = split_blocks(page.text)
+    # Everything before the block that equals the page title is site chrome.
+    start = next(
+        (i for i, b in enumerate(blocks) if b.strip() == page.title.strip()),
+        0,
+    )
+    chunks: list[Chunk] = []
+    section = page.title
+    heading_run: list[str] = []  # consecutive headings: a parent and its subheading
+    lead_in = ""
+    for index in range(start, len(blocks)):
+        block = blocks[index]
+        kind = _kind(block)
+        if kind in ("empty", "image"):
+            continue
+        if kind == "heading":
+            heading = block.strip()
+            heading_run.append(heading)
+            section = " › ".join(heading_run[-2:])
+            lead_in = ""
+            continue
+        heading_run = []
+        common = dict(page=page.page, language=page.language, url=page.url, title=page.title)
+        if kind == "bullets":
+            items = [line.strip().lstrip(BULLET).strip() for line in block.split("\n")]
+            for item_index, item_text in enumerate(i for i in items if i):
+                chunks.append(
+                    Chunk(
+                        id=chunk_id(page.page, page.language, index, item_index),
+                        section=section,
+                        position=len(chunks),
+                        block=index,
+                        item=item_index,
+                        text=item_text,
+                        context=lead_in,
+                        **common,
+                    )
+                )
+            continue
+        text = " ".join(line.strip() for line in block.split("\n"))
+        chunks.append(
+            Chunk(
+                id=chunk_id(page.page, page.language, index, None),
+                section=section,
+                position=len(chunks),
+                block=index,
+                item=None,
+                text=text,
+                **common,
+            )
+        )
+        # A paragraph ending in a colon introduces the bullet list that follows.
+        lead_in = text if text.endswith(":") else ""
+    return chunks
+
+
+def link_translations(chunks: list[Chunk]) -> list[Chunk]:
+    """Link each passage to the passage at the same block/item of the same page elsewhere."""
+    by_position: dict[tuple[str, int, int | None], dict[str, str]] = {}
+    for chunk in chunks:
+        by_position.setdefault((chunk.page, chunk.block, chunk.item), {})[chunk.language] = chunk.id
+    linked = []
+    for chunk in chunks:
+        others = {
+            lang: cid
+            for lang, cid in by_position[(chunk.page, chunk.block, chunk.item)].items()
+            if lang != chunk.language
+        }
+        linked.append(replace(chunk, translations=others))
+    return linked
+
+
+def chunk_pages(pages: list[Page]) -> list[Chunk]:
+    """All passages of all pages, with translation links."""
+    chunks = [chunk for page in pages for chunk in chunk_page(page)]
+    return link_translations(chunks)

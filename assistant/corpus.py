@@ -1,0 +1,91 @@
+"""The corpus: source pages on disk and the manifest that says what each one is.
+
+`corpus/manifest.json` names each page's file, language, URL and title. Pages that share a
+`page` key are translations of each other, block by block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError
+
+SUPPORTED_LANGUAGES = ("da", "pl")
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One source page in one language."""
+
+    file: str
+    page: str
+    language: str
+    url: str
+    title: str
+    text: str
+
+
+def load_pages(corpus_dir: str | Path) -> list[Page]:
+    """Read the manifest and every page it names.
+
+    Raises CorpusError naming the file and what is wrong with it, so that ingestion can stop
+    before it touches the existing index.
+    """
+    corpus_dir = Path(corpus_dir)
+    manifest_path = corpus_dir / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise CorpusError(f"{manifest_path}: manifest not found; create it with a 'pages' list.")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        entries = manifest["pages"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{manifest_path}: not a valid manifest ({exc}).") from exc
+
+    pages: list[Page] = []
+    seen: dict[tuple[str, str], str] = {}
+    seen_text: dict[str, str] = {}
+    for entry in entries:
+        try:
+            file, page_key, language = entry["file"], entry["page"], entry["language"]
+            url, title = entry["url"], entry["title"]
+        except (KeyError, TypeError) as exc:
+            raise CorpusError(f"{manifest_path}: entry {entry!r} lacks field {exc}.") from exc
+        path = corpus_dir / file
+        if language not in SUPPORTED_LANGUAGES:
+            raise CorpusError(
+                f"{path}: language {language!r} is not supported "
+                f"(supported: {', '.join(SUPPORTED_LANGUAGES)})."
+            )
+        if not path.is_file():
+            raise CorpusError(f"{path}: named in the manifest but the file does not exist.")
+        text = path.read_text(encoding="utf-8")
+        if not text.strip():
+            raise CorpusError(f"{path}: the file is empty.")
+        if (page_key, language) in seen:
+            raise CorpusError(
+                f"{path}: duplicate page: {page_key!r} in {language!r} is already "
+                f"{seen[(page_key, language)]}."
+            )
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if digest in seen_text:
+            raise CorpusError(f"{path}: duplicate page: same text as {seen_text[digest]}.")
+        seen[(page_key, language)] = file
+        seen_text[digest] = file
+        pages.append(Page(file, page_key, language, url, title, text))
+    if not pages:
+        raise CorpusError(f"{manifest_path}: the manifest lists no pages.")
+    return pages
+
+
+def corpus_fingerprint(pages: list[Page]) -> str:
+    """A hash of everything about the pages that changes the index."""
+    digest = hashlib.sha256()
+    for page in sorted(pages, key=lambda p: (p.page, p.language)):
+        for part in (page.file, page.page, page.language, page.url, page.title, page.text):
+            digest.update(part.encode())
+            digest.update(b"\0")
+    return digest.hexdigest()[:16]

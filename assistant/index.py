@@ -1,0 +1,322 @@
+"""Building and opening the index: passages, vectors and BM25, switched in atomically.
+
+Layout of the index folder:
+
+    ACTIVE                 name of the build that answers questions (replaced atomically)
+    .lock                  held while a build runs: Chroma's embedded store is one-process
+    builds/<id>/           one complete build: index.json, passages.json, embeddings.npy,
+                           lexical/<lang>/ (BM25), chroma/ (embedded vector store)
+
+A build is written under a temporary name beside the active one and renamed when complete;
+only then does ACTIVE switch. A crash mid-build leaves the previous index whole. The build id
+hashes the corpus and the model, so re-ingesting an unchanged corpus finds the build it
+already has and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk, chunk_pages
+from .corpus import corpus_fingerprint, load_pages
+from .errors import IndexBusyError, IndexUnavailableError
+from .lexical import LexicalIndex
+from .settings import Settings
+
+FORMAT_VERSION = 1
+ACTIVE = "ACTIVE"
+LOCK_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What an ingestion did."""
+
+    build_id: str
+    changed: bool
+    passages: int
+    languages: dict[str, int]
+    reused_embeddings: int
+    seconds: float
+    path: Path
+
+
+def build_id_for(corpus_fp: str, model_fp: str, settings: Settings) -> str:
+    store = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "local"
+    key = f"{FORMAT_VERSION}|{corpus_fp}|{model_fp}|{store}|{settings.passage_prefix}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _lock(settings: Settings, timeout: float):
+    from filelock import FileLock
+
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.index_dir / ".lock"), timeout=timeout)
+
+
+def active_build(index_dir: Path) -> Path | None:
+    """The folder of the active build, or None when there is none."""
+    marker = index_dir / ACTIVE
+    if not marker.is_file():
+        return None
+    name = marker.read_text("utf-8").strip()
+    return index_dir / "builds" / name if name else None
+
+
+def ingest(
+    settings: Settings | None = None,
+    progress: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+) -> BuildReport:
+    """Build the index from the corpus, or do nothing when it is already up to date.
+
+    Raises CorpusError (before touching anything) when the corpus is bad, and IndexBusyError
+    when another ingestion holds the lock past `lock_timeout` seconds.
+    """
+    from filelock import Timeout
+
+    from .embedding import get_embedder, model_fingerprint
+
+    settings = settings or Settings.from_env()
+    started = time.perf_counter()
+    pages = load_pages(settings.corpus_dir)
+    chunks = chunk_pages(pages)
+    model_fp = model_fingerprint(settings.model)
+    build_id = build_id_for(corpus_fingerprint(pages), model_fp, settings)
+    try:
+        with _lock(settings, lock_timeout):
+            current = active_build(settings.index_dir)
+            if current is not None and current.name == build_id and _is_complete(current):
+                return _report(build_id, False, chunks, 0, started, current)
+            builds = settings.index_dir / "builds"
+            partial = builds / f"{build_id}.partial-{os.getpid()}"
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir(parents=True)
+
+            embedder = get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
+            embeddings, reused = _embed(chunks, embedder, current, progress)
+            _write_build(partial, build_id, chunks, embeddings, settings, model_fp)
+
+            final = builds / build_id
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(partial, final)
+            _switch_active(settings.index_dir, build_id)
+            _remove_old_builds(builds, keep=build_id, settings=settings)
+            return _report(build_id, True, chunks, reused, started, final)
+    except Timeout as exc:
+        raise IndexBusyError(
+            f"Another ingestion is running on {settings.index_dir} (lock held for over "
+            f"{lock_timeout:.0f} s). Wait for it to finish, then try again."
+        ) from exc
+
+
+def _report(build_id, changed, chunks, reused, started, path) -> BuildReport:
+    languages: dict[str, int] = {}
+    for chunk in chunks:
+        languages[chunk.language] = languages.get(chunk.language, 0) + 1
+    return BuildReport(
+        build_id, changed, len(chunks), languages, reused, time.perf_counter() - started, path
+    )
+
+
+def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
+    """Vectors for all passages, reusing those of unchanged passages from the active build."""
+    previous: dict[str, np.ndarray] = {}
+    if current is not None and _is_complete(current):
+        try:
+            manifest = json.loads((current / "index.json").read_text("utf-8"))
+            if manifest["model_fingerprint"] == embedder_fingerprint(embedder):
+                old = _read_passages(current)
+                vectors = np.load(current / "embeddings.npy")
+                previous = {_text_key(c): v for c, v in zip(old, vectors, strict=True)}
+        except (OSError, ValueError, KeyError):
+            previous = {}
+    missing = [c for c in chunks if _text_key(c) not in previous]
+    dimension = next(iter(previous.values())).shape[0] if previous else embedder.dimension
+    fresh = (
+        embedder.encode_passages([c.search_text for c in missing], show_progress=progress)
+        if missing
+        else np.zeros((0, dimension), dtype=np.float32)
+    )
+    new = {_text_key(c): v for c, v in zip(missing, fresh, strict=True)}
+    vectors = np.stack([previous.get(_text_key(c), new.get(_text_key(c))) for c in chunks])
+    return vectors.astype(np.float32), len(chunks) - len(missing)
+
+
+def embedder_fingerprint(embedder) -> str:
+    from .embedding import model_fingerprint
+
+    return model_fingerprint(embedder.model_name)
+
+
+def _text_key(chunk: Chunk) -> str:
+    return hashlib.sha256(chunk.search_text.encode()).hexdigest()
+
+
+def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model_fp) -> None:
+    from .store import VectorStore, chroma_client
+
+    (folder / "passages.json").write_text(
+        json.dumps([asdict(c) for c in chunks], ensure_ascii=False), "utf-8"
+    )
+    np.save(folder / "embeddings.npy", embeddings)
+    by_language: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_language.setdefault(chunk.language, []).append(chunk)
+    for language, group in by_language.items():
+        LexicalIndex.build(
+            language, [c.id for c in group], [c.search_text for c in group]
+        ).save(folder / "lexical" / language)
+
+    collection = f"assistant-{build_id}"
+    client = chroma_client(
+        None if settings.chroma_host else folder / "chroma",
+        settings.chroma_host,
+        settings.chroma_port,
+    )
+    if settings.chroma_host:  # a leftover from a crashed build of the same id
+        try:
+            client.delete_collection(collection)
+        except Exception:
+            pass
+    store = VectorStore(client, collection, create=True)
+    store.add(chunks, embeddings)
+
+    manifest = {
+        "format": FORMAT_VERSION,
+        "build_id": build_id,
+        "corpus_dir": str(settings.corpus_dir),
+        "model": settings.model,
+        "model_fingerprint": model_fp,
+        "dimension": int(embeddings.shape[1]),
+        "store": {"host": settings.chroma_host, "port": settings.chroma_port}
+        if settings.chroma_host
+        else {"path": "chroma"},
+        "collection": collection,
+        "passages": len(chunks),
+        "languages": sorted(by_language),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    # The manifest is written last: its presence marks the build complete.
+    (folder / "index.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+
+
+def _is_complete(folder: Path) -> bool:
+    return (folder / "index.json").is_file() and (folder / "passages.json").is_file()
+
+
+def _switch_active(index_dir: Path, build_id: str) -> None:
+    tmp = index_dir / f"{ACTIVE}.tmp-{os.getpid()}"
+    tmp.write_text(build_id, "utf-8")
+    os.replace(tmp, index_dir / ACTIVE)  # atomic on POSIX: readers see old or new
+
+
+def _remove_old_builds(builds: Path, keep: str, settings: Settings) -> None:
+    for folder in builds.iterdir():
+        if folder.name == keep:
+            continue
+        if ".partial-" in folder.name and _pid_alive(folder.name.rsplit("-", 1)[-1]):
+            continue
+        if settings.chroma_host and _is_complete(folder):
+            _drop_server_collection(folder, settings)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _drop_server_collection(folder: Path, settings: Settings) -> None:
+    from .store import chroma_client
+
+    try:
+        manifest = json.loads((folder / "index.json").read_text("utf-8"))
+        chroma_client(None, settings.chroma_host, settings.chroma_port).delete_collection(
+            manifest["collection"]
+        )
+    except Exception:
+        pass  # an old collection that is already gone is fine
+
+
+def _pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_passages(folder: Path) -> list[Chunk]:
+    raw = json.loads((folder / "passages.json").read_text("utf-8"))
+    return [Chunk(**item) for item in raw]
+
+
+class Index:
+    """An opened build: passages by id, BM25 per language, and the vector store."""
+
+    def __init__(self, folder: Path, settings: Settings):
+        self.folder = folder
+        self.settings = settings
+        self.manifest = json.loads((folder / "index.json").read_text("utf-8"))
+        self.passages = {c.id: c for c in _read_passages(folder)}
+        self.lexical = {
+            lang: LexicalIndex.load(folder / "lexical" / lang) for lang in self.manifest["languages"]
+        }
+        self._store = None
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.manifest["languages"])
+
+    @property
+    def store(self):
+        """The Chroma collection, opened on first use."""
+        if self._store is None:
+            from .store import VectorStore, chroma_client
+
+            location = self.manifest["store"]
+            client = chroma_client(
+                self.folder / location["path"] if "path" in location else None,
+                location.get("host", ""),
+                int(location.get("port", 8000)),
+            )
+            self._store = VectorStore(client, self.manifest["collection"])
+        return self._store
+
+    @classmethod
+    def open(cls, settings: Settings) -> Index:
+        """Open the active build; IndexUnavailableError says what to run when it cannot."""
+        from .embedding import model_fingerprint
+
+        folder = active_build(settings.index_dir)
+        if folder is None:
+            raise IndexUnavailableError(
+                f"No index in {settings.index_dir}. Run `assistant ingest` to build it.",
+            )
+        if not _is_complete(folder):
+            raise IndexUnavailableError(
+                f"The index in {settings.index_dir} is damaged ({folder.name} is incomplete). "
+                "Run `assistant ingest` to rebuild it."
+            )
+        try:
+            index = cls(folder, settings)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexUnavailableError(
+                f"The index in {settings.index_dir} is damaged ({exc}). "
+                "Run `assistant ingest` to rebuild it."
+            ) from exc
+        wanted = model_fingerprint(settings.model)
+        if index.manifest["model_fingerprint"] != wanted:
+            raise IndexUnavailableError(
+                f"The index in {settings.index_dir} was built with model "
+                f"{index.manifest['model']!r}, not {settings.model!r}. Run "
+                f"`assistant ingest --model {settings.model}` to rebuild it for this model.",
+                model_mismatch=True,
+            )
+        return index

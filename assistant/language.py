@@ -1,0 +1,174 @@
+"""Which language a question is in.
+
+langdetect alone fails on short questions (it calls "Hvad laver AI-kontoret?" Norwegian and
+"Kto kieruje biurem?" Slovenian) and is not deterministic unless seeded. So the decision is
+made in two steps:
+
+1. Lexical evidence for the languages that matter most here: each word is checked against the
+   Danish and Polish corpus vocabulary (surface forms and Snowball stems), each language's
+   function and question words, and its letters (æøå, ąćęłńśźż). Words both pages share
+   ("AI", "EU", "GenAI4EU") are neutral. English has a function-word list and a small domain
+   list, because English is the most common third language.
+2. Seeded langdetect, for everything else (German, French...) and for longer text with little
+   lexical evidence. Its Scandinavian and West-Slavic confusions are folded into Danish and
+   Polish when the words support it.
+
+A guess says whether it is confident; a follow-up that is not keeps the conversation's
+language (see `detect_language(..., fallback=...)`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import stem, stopwords, words
+
+_DA_LETTERS = set("æøå")
+_PL_LETTERS = set("ąćęłńśźżó")
+_FAMILIES = {
+    "da": {"da", "no", "nb", "nn", "sv"},
+    "pl": {"pl", "sl", "sk", "cs", "hr", "lt", "lv", "sr", "bs", "uk", "ru"},
+}
+_ENGLISH_DOMAIN = set(
+    """office deadline deadlines apply application applications contact email mail address job
+    jobs work working tasks task pact act launch launched package innovation artificial
+    intelligence experts expert panel board cooperation international rules models model
+    general purpose european commission recruit recruiting hiring vacancies interest call
+    forum forums scientific oversee oversees supervise run runs head heads lead leads main
+    role does doing price cost costs weather capital city""".split()
+)
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """A detected language (ISO 639-1) and whether the evidence was strong."""
+
+    code: str
+    confident: bool
+    method: str  # "lexicon", "langdetect" or "fallback": how it was decided, for reports
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word forms and stems that identify one language."""
+
+    forms: frozenset[str]
+    stems: frozenset[str]
+    language: str
+
+    def knows(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self.forms or stem(lower, self.language) in self.stems
+
+
+def build_lexicons(texts_by_language: dict[str, list[str]]) -> dict[str, Lexicon]:
+    """Lexicons for da/pl from corpus texts, plus English from its word lists."""
+    lexicons = {}
+    for language, texts in texts_by_language.items():
+        forms = {w.lower() for text in texts for w in words(text)}
+        forms |= stopwords(language)
+        lexicons[language] = Lexicon(
+            forms=frozenset(forms),
+            stems=frozenset(stem(w, language) for w in forms if len(w) > 2),
+            language=language,
+        )
+    en_forms = frozenset(stopwords("en") | _ENGLISH_DOMAIN)
+    lexicons.setdefault(
+        "en",
+        Lexicon(en_forms, frozenset(stem(w, "en") for w in en_forms if len(w) > 2), "en"),
+    )
+    return lexicons
+
+
+def _langdetect(text: str) -> list[tuple[str, float]]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0  # langdetect is random unless seeded
+    try:
+        return [(lang.lang, lang.prob) for lang in detect_langs(text)]
+    except LangDetectException:
+        return []
+
+
+def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, float], int]:
+    """Share of the non-neutral words that each language's lexicon recognises."""
+    tokens = [w for w in words(text) if not w.isdigit() and len(w) > 1]
+    served = [lang for lang in lexicons if lang != "en"]
+    hits = {lang: 0.0 for lang in lexicons}
+    counted = 0
+    for word in tokens:
+        lower = word.lower()
+        known = {lang for lang, lex in lexicons.items() if lex.knows(lower)}
+        if set(lower) & _DA_LETTERS:
+            known = (known & {"da"}) or {"da"}
+        elif set(lower) & _PL_LETTERS:
+            known = (known & {"pl"}) or {"pl"}
+        if len(known) > 1 and set(served) <= known:
+            continue  # shared by the pages ("AI", "EU"): says nothing
+        counted += 1
+        for lang in known:
+            hits[lang] += 1 / len(known)
+    if not counted:
+        return {lang: 0.0 for lang in lexicons}, 0
+    return {lang: h / counted for lang, h in hits.items()}, counted
+
+
+def detect_language(
+    text: str,
+    lexicons: dict[str, Lexicon] | None = None,
+    fallback: str | None = None,
+) -> LanguageGuess:
+    """Detect the language of a question.
+
+    Args:
+        text: the question.
+        lexicons: per-language lexicons (default: built from the bundled corpus).
+        fallback: the conversation's language, used when the evidence is weak.
+    """
+    lexicons = lexicons if lexicons is not None else default_lexicons()
+    scores, counted = lexical_scores(text, lexicons)
+    best = max(scores, key=scores.get) if scores else "en"
+    ranked = sorted(scores.values(), reverse=True)
+    margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+    detected = _langdetect(text) if counted else []
+    top, prob = detected[0] if detected else (None, 0.0)
+
+    if counted and scores[best] >= 0.5 and margin > 0:
+        # Lexical evidence is strong; it is confident with two or more words behind it.
+        return LanguageGuess(best, counted >= 2 or top in _FAMILIES.get(best, {best}), "lexicon")
+    if counted and scores[best] >= 1 / 3 and margin > 0 and top not in lexicons:
+        # Two words in three that we know outweigh langdetect's guess at a language we
+        # have no lexicon for (it calls "Jaki jest adres e-mail?" Estonian).
+        return LanguageGuess(best, counted >= 3, "lexicon")
+    if top and prob >= 0.8:
+        for served, family in _FAMILIES.items():
+            if top in family and scores.get(served, 0) > 0:
+                return LanguageGuess(served, counted >= 3, "langdetect")
+        if top in _FAMILIES["da"] | _FAMILIES["pl"] and fallback:
+            return LanguageGuess(fallback, False, "fallback")
+        return LanguageGuess(top, counted >= 3, "langdetect")
+    if counted and scores[best] > 0 and margin > 0:
+        return LanguageGuess(best, False, "lexicon")
+    if fallback:
+        return LanguageGuess(fallback, False, "fallback")
+    return LanguageGuess(top or "en", False, "fallback")
+
+
+@lru_cache(maxsize=1)
+def default_lexicons() -> dict[str, Lexicon]:
+    """Lexicons from the corpus shipped with the project (no index needed)."""
+    from .chunking import chunk_pages
+    from .corpus import load_pages
+    from .settings import Settings
+
+    return lexicons_from_chunks(chunk_pages(load_pages(Settings.from_env().corpus_dir)))
+
+
+def lexicons_from_chunks(chunks) -> dict[str, Lexicon]:
+    """Lexicons from passages (not raw pages: their image captions are partly English)."""
+    texts: dict[str, list[str]] = {}
+    for chunk in chunks:
+        texts.setdefault(chunk.language, []).append(chunk.search_text)
+    return build_lexicons(texts)

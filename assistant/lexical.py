@@ -1,0 +1,78 @@
+"""Stemmed BM25 over the passages of one language (bm25s + Snowball stemmers).
+
+Each language gets its own index, analysed with its own stemmer. A question is analysed with
+the passages' stemmer, whatever its own language: across languages only names, numbers and
+shared words ("GenAI4EU", "ECAT", "2024") match, which is what we want from that side.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from .text import content_stems, stopwords, words
+
+
+class LexicalIndex:
+    """BM25 over one language's passages, with the vocabulary used to split glued words."""
+
+    def __init__(self, language: str, ids: list[str], vocabulary: frozenset[str], bm25, idf):
+        self.language = language
+        self.ids = ids
+        self.vocabulary = vocabulary
+        self._bm25 = bm25
+        self._idf = idf  # stem -> inverse document frequency, for coverage scores
+
+    @classmethod
+    def build(cls, language: str, ids: list[str], texts: list[str]) -> LexicalIndex:
+        import bm25s
+
+        counts = Counter(w.lower() for text in texts for w in words(text))
+        vocabulary = frozenset({w for w, n in counts.items() if n >= 2} | stopwords(language))
+        tokens = [content_stems(text, language, vocabulary) or ["∅"] for text in texts]
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        return cls(language, ids, vocabulary, bm25, _idf(tokens))
+
+    def analyse(self, text: str) -> list[str]:
+        """The stems this index would see in `text`."""
+        return content_stems(text, self.language, self.vocabulary)
+
+    def scores(self, query_stems: list[str]) -> np.ndarray:
+        """BM25 score of every passage for the query stems (zeros when nothing matches)."""
+        if not query_stems or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self._bm25.get_scores(query_stems)
+
+    def idf(self, stem: str) -> float:
+        """IDF of a stem; a stem the corpus never uses gets the highest value there is."""
+        return self._idf.get(stem, self.max_idf)
+
+    @property
+    def max_idf(self) -> float:
+        return float(np.log(1 + (len(self.ids) + 0.5) / 0.5))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder / "bm25"))
+        meta = {"language": self.language, "ids": self.ids, "vocabulary": sorted(self.vocabulary)}
+        (folder / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        (folder / "idf.json").write_text(json.dumps(self._idf, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        meta = json.loads((folder / "lexical.json").read_text("utf-8"))
+        idf = json.loads((folder / "idf.json").read_text("utf-8"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=False)
+        return cls(meta["language"], meta["ids"], frozenset(meta["vocabulary"]), bm25, idf)
+
+
+def _idf(tokens: list[list[str]]) -> dict[str, float]:
+    n = len(tokens)
+    df = Counter(stem for doc in tokens for stem in set(doc))
+    return {stem: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for stem, d in df.items()}

