@@ -49,9 +49,21 @@ class BuildReport:
     path: Path
 
 
+def analysis_fingerprint() -> str:
+    """A hash of the code that turns pages into passages and tokens: when it changes, an
+    index built by the old code no longer matches how questions are analysed."""
+    digest = hashlib.sha256()
+    for module in ("chunking.py", "text.py", "lexical.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def build_id_for(corpus_fp: str, model_fp: str, settings: Settings) -> str:
     store = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "local"
-    key = f"{FORMAT_VERSION}|{corpus_fp}|{model_fp}|{store}|{settings.passage_prefix}"
+    key = (
+        f"{FORMAT_VERSION}|{analysis_fingerprint()}|{corpus_fp}|{model_fp}|{store}|"
+        f"{settings.passage_prefix}"
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -196,6 +208,7 @@ def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model
         "corpus_dir": str(settings.corpus_dir),
         "model": settings.model,
         "model_fingerprint": model_fp,
+        "analysis": analysis_fingerprint(),
         "dimension": int(embeddings.shape[1]),
         "store": {"host": settings.chroma_host, "port": settings.chroma_port}
         if settings.chroma_host
@@ -311,6 +324,11 @@ class Index:
                 f"The index in {settings.index_dir} is damaged ({exc}). "
                 "Run `assistant ingest` to rebuild it."
             ) from exc
+        if index.manifest.get("analysis") != analysis_fingerprint():
+            raise IndexUnavailableError(
+                f"The index in {settings.index_dir} was built by another version of the "
+                "assistant. Run `assistant ingest` to rebuild it."
+            )
         wanted = model_fingerprint(settings.model)
         if index.manifest["model_fingerprint"] != wanted:
             raise IndexUnavailableError(

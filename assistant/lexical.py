@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .fusion import PREFIX_MIN
 from .text import content_stems, stopwords, words
 
 
@@ -40,6 +41,15 @@ class LexicalIndex:
     def analyse(self, text: str) -> list[str]:
         """The stems this index would see in `text`."""
         return content_stems(text, self.language, self.vocabulary)
+
+    def expand(self, query_stems: list[str], limit: int = 3) -> list[str]:
+        """Add the corpus stems that an unknown question stem begins (compound heads)."""
+        expanded = list(query_stems)
+        for stem in query_stems:
+            if stem in self._idf or len(stem) < PREFIX_MIN:
+                continue
+            expanded += [s for s in self._idf if s.startswith(stem)][:limit]
+        return expanded
 
     def scores(self, query_stems: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query stems (zeros when nothing matches)."""

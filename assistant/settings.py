@@ -45,9 +45,11 @@ class Settings:
             env_name = _ENV.get(f.name)
             if env_name and os.environ.get(env_name):
                 values[f.name] = os.environ[env_name]
-        settings = replace(cls(), **values)
-        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-        return settings._normalised()
+        return replace(cls(), **values).with_overrides(**overrides)
+
+    def with_overrides(self, **overrides) -> Settings:
+        """These settings with the given (non-None) values replaced."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})._normalised()
 
     def _normalised(self) -> Settings:
         prefixes = {}

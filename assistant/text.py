@@ -33,7 +33,7 @@ _QUESTION_WORDS = {
     "da": """hvad hvem hvor hvornår hvordan hvorfor hvilke hvilken hvilket hvis laver gør gøre
         gjort kan kunne skal skulle vil ville må have har havde er var være været blive bliver
         blev findes ske sker mig jeg du dig vi os man sig noget nogen fortæl fortælle forklar
-        ved vide tak venligst gerne også og eller men så om der det den de en et til af på i
+        ved vide tak venligst hos gerne også og eller men så om der det den de en et til af på i
         med for fra som at ikke nu ja nej mon hvorledes""",
     "pl": """co kto gdzie kiedy jak dlaczego czy jaki jaka jakie jakich który która które
         którzy czym kim czego kogo komu ile jest są być był była było będzie robi robią
@@ -91,10 +91,16 @@ def content_stems(text: str, language: str, vocabulary: frozenset[str] | None = 
     for word in words(text):
         lower = word.lower()
         parts = split_glued(lower, vocabulary) if vocabulary else [lower]
-        for part in parts:
-            if part not in stop and (len(part) > 1 or part.isdigit()):
-                out.append(stem(part, language))
+        stems = dict.fromkeys(
+            stem(part, language)
+            for part in parts
+            if part not in stop and (len(part) > 1 or part.isdigit())
+        )
+        out.extend(stems)
     return out
+
+
+_GLUE_WORDS = {"af", "på", "og", "til", "med", "om", "dla", "przez"}
 
 
 def split_glued(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -109,9 +115,10 @@ def split_glued(word: str, vocabulary: frozenset[str]) -> list[str]:
     for cut in range(2, len(word) - 1):
         left, right = word[:cut], word[cut:]
         both_known = left in vocabulary and right in vocabulary and min(len(left), len(right)) >= 3
-        # A short function word glued to a long one: "håndhævelseaf", "herpåer".
-        glued_function_word = len(right) <= 3 and right in vocabulary and len(left) >= 5
-        if both_known or glued_function_word:
+        # A preposition glued to the word before it ("håndhævelseaf"); not inflectional
+        # endings such as "-en" or "-er", which would cut ordinary words apart.
+        glued_preposition = right in _GLUE_WORDS and len(left) >= 5
+        if both_known or glued_preposition:
             return [word, left, right]
     return [word]
 

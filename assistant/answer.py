@@ -1,0 +1,75 @@
+"""The values `ask()` returns: an Answer and its numbered Citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from urllib.parse import quote as _percent_encode
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The same passage on the other-language page."""
+
+    language: str
+    text: str
+    url: str
+    passage_id: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source of an answer: the passage, the sentence quoted from it, and where it stands."""
+
+    number: int
+    text: str  # the whole passage
+    quote: str  # the sentence the answer uses, verbatim
+    language: str
+    url: str
+    title: str
+    section: str
+    passage_id: str = ""
+    link: str = ""  # the page URL opening at the quote (URL text fragment)
+    translation: Translation | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply to one question.
+
+    `text` carries `[n]` markers that point to `citations[n-1]`. `abstained` is True when the
+    pages do not answer the question (then there are no citations).
+    """
+
+    text: str
+    language: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    # Why there is no real answer: "empty", "too_long", "no_letters", "out_of_scope",
+    # "unsupported_language" ... or "" for a normal answer.
+    reason: str = ""
+    notice: str = ""  # a remark about the question itself, e.g. that it was cut
+    resolved_question: str = ""  # the question as searched (follow-ups resolved)
+    language_confident: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def text_fragment_link(url: str, sentence: str, max_words: int = 8) -> str:
+    """`url#:~:text=...` that makes a browser scroll to and highlight `sentence`.
+
+    Long sentences use the start,end form so the link survives small differences.
+    """
+    words = sentence.strip().rstrip(".").split()
+    if not words:
+        return url
+    if len(words) <= max_words:
+        directive = _encode(" ".join(words))
+    else:
+        directive = f"{_encode(' '.join(words[:4]))},{_encode(' '.join(words[-4:]))}"
+    return f"{url}#:~:text={directive}"
+
+
+def _encode(text: str) -> str:
+    # '-', ',' and '&' have meaning in a text directive and must be percent-encoded.
+    return _percent_encode(text, safe="").replace("-", "%2D")

@@ -1,0 +1,98 @@
+"""The engine: an opened index, the embedder and the retriever, answering questions.
+
+One engine per settings is kept for the life of the process (`get_engine`), so the model and
+the index are loaded once however many questions come.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from .answer import Answer
+from .embedding import get_embedder
+from .errors import IndexUnavailableError
+from .extractive import compose
+from .index import Index, active_build, ingest
+from .language import LanguageGuess, detect_language, lexicons_from_chunks
+from .messages import message
+from .questions import clean_question
+from .retrieval import HybridRetriever
+from .settings import Settings
+
+History = Sequence[tuple[str, Answer]]
+
+
+class Engine:
+    """Answers questions from one index."""
+
+    def __init__(self, settings: Settings, build_if_missing: bool = True, progress: bool = False):
+        self.settings = settings
+        self.index = _open_or_build(settings, build_if_missing, progress)
+        self.embedder = get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
+        self.retriever = HybridRetriever(self.index, self.embedder)
+        self.lexicons = lexicons_from_chunks(self.index.passages.values())
+
+    def detect(self, text: str, history: History | None = None) -> LanguageGuess:
+        """The question's language; a short, unclear follow-up keeps the conversation's."""
+        fallback = history[-1][1].language if history else None
+        return detect_language(text, self.lexicons, fallback=fallback)
+
+    def answer(
+        self, question: object, history: History | None = None, language: str | None = None
+    ) -> Answer:
+        """Answer one question; see `assistant.ask` for the contract."""
+        history = list(history or [])
+        clean = clean_question(question, self.settings.max_question_chars)
+        fallback = history[-1][1].language if history else "en"
+        if clean.problem:
+            guess = self.detect(clean.text, history) if clean.text else None
+            lang = language or (guess.code if guess and guess.method != "fallback" else fallback)
+            return Answer(
+                text=message(clean.problem, lang),
+                language=lang,
+                abstained=True,
+                reason=clean.problem,
+                language_confident=False,
+            )
+        guess = self.detect(clean.text, history)
+        lang = language or guess.code
+        notice = (
+            message("too_long", lang, length=clean.original_length, limit=self.settings.max_question_chars)
+            if clean.truncated
+            else ""
+        )
+        hits = self.retriever.retrieve(clean.text, lang)
+        return compose(
+            hits,
+            lang,
+            self.index,
+            notice=notice,
+            resolved_question=clean.text,
+            language_confident=language is not None or guess.confident,
+        )
+
+
+def _open_or_build(settings: Settings, build_if_missing: bool, progress: bool) -> Index:
+    try:
+        return Index.open(settings)
+    except IndexUnavailableError as exc:
+        if exc.model_mismatch or not build_if_missing:
+            raise
+    ingest(settings, progress=progress)
+    return Index.open(settings)
+
+
+_engines: dict[Settings, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(settings: Settings, build_if_missing: bool = True, progress: bool = False) -> Engine:
+    """The process's engine for these settings, created (and the index built) on first use."""
+    with _engines_lock:
+        engine = _engines.get(settings)
+        # A newer build (another process ran `assistant ingest`) replaces the engine's index.
+        if engine is None or active_build(settings.index_dir) != engine.index.folder:
+            engine = Engine(settings, build_if_missing, progress)
+            _engines[settings] = engine
+        return engine

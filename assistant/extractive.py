@@ -1,0 +1,158 @@
+"""The extractive answer: the sentences of the retrieved passages that answer the question.
+
+Every sentence of the answer is a verbatim sentence of a cited passage, so it is faithful by
+construction; what can go wrong is choosing the wrong one or answering when the pages are
+silent. The guard against the latter is coverage: the share of the question's IDF-weighted
+stems that the best passage holds. A question about something the pages never mention
+("pizza", "who heads the office") leaves its rarest words unmatched and is abstained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .answer import Answer, Citation, Translation, text_fragment_link
+from .fusion import coverage
+from .index import Index
+from .messages import message
+from .retrieval import Hit
+from .text import sentences
+
+# Calibrated on the hand-written da/pl questions in eval/ (see README, "Abstention"):
+# answerable questions have a best passage coverage of 0.5 or more far more often than not,
+# out-of-scope ones stay under 0.35.
+MIN_COVERAGE = 0.4
+# ... or a lower coverage when the passage holds one of the question's rare words (one that
+# few passages use): "fristen" in a question that also says "søge job", which the page
+# words differently.
+MIN_COVERAGE_WITH_RARE_WORD = 0.2
+RARE_WORD = 0.55  # IDF as a share of the highest possible IDF
+# For languages the pages are not in, lexical coverage only sees names and numbers; the dense
+# model (English-trained) then has to vouch for the passage.
+MIN_DENSE_FOREIGN = 0.45
+SECOND_SENTENCE_RATIO = 0.8
+MAX_PASSAGES = 3
+LANGUAGE_NAMES = {
+    "en": {"da": "Danish", "pl": "Polish"},
+    "de": {"da": "Dänisch", "pl": "Polnisch"},
+    "fr": {"da": "danois", "pl": "polonais"},
+    "sv": {"da": "danska", "pl": "polska"},
+    "no": {"da": "dansk", "pl": "polsk"},
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A candidate sentence for the answer."""
+
+    hit: Hit
+    sentence: str
+    score: float
+
+
+def best_sentences(hits: list[Hit], index: Index, limit: int = 2) -> list[Choice]:
+    """The sentences that best answer the question, at most one per passage."""
+    if not hits:
+        return []
+    top_score = max(h.score for h in hits) or 1.0
+    choices = []
+    for hit in hits[:MAX_PASSAGES]:
+        lexical = index.lexical[hit.chunk.language]
+        context = lexical.analyse(f"{hit.chunk.section} {hit.chunk.context}")
+        for sentence in sentences(hit.chunk.text):
+            stems = lexical.analyse(sentence)
+            own = coverage(hit.query_stems, stems, lexical.idf)
+            with_context = coverage(hit.query_stems, stems + context, lexical.idf)
+            # The sentence's own words count most; its section helps; rank breaks ties.
+            score = own + 0.3 * with_context + 0.2 * hit.score / top_score
+            choices.append(Choice(hit, sentence, score))
+    choices.sort(key=lambda c: c.score, reverse=True)
+    chosen: list[Choice] = []
+    for choice in choices:
+        if len(chosen) == limit:
+            break
+        if any(c.hit.chunk.id == choice.hit.chunk.id for c in chosen):
+            continue
+        if chosen and choice.score < SECOND_SENTENCE_RATIO * chosen[0].score:
+            break
+        chosen.append(choice)
+    return chosen
+
+
+def is_answerable(hits: list[Hit], served: bool) -> bool:
+    """Whether the best passages hold enough of the question to answer it."""
+    top = hits[:MAX_PASSAGES]
+    if not top:
+        return False
+    if served:
+        return any(_holds_question(h) for h in top)
+    return any(h.coverage >= MIN_COVERAGE or h.dense >= MIN_DENSE_FOREIGN for h in top)
+
+
+def _holds_question(hit: Hit) -> bool:
+    if hit.coverage >= MIN_COVERAGE:
+        return True
+    return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
+
+
+def compose(hits: list[Hit], language: str, index: Index, **answer_fields) -> Answer:
+    """An answer in `language` from the hits, or an abstention when they do not answer."""
+    served = language in index.languages
+    if not is_answerable(hits, served):
+        return abstention(language, **answer_fields)
+    if served:
+        chosen = best_sentences([h for h in hits if h.chunk.language == language], index)
+        citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
+        text = " ".join(f"{c.sentence} [{n}]" for n, c in enumerate(chosen, start=1))
+        return Answer(text=text, language=language, citations=citations, **answer_fields)
+    return _foreign_answer(hits, language, index, **answer_fields)
+
+
+def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_fields) -> Answer:
+    """For a language the pages are not in: say so, and quote the best passage of each page
+    language, labelled with its language."""
+    chosen = []
+    for page_language in index.languages:
+        own = [h for h in hits if h.chunk.language == page_language]
+        chosen += best_sentences(own, index, limit=1)
+    chosen.sort(key=lambda c: c.hit.score, reverse=True)
+    names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
+    lines = [message("other_language", language)]
+    for n, choice in enumerate(chosen, start=1):
+        label = names.get(choice.hit.chunk.language, choice.hit.chunk.language)
+        lines.append(f"({label}) “{choice.sentence}” [{n}]")
+    citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
+    return Answer(text="\n".join(lines), language=language, citations=citations, **answer_fields)
+
+
+def abstention(language: str, **answer_fields) -> Answer:
+    answer_fields.setdefault("reason", "out_of_scope")
+    return Answer(
+        text=message("out_of_scope", language),
+        language=language,
+        citations=[],
+        abstained=True,
+        **answer_fields,
+    )
+
+
+def _citation(number: int, choice: Choice, index: Index) -> Citation:
+    chunk = choice.hit.chunk
+    translation = None
+    for other_language, other_id in sorted(chunk.translations.items()):
+        other = index.passages.get(other_id)
+        if other is not None:
+            translation = Translation(other_language, other.text, other.url, other.id)
+            break
+    return Citation(
+        number=number,
+        text=chunk.text,
+        quote=choice.sentence,
+        language=chunk.language,
+        url=chunk.url,
+        title=chunk.title,
+        section=chunk.section,
+        passage_id=chunk.id,
+        link=text_fragment_link(chunk.url, choice.sentence),
+        translation=translation,
+    )

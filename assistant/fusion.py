@@ -1,0 +1,61 @@
+"""Pure scoring functions: rank fusion and lexical coverage. No I/O, testable alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+def max_normalised(scores: Mapping[str, float]) -> dict[str, float]:
+    """Scores divided by the best one, so that rankings of different kinds can be summed."""
+    top = max(scores.values(), default=0.0)
+    return {key: value / top for key, value in scores.items()} if top > 0 else {}
+
+
+def min_max_normalised(scores: Mapping[str, float]) -> dict[str, float]:
+    """Scores spread over [0, 1]; all-equal scores give all zeros (nothing to prefer)."""
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    if high - low <= 1e-9:
+        return {key: 0.0 for key in scores}
+    return {key: (value - low) / (high - low) for key, value in scores.items()}
+
+
+def weighted_sum(rankings: Iterable[tuple[float, Mapping[str, float]]]) -> dict[str, float]:
+    """Convex score fusion: the weighted sum of already-normalised scores per id.
+
+    Score fusion rather than reciprocal-rank fusion, because rank throws away what matters
+    most here: a passage that matches a rare word of the question ("AI-pagten") must stand
+    far above passages that only share "AI", while their ranks are 1 and 2.
+    """
+    fused: dict[str, float] = {}
+    for weight, scores in rankings:
+        for key, value in scores.items():
+            fused[key] = fused.get(key, 0.0) + weight * value
+    return fused
+
+
+PREFIX_MIN = 5  # a question stem this long also matches a compound it begins
+
+
+def coverage(
+    query_stems: Sequence[str], text_stems: Iterable[str], idf: Callable[[str], float]
+) -> float:
+    """Share of the question's meaning (IDF-weighted stems) that a text contains.
+
+    An unknown stem weighs the most, so a question about something the corpus never mentions
+    ("pizza") scores low even when a common word ("AI") matches.
+    """
+    unique = list(dict.fromkeys(query_stems))
+    total = sum(idf(s) for s in unique)
+    if total <= 0:
+        return 0.0
+    present = set(text_stems)
+    return sum(idf(s) for s in unique if contains(present, s)) / total
+
+
+def contains(stems: set[str], stem: str) -> bool:
+    """A stem is present as itself or as the head of a compound ("ansøgning" in
+    "ansøgningsskema"), since Danish and Polish run words together."""
+    if stem in stems:
+        return True
+    return len(stem) >= PREFIX_MIN and any(t.startswith(stem) for t in stems)

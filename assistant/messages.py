@@ -1,0 +1,80 @@
+"""What the assistant says in its own words, in the asker's language.
+
+Danish and Polish are the page languages; English, German, French, Swedish and Norwegian get
+their own words; any other language gets English.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "da": {
+        "out_of_scope": "Det står der ikke noget om på siderne om Det Europæiske AI-kontor, "
+        "så det kan jeg ikke svare på.",
+        "empty": "Skriv et spørgsmål om Det Europæiske AI-kontor.",
+        "too_long": "Spørgsmålet var for langt ({length} tegn); jeg har kun brugt de første "
+        "{limit} tegn.",
+        "no_letters": "Jeg kunne ikke finde nogen ord i spørgsmålet. Skriv et spørgsmål om "
+        "Det Europæiske AI-kontor.",
+        "error": "Der skete en fejl, så jeg kan ikke svare lige nu: {detail}",
+        "sources": "Kilder",
+    },
+    "pl": {
+        "out_of_scope": "Strony o Europejskim Urzędzie ds. AI nic o tym nie mówią, więc nie "
+        "mogę odpowiedzieć na to pytanie.",
+        "empty": "Zadaj pytanie o Europejski Urząd ds. AI.",
+        "too_long": "Pytanie było za długie ({length} znaków); wykorzystałem tylko pierwsze "
+        "{limit} znaków.",
+        "no_letters": "Nie znalazłem w pytaniu żadnych słów. Zadaj pytanie o Europejski Urząd "
+        "ds. AI.",
+        "error": "Wystąpił błąd, więc nie mogę teraz odpowiedzieć: {detail}",
+        "sources": "Źródła",
+    },
+    "en": {
+        "out_of_scope": "The pages about the European AI Office don't say, so I can't answer "
+        "that.",
+        "empty": "Please ask a question about the European AI Office.",
+        "too_long": "The question was too long ({length} characters); I used only the first "
+        "{limit}.",
+        "no_letters": "I found no words in the question. Please ask a question about the "
+        "European AI Office.",
+        "error": "Something went wrong, so I can't answer right now: {detail}",
+        "sources": "Sources",
+        "other_language": "The official pages are in Danish and Polish only, so here are the "
+        "closest passages, quoted as they stand:",
+    },
+    "de": {
+        "out_of_scope": "Die Seiten über das Europäische KI-Büro sagen dazu nichts.",
+        "other_language": "Die offiziellen Seiten gibt es nur auf Dänisch und Polnisch; hier "
+        "sind die passendsten Stellen im Wortlaut:",
+        "sources": "Quellen",
+    },
+    "fr": {
+        "out_of_scope": "Les pages sur le Bureau européen de l'IA n'en disent rien.",
+        "other_language": "Les pages officielles n'existent qu'en danois et en polonais ; "
+        "voici les passages les plus proches, cités tels quels :",
+        "sources": "Sources",
+    },
+    "sv": {
+        "out_of_scope": "Sidorna om Europeiska AI-byrån säger inget om det.",
+        "other_language": "De officiella sidorna finns bara på danska och polska; här är de "
+        "närmaste avsnitten, citerade ordagrant:",
+        "sources": "Källor",
+    },
+    "no": {
+        "out_of_scope": "Sidene om Det europeiske AI-kontoret sier ingenting om det.",
+        "other_language": "De offisielle sidene finnes bare på dansk og polsk; her er de "
+        "nærmeste avsnittene, sitert ordrett:",
+        "sources": "Kilder",
+    },
+}
+
+
+def message(key: str, language: str, **values) -> str:
+    """The message `key` in `language`, or in English when that language lacks it."""
+    template = MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
+    return template.format(**values)
+
+
+def has_own_words(language: str) -> bool:
+    """Whether replies in `language` are really in it (else they fall back to English)."""
+    return language in MESSAGES
