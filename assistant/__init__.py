@@ -1,8 +1,8 @@
 """A question-answering assistant about the European AI Office, citing the official pages.
 
-    >>> from assistant import ask
-    >>> answer = ask("Hvornår er fristen for interessetilkendegivelser?")
-    >>> answer.text, answer.citations[0].url
+>>> from assistant import ask
+>>> answer = ask("Hvornår er fristen for interessetilkendegivelser?")
+>>> answer.text, answer.citations[0].url
 """
 
 from .answer import Answer, Citation, Translation

@@ -49,7 +49,9 @@ def model_fingerprint(model: str) -> str:
 class Embedder:
     """Encodes questions and passages into normalised vectors (cosine = dot product)."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, query_prefix: str = "", passage_prefix: str = ""):
+    def __init__(
+        self, model: str = DEFAULT_MODEL, query_prefix: str = "", passage_prefix: str = ""
+    ):
         self.model_name = model
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
@@ -57,8 +59,9 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        get_dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         return int(get_dimension())
 

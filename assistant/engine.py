@@ -58,7 +58,12 @@ class Engine:
         guess = self.detect(clean.text, history)
         lang = language or guess.code
         notice = (
-            message("too_long", lang, length=clean.original_length, limit=self.settings.max_question_chars)
+            message(
+                "too_long",
+                lang,
+                length=clean.original_length,
+                limit=self.settings.max_question_chars,
+            )
             if clean.truncated
             else ""
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+
 def max_normalised(scores: Mapping[str, float]) -> dict[str, float]:
     """Scores divided by the best one, so that rankings of different kinds can be summed."""
     top = max(scores.values(), default=0.0)

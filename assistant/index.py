@@ -184,9 +184,9 @@ def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model
     for chunk in chunks:
         by_language.setdefault(chunk.language, []).append(chunk)
     for language, group in by_language.items():
-        LexicalIndex.build(
-            language, [c.id for c in group], [c.search_text for c in group]
-        ).save(folder / "lexical" / language)
+        LexicalIndex.build(language, [c.id for c in group], [c.search_text for c in group]).save(
+            folder / "lexical" / language
+        )
 
     collection = f"assistant-{build_id}"
     client = chroma_client(
@@ -279,7 +279,8 @@ class Index:
         self.manifest = json.loads((folder / "index.json").read_text("utf-8"))
         self.passages = {c.id: c for c in _read_passages(folder)}
         self.lexical = {
-            lang: LexicalIndex.load(folder / "lexical" / lang) for lang in self.manifest["languages"]
+            lang: LexicalIndex.load(folder / "lexical" / lang)
+            for lang in self.manifest["languages"]
         }
         self._store = None
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_types import passage_types, question_types
 from .fusion import PREFIX_MIN
+from .glossary import translate_terms
 from .text import content_stems, stopwords, words
 
 
@@ -33,14 +35,30 @@ class LexicalIndex:
 
         counts = Counter(w.lower() for text in texts for w in words(text))
         vocabulary = frozenset({w for w, n in counts.items() if n >= 2} | stopwords(language))
-        tokens = [content_stems(text, language, vocabulary) or ["∅"] for text in texts]
+        tokens = [
+            content_stems(text, language, vocabulary) + passage_types(text) or ["∅"]
+            for text in texts
+        ]
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
         return cls(language, ids, vocabulary, bm25, _idf(tokens))
 
     def analyse(self, text: str) -> list[str]:
-        """The stems this index would see in `text`."""
-        return content_stems(text, self.language, self.vocabulary)
+        """The tokens this index sees in a passage or sentence: stems and answer types."""
+        return content_stems(text, self.language, self.vocabulary) + passage_types(text)
+
+    def analyse_query(self, question: str, question_language: str) -> list[str]:
+        """The tokens of a question, for this index's passages.
+
+        A question in another language loses its own function words first (the passage
+        stemmer would not know them), and an English one gains the glossary's page words.
+        """
+        text = question
+        if question_language != self.language:
+            stop = stopwords(question_language)
+            text = " ".join(w for w in words(question) if w.lower() not in stop)
+            text += " " + translate_terms(question, self.language)
+        return content_stems(text, self.language, self.vocabulary) + question_types(question)
 
     def expand(self, query_stems: list[str], limit: int = 3) -> list[str]:
         """Add the corpus stems that an unknown question stem begins (compound heads)."""

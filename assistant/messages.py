@@ -30,8 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources": "Źródła",
     },
     "en": {
-        "out_of_scope": "The pages about the European AI Office don't say, so I can't answer "
-        "that.",
+        "out_of_scope": "The pages about the European AI Office don't say, so I can't answer that.",
         "empty": "Please ask a question about the European AI Office.",
         "too_long": "The question was too long ({length} characters); I used only the first "
         "{limit}.",

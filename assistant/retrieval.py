@@ -42,9 +42,7 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
 
-    def retrieve(
-        self, question: str, language: str, k: int = 5, focus: str = ""
-    ) -> list[Hit]:
+    def retrieve(self, question: str, language: str, k: int = 5, focus: str = "") -> list[Hit]:
         """Best passages for `question`, in `language` when the pages have it.
 
         Args:
@@ -60,7 +58,7 @@ class HybridRetriever:
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
-            stems = lexical.analyse(question)
+            stems = lexical.analyse_query(question, language)
             stems_by_language[passage_language] = stems
             query = lexical.expand(stems) + (lexical.analyse(focus) if focus else [])
             scores = lexical.scores(query)
@@ -68,9 +66,7 @@ class HybridRetriever:
                 lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
             }
             weight = (
-                WEIGHTS["lexical_same"]
-                if passage_language in targets
-                else WEIGHTS["lexical_other"]
+                WEIGHTS["lexical_same"] if passage_language in targets else WEIGHTS["lexical_other"]
             )
             rankings.append((weight, max_normalised(self._map(found, targets))))
 

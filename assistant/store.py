@@ -96,7 +96,7 @@ class VectorStore:
         result = self._collection.query(
             query_embeddings=[[float(x) for x in vector]], n_results=k, include=["distances"]
         )
-        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)

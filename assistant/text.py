@@ -9,10 +9,13 @@ keep the original spelling.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_CAMEL = re.compile(r"(?<=[a-zà-ÿąćęłńóśźż])(?=[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ])")
+_UPPER = "A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ"
+_LOWER = "a-zà-ÿąćęłńóśźż"
+# "PanelNaukowy" (lower then upper) and "UEdąży" (an acronym then a lower-case word).
+_CAMEL = re.compile(rf"(?<=[{_LOWER}])(?=[{_UPPER}])|(?<=[{_UPPER}]{{2}})(?=[{_LOWER}]{{3}})")
 
 STEMMER_NAMES = {
     "da": "danish",
@@ -47,14 +50,14 @@ _QUESTION_WORDS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str):
     import Stemmer  # PyStemmer: Snowball stemmers compiled in C
 
     return Stemmer.Stemmer(STEMMER_NAMES.get(language, "english"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def stopwords(language: str) -> frozenset[str]:
     """Function words of a language plus its question words, lower-cased."""
     from bm25s import stopwords as bm25s_stopwords
@@ -92,7 +95,7 @@ def content_stems(text: str, language: str, vocabulary: frozenset[str] | None = 
         lower = word.lower()
         parts = split_glued(lower, vocabulary) if vocabulary else [lower]
         stems = dict.fromkeys(
-            stem(part, language)
+            _stem_guarded(part, language)
             for part in parts
             if part not in stop and (len(part) > 1 or part.isdigit())
         )
@@ -101,6 +104,13 @@ def content_stems(text: str, language: str, vocabulary: frozenset[str] | None = 
 
 
 _GLUE_WORDS = {"af", "på", "og", "til", "med", "om", "dla", "przez"}
+
+
+def _stem_guarded(word: str, language: str) -> str:
+    """Snowball stem, except that a long word is never cut to three letters or fewer: such
+    stems join unrelated words (Danish "leder" and "ledige" both give "led")."""
+    stemmed = stem(word, language)
+    return word[:5] if len(stemmed) <= 3 and len(word) >= 5 else stemmed
 
 
 def split_glued(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -124,9 +134,37 @@ def split_glued(word: str, vocabulary: frozenset[str]) -> list[str]:
 
 
 _ABBREVIATIONS = {
-    "kl", "f.eks", "eks", "nr", "ca", "bl.a", "osv", "jf", "mht", "evt", "dvs",  # Danish
-    "ds", "r", "godz", "np", "tzw", "m.in", "itp", "tj", "ul", "tel", "prof", "dr", "ok",  # Polish
-    "e.g", "i.e", "mr", "mrs", "dr", "vs", "etc", "no",  # English
+    "kl",
+    "f.eks",
+    "eks",
+    "nr",
+    "ca",
+    "bl.a",
+    "osv",
+    "jf",
+    "mht",
+    "evt",
+    "dvs",  # Danish
+    "ds",
+    "r",
+    "godz",
+    "np",
+    "tzw",
+    "m.in",
+    "itp",
+    "tj",
+    "ul",
+    "tel",
+    "prof",
+    "dr",
+    "ok",  # Polish
+    "e.g",
+    "i.e",
+    "mr",
+    "mrs",
+    "vs",
+    "etc",
+    "no",  # English
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“„«(]?[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ0-9])")
 

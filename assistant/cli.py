@@ -1,0 +1,129 @@
+"""Command line: `assistant ingest | ask | eval | serve`.
+
+A thin shell: it reads arguments, calls the library, prints, and turns the library's errors
+into one-line messages (exit code 1) instead of tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import AssistantError
+from .settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        index_dir=getattr(args, "index_dir", None),
+        corpus_dir=getattr(args, "corpus_dir", None),
+        model=getattr(args, "model", None),
+    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .index import ingest
+
+    settings = _settings(args)
+    print(f"Ingesting {settings.corpus_dir} with model {settings.model} ...", file=sys.stderr)
+    report = ingest(settings, progress=not args.quiet)
+    languages = ", ".join(f"{n} {lang}" for lang, n in sorted(report.languages.items()))
+    if report.changed:
+        print(
+            f"Built index {report.build_id}: {report.passages} passages ({languages}), "
+            f"{report.reused_embeddings} embeddings reused, {report.seconds:.1f} s -> {report.path}"
+        )
+    else:
+        print(f"Index {report.build_id} is up to date: {report.passages} passages ({languages}).")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .api import ask
+
+    question = " ".join(args.question) if args.question else sys.stdin.read()
+    answer = ask(question, language=args.language, settings=_settings(args))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if answer.notice:
+        print(answer.notice)
+    print(answer.text)
+    if answer.citations:
+        from .messages import message
+
+        print(f"\n{message('sources', answer.language)}:")
+        for citation in answer.citations:
+            print(
+                f"[{citation.number}] {citation.title} — {citation.section} ({citation.language})"
+            )
+            print(f"    {citation.link}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    try:
+        from eval.harness import main as eval_main
+    except ImportError:
+        print("The evaluation harness (eval/harness.py) is not installed here.", file=sys.stderr)
+        return 1
+    return eval_main(args.rest)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from app import main as serve_main
+    except ImportError:
+        print(
+            "The web app (app.py) is not available; run from the project folder.", file=sys.stderr
+        )
+        return 1
+    return serve_main(args.rest) or 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Questions about the European AI Office, answered from the official pages.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", help="index folder (env ASSISTANT_INDEX_DIR)")
+    common.add_argument("--corpus-dir", help="corpus folder (env ASSISTANT_CORPUS_DIR)")
+    common.add_argument("--model", help="sentence-transformers model (env ASSISTANT_MODEL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="build or update the index")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(func=cmd_ingest)
+
+    ask = sub.add_parser("ask", parents=[common], help="ask a question")
+    ask.add_argument("question", nargs="*", help="the question (or read from stdin)")
+    ask.add_argument("--language", help="force the answer language, e.g. da or pl")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(func=cmd_ask)
+
+    evaluate = sub.add_parser("eval", help="run the evaluation (see eval/)", add_help=False)
+    evaluate.add_argument("rest", nargs=argparse.REMAINDER)
+    evaluate.set_defaults(func=cmd_eval)
+
+    serve = sub.add_parser("serve", help="start the chat page", add_help=False)
+    serve.add_argument("rest", nargs=argparse.REMAINDER)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

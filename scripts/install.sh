@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up everything on a fresh machine: a virtual environment with the project and its
+# dependencies. torch goes first, pinned to the local CPU wheel, or pip would pull CUDA.
+# Usage: bash scripts/install.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+. .venv/bin/activate
+python -m pip install --quiet --upgrade pip
+python -m pip install --quiet torch==2.13.0
+if [ "${1:-}" = "--test" ]; then
+  python -m pip install --quiet -e ".[test]"
+  # A real browser for the page tests: Debian's Chromium (Playwright's own download is not
+  # reachable from these machines).
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+else
+  python -m pip install --quiet -e .
+fi

@@ -1,0 +1,147 @@
+"""Real answers from the real index and model: facts, citations, languages, abstentions."""
+
+import pytest
+
+from assistant import ask
+
+DA_URL = "https://digital-strategy.ec.europa.eu/da/policies/ai-office"
+PL_URL = "https://digital-strategy.ec.europa.eu/pl/policies/ai-office"
+
+
+def _first(answer):
+    assert not answer.abstained, answer.text
+    assert answer.citations, answer.text
+    return answer.citations[0]
+
+
+@pytest.mark.parametrize(
+    "question,language,fact,url,passage",
+    [
+        (
+            "Hvornår er fristen for interessetilkendegivelser?",
+            "da",
+            "27. marts 2024 kl. 12.00 CET",
+            DA_URL,
+            "ai-office/da/b030",
+        ),
+        (
+            "Kiedy mija termin wyrażenia zainteresowania?",
+            "pl",
+            "27 marca 2024",
+            PL_URL,
+            "ai-office/pl/b030",
+        ),
+        (
+            "Hvad er e-mailadressen til AI-kontoret?",
+            "da",
+            "CNECT-AIOFFICE@ec.europa.eu",
+            DA_URL,
+            "ai-office/da/b034",
+        ),
+        (
+            "Jaki jest adres e-mail Biura ds. AI?",
+            "pl",
+            "CNECT-AIOFFICE@ec.europa.eu",
+            PL_URL,
+            "ai-office/pl/b034",
+        ),
+        (
+            "Hvornår lancerede Kommissionen innovationspakken?",
+            "da",
+            "I januar 2024 lancerede Kommissionen en innovationspakke",
+            DA_URL,
+            "ai-office/da/b010",
+        ),
+        (
+            "Kiedy Komisja uruchomiła pakiet innowacji?",
+            "pl",
+            "W styczniu 2024 r. Komisja uruchomiła pakiet innowacji",
+            PL_URL,
+            "ai-office/pl/b010",
+        ),
+    ],
+)
+def test_fact_questions_are_answered_and_cited_in_their_language(
+    settings, question, language, fact, url, passage
+):
+    answer = ask(question, settings=settings)
+    citation = _first(answer)
+    assert answer.language == language
+    assert fact in answer.text
+    assert "[1]" in answer.text
+    assert citation.number == 1
+    assert citation.language == language and citation.url == url
+    assert citation.passage_id == passage
+    assert fact in citation.quote and citation.quote in citation.text
+    assert citation.link.startswith(url + "#:~:text=")
+    assert citation.translation is not None and citation.translation.language != language
+
+
+def test_every_answer_sentence_is_a_verbatim_quote_of_its_citation(settings):
+    answer = ask("Hvem samarbejder AI-kontoret med?", settings=settings)
+    assert not answer.abstained
+    for citation in answer.citations:
+        assert f"{citation.quote} [{citation.number}]" in answer.text
+        assert citation.quote in citation.text
+
+
+@pytest.mark.parametrize(
+    "question,language",
+    [
+        ("Hvad koster en pizza i København?", "da"),
+        ("Ile kosztuje pizza w Krakowie?", "pl"),
+        ("Kto kieruje biurem?", "pl"),
+        ("Hvem leder AI-kontoret?", "da"),
+        ("How much is a pizza in Copenhagen?", "en"),
+    ],
+)
+def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, question, language):
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.citations == []
+    assert answer.language == language
+    assert answer.reason == "out_of_scope"
+    expected_word = {"da": "siderne", "pl": "Strony", "en": "pages"}[language]
+    assert expected_word in answer.text
+
+
+def test_english_question_is_told_the_sources_are_danish_and_polish(settings):
+    answer = ask("What is the deadline for applications?", settings=settings)
+    assert answer.language == "en" and not answer.abstained
+    assert "Danish and Polish" in answer.text
+    assert {c.language for c in answer.citations} == {"da", "pl"}
+    assert any("27. marts 2024" in c.quote for c in answer.citations)
+    assert any("27 marca 2024" in c.quote for c in answer.citations)
+
+
+def test_forced_language_overrides_detection(settings):
+    answer = ask("GenAI4EU", language="pl", settings=settings)
+    assert answer.language == "pl"
+    assert all(c.language == "pl" for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t  ", None])
+def test_empty_questions_get_a_message(settings, question):
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.reason == "empty" and answer.citations == []
+    assert "question" in answer.text.lower()
+
+
+def test_punctuation_only_question_gets_a_message(settings):
+    answer = ask("?!?! ...", settings=settings)
+    assert answer.abstained and answer.reason == "no_letters"
+
+
+def test_control_characters_are_removed_and_the_question_answered(settings):
+    answer = ask("Hvornår\x00 er\x07 fristen\x1b for interessetilkendegivelser?", settings=settings)
+    assert answer.language == "da"
+    assert "27. marts 2024" in answer.text
+
+
+def test_very_long_question_is_cut_with_a_notice_in_its_language(settings):
+    question = "Hvornår er fristen for interessetilkendegivelser? " * 400
+    answer = ask(question, settings=settings)
+    assert "for langt" in answer.notice
+    assert len(answer.resolved_question) <= settings.max_question_chars
+    assert answer.language == "da"
+    assert answer.language == "da"
+    assert "27. marts 2024" in answer.text

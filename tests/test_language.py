@@ -1,0 +1,61 @@
+"""Short questions come out in the right language (langdetect alone gets many wrong)."""
+
+import pytest
+
+from assistant.language import default_lexicons, detect_language
+
+SHORT_QUESTIONS = [
+    ("Hvad laver AI-kontoret?", "da"),
+    ("Hvornår er fristen?", "da"),
+    ("Hvad er AI-pagten?", "da"),
+    ("Og hvornår?", "da"),
+    ("Kontakt?", "da"),
+    ("Hvem leder kontoret?", "da"),
+    ("Hvor kan jeg søge job?", "da"),
+    ("Hvad er GenAI4EU?", "da"),
+    ("Hvornår?", "da"),
+    ("Hvilke opgaver har kontoret?", "da"),
+    ("Hvad er e-mailadressen?", "da"),
+    ("Hvem samarbejder AI-kontoret med?", "da"),
+    ("Hvad koster en pizza i København?", "da"),
+    ("Kto kieruje biurem?", "pl"),
+    ("Jaki jest termin?", "pl"),
+    ("Czym jest pakt?", "pl"),
+    ("A kto?", "pl"),
+    ("Gdzie pracować?", "pl"),
+    ("Jak się skontaktować?", "pl"),
+    ("Czy mogę tam pracować?", "pl"),
+    ("Co to jest GenAI4EU?", "pl"),
+    ("Kiedy?", "pl"),
+    ("Ile kosztuje pizza w Krakowie?", "pl"),
+    ("Jakie zadania ma biuro?", "pl"),
+    ("Jaki jest adres e-mail?", "pl"),
+    ("Z kim współpracuje biuro?", "pl"),
+    ("What is the AI Office?", "en"),
+    ("Who runs it?", "en"),
+    ("When is the deadline?", "en"),
+    ("What is GenAI4EU?", "en"),
+    ("How much is a pizza?", "en"),
+    ("Tell me about the pact", "en"),
+    ("Wo ist das Büro?", "de"),
+    ("Qu'est-ce que le bureau de l'IA ?", "fr"),
+]
+
+
+@pytest.mark.parametrize("question,expected", SHORT_QUESTIONS)
+def test_short_question_language(question, expected):
+    assert detect_language(question, default_lexicons()).code == expected
+
+
+def test_accuracy_table_is_large_enough():
+    assert len(SHORT_QUESTIONS) >= 30
+
+
+def test_detection_is_deterministic():
+    results = {detect_language("Kto kieruje biurem?", default_lexicons()) for _ in range(5)}
+    assert len(results) == 1
+
+
+def test_a_word_without_evidence_keeps_the_conversation_language():
+    guess = detect_language("GenAI4EU?", default_lexicons(), fallback="pl")
+    assert (guess.code, guess.confident) == ("pl", False)
