@@ -50,6 +50,9 @@ class Answer:
     notice: str = ""  # a remark about the question itself, e.g. that it was cut
     resolved_question: str = ""  # the question as searched (follow-ups resolved)
     language_confident: bool = True
+    # Who wrote the text: "extractive" (verbatim sentences), "llm" (the optional writer,
+    # checked), or "extractive (...)" saying why the writer's text was not used.
+    writer: str = "extractive"
 
     def to_dict(self) -> dict:
         return asdict(self)

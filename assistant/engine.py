@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 
 from .answer import Answer
+from .conversation import resolve
 from .embedding import get_embedder
 from .errors import IndexUnavailableError
 from .extractive import compose
@@ -56,7 +57,13 @@ class Engine:
                 language_confident=False,
             )
         guess = self.detect(clean.text, history)
-        lang = language or guess.code
+        # A follow-up too short to classify keeps the conversation's language; a real
+        # sentence in another language switches it.
+        if language is None and history and not guess.confident:
+            language_used = history[-1][1].language
+        else:
+            language_used = language or guess.code
+        lang = language_used
         notice = (
             message(
                 "too_long",
@@ -67,15 +74,23 @@ class Engine:
             if clean.truncated
             else ""
         )
-        hits = self.retriever.retrieve(clean.text, lang)
-        return compose(
-            hits,
+        resolution = resolve(self.retriever, clean.text, lang, history)
+        answer = compose(
+            resolution.hits,
             lang,
             self.index,
             notice=notice,
-            resolved_question=clean.text,
+            follow_up=clean.text if resolution.follow_up else None,
+            resolved_question=resolution.search_text,
             language_confident=language is not None or guess.confident,
         )
+        if self.settings.llm_base_url:
+            from .writer import write
+
+            answer = write(
+                answer, resolution.hits, clean.text, self.index, self.settings, self.lexicons
+            )
+        return answer
 
 
 def _open_or_build(settings: Settings, build_if_missing: bool, progress: bool) -> Index:

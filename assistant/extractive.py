@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answer import Answer, Citation, Translation, text_fragment_link
+from .chunking import Chunk
 from .fusion import coverage
 from .index import Index
 from .messages import message
-from .retrieval import Hit
+from .retrieval import RARE_WORD, Hit
 from .text import sentences
 
 # Calibrated on the hand-written da/pl questions in eval/ (see README, "Abstention"):
@@ -26,7 +27,7 @@ MIN_COVERAGE = 0.4
 # few passages use): "fristen" in a question that also says "søge job", which the page
 # words differently.
 MIN_COVERAGE_WITH_RARE_WORD = 0.2
-RARE_WORD = 0.55  # IDF as a share of the highest possible IDF
+
 # For languages the pages are not in, lexical coverage only sees names and numbers; the dense
 # model (English-trained) then has to vouch for the passage.
 MIN_DENSE_FOREIGN = 0.45
@@ -50,8 +51,17 @@ class Choice:
     score: float
 
 
-def best_sentences(hits: list[Hit], index: Index, limit: int = 2) -> list[Choice]:
-    """The sentences that best answer the question, at most one per passage."""
+def best_sentences(
+    hits: list[Hit], index: Index, limit: int = 2, follow_up: tuple[str, str] | None = None
+) -> list[Choice]:
+    """The sentences that best answer the question, at most one per passage.
+
+    Args:
+        follow_up: (question, language) of a follow-up that was searched together with the
+            previous question: its own words then decide which sentence answers it
+            ("Kiedy go uruchomiono?" wants the sentence with the date, not the one that
+            names the previous turn's subject).
+    """
     if not hits:
         return []
     top_score = max(h.score for h in hits) or 1.0
@@ -59,9 +69,12 @@ def best_sentences(hits: list[Hit], index: Index, limit: int = 2) -> list[Choice
     for hit in hits[:MAX_PASSAGES]:
         lexical = index.lexical[hit.chunk.language]
         context = lexical.analyse(f"{hit.chunk.section} {hit.chunk.context}")
+        own_stems = (
+            lexical.analyse_query(follow_up[0], follow_up[1]) if follow_up else hit.query_stems
+        )
         for sentence in sentences(hit.chunk.text):
             stems = lexical.analyse(sentence)
-            own = coverage(hit.query_stems, stems, lexical.idf)
+            own = coverage(own_stems, stems, lexical.idf)
             with_context = coverage(hit.query_stems, stems + context, lexical.idf)
             # The sentence's own words count most; its section helps; rank breaks ties.
             score = own + 0.3 * with_context + 0.2 * hit.score / top_score
@@ -95,13 +108,26 @@ def _holds_question(hit: Hit) -> bool:
     return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
 
 
-def compose(hits: list[Hit], language: str, index: Index, **answer_fields) -> Answer:
-    """An answer in `language` from the hits, or an abstention when they do not answer."""
+def compose(
+    hits: list[Hit],
+    language: str,
+    index: Index,
+    follow_up: str | None = None,
+    **answer_fields,
+) -> Answer:
+    """An answer in `language` from the hits, or an abstention when they do not answer.
+
+    `follow_up` is the question itself when it was searched with the previous one.
+    """
     served = language in index.languages
     if not is_answerable(hits, served):
         return abstention(language, **answer_fields)
     if served:
-        chosen = best_sentences([h for h in hits if h.chunk.language == language], index)
+        chosen = best_sentences(
+            [h for h in hits if h.chunk.language == language],
+            index,
+            follow_up=(follow_up, language) if follow_up else None,
+        )
         citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
         text = " ".join(f"{c.sentence} [{n}]" for n, c in enumerate(chosen, start=1))
         return Answer(text=text, language=language, citations=citations, **answer_fields)
@@ -138,12 +164,6 @@ def abstention(language: str, **answer_fields) -> Answer:
 
 def _citation(number: int, choice: Choice, index: Index) -> Citation:
     chunk = choice.hit.chunk
-    translation = None
-    for other_language, other_id in sorted(chunk.translations.items()):
-        other = index.passages.get(other_id)
-        if other is not None:
-            translation = Translation(other_language, other.text, other.url, other.id)
-            break
     return Citation(
         number=number,
         text=chunk.text,
@@ -154,5 +174,14 @@ def _citation(number: int, choice: Choice, index: Index) -> Citation:
         section=chunk.section,
         passage_id=chunk.id,
         link=text_fragment_link(chunk.url, choice.sentence),
-        translation=translation,
+        translation=translation_of(chunk, index),
     )
+
+
+def translation_of(chunk: Chunk, index: Index) -> Translation | None:
+    """The same passage on another language's page, if the index has it."""
+    for other_language, other_id in sorted(chunk.translations.items()):
+        other = index.passages.get(other_id)
+        if other is not None:
+            return Translation(other_language, other.text, other.url, other.id)
+    return None

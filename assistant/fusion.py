@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 
@@ -59,4 +60,16 @@ def contains(stems: set[str], stem: str) -> bool:
     "ansøgningsskema"), since Danish and Polish run words together."""
     if stem in stems:
         return True
-    return len(stem) >= PREFIX_MIN and any(t.startswith(stem) for t in stems)
+    if len(stem) < PREFIX_MIN:
+        return False
+    return any(similar_stems(stem, t) for t in stems)
+
+
+def similar_stems(a: str, b: str) -> bool:
+    """Two stems of one word: one begins the other, or they differ only in the last two
+    letters. Snowball leaves Polish (and some Danish) forms of one word with different stems
+    ("uruchomion"/"uruchom", "nadzoruj"/"nadzorowa"), and compounds begin with their head."""
+    if len(a) < PREFIX_MIN or len(b) < PREFIX_MIN:
+        return a == b
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= max(PREFIX_MIN, min(len(a), len(b)) - 2)

@@ -94,7 +94,9 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
 
 def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, float], int]:
     """Share of the non-neutral words that each language's lexicon recognises."""
-    tokens = [w for w in words(text) if not w.isdigit() and len(w) > 1]
+    tokens = [
+        w for w in words(text) if not w.isdigit() and len(w) > 1 and w.lower() not in _NEUTRAL
+    ]
     served = [lang for lang in lexicons if lang != "en"]
     hits = {lang: 0.0 for lang in lexicons}
     counted = 0
@@ -113,6 +115,10 @@ def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, f
     if not counted:
         return {lang: 0.0 for lang in lexicons}, 0
     return {lang: h / counted for lang, h in hits.items()}, counted
+
+
+# Words every language here uses alike: they say nothing about the language.
+_NEUTRAL = {"mail", "email", "ai", "eu", "ok", "genai4eu"}
 
 
 def detect_language(
@@ -137,7 +143,8 @@ def detect_language(
 
     if counted and scores[best] >= 0.5 and margin > 0:
         # Lexical evidence is strong; it is confident with two or more words behind it.
-        return LanguageGuess(best, counted >= 2 or top in _FAMILIES.get(best, {best}), "lexicon")
+        backed = scores[best] * counted >= 2 or top in _FAMILIES.get(best, {best})
+        return LanguageGuess(best, backed, "lexicon")
     if counted and scores[best] >= 1 / 3 and margin > 0 and top not in lexicons:
         # Two words in three that we know outweigh langdetect's guess at a language we
         # have no lexicon for (it calls "Jaki jest adres e-mail?" Estonian).

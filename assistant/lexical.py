@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .answer_types import passage_types, question_types
-from .fusion import PREFIX_MIN
+from .fusion import PREFIX_MIN, contains
 from .glossary import translate_terms
 from .text import content_stems, stopwords, words
 
@@ -68,6 +68,16 @@ class LexicalIndex:
                 continue
             expanded += [s for s in self._idf if s.startswith(stem)][:limit]
         return expanded
+
+    def knows(self, stem: str) -> bool:
+        """Whether any passage uses this stem (or a form of the same word)."""
+        return contains(self._stem_set, stem)
+
+    @property
+    def _stem_set(self) -> set[str]:
+        if not hasattr(self, "_stems_cache"):
+            self._stems_cache = set(self._idf)
+        return self._stems_cache
 
     def scores(self, query_stems: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query stems (zeros when nothing matches)."""

@@ -16,6 +16,7 @@ from .fusion import contains, coverage, max_normalised, min_max_normalised, weig
 from .index import Index
 
 CANDIDATES = 20  # per ranking, before fusion
+RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the highest IDF
 WEIGHTS = {
     "lexical_same": 1.0,  # BM25 in the passage language = question language
     "lexical_other": 0.25,  # BM25 in the other language: names, numbers, shared words
@@ -33,6 +34,8 @@ class Hit:
     dense: float  # cosine similarity of the passage (or its translation) to the question
     query_stems: tuple[str, ...]  # the question as the passage's language analyses it
     rarest_match: float  # how rare (as a share of the highest IDF) its rarest matched stem is
+    matched_rare: tuple[str, ...] = ()  # question stems it holds that few passages use
+    passage_stems: tuple[str, ...] = ()  # the passage as its language analyses it
 
 
 class HybridRetriever:
@@ -84,6 +87,7 @@ class HybridRetriever:
             stems = stems_by_language[chunk.language]
             passage_stems = set(lexical.analyse(chunk.search_text))
             matched = [s for s in stems if contains(passage_stems, s)]
+            rare = [s for s in matched if lexical.idf(s) >= RARE_WORD * lexical.max_idf]
             hits.append(
                 Hit(
                     chunk=chunk,
@@ -93,6 +97,8 @@ class HybridRetriever:
                     query_stems=tuple(stems),
                     rarest_match=max((lexical.idf(s) for s in matched), default=0.0)
                     / lexical.max_idf,
+                    matched_rare=tuple(rare),
+                    passage_stems=tuple(sorted(passage_stems)),
                 )
             )
         return hits

@@ -20,6 +20,9 @@ _ENV = {
     "chroma_host": "ASSISTANT_CHROMA_HOST",
     "chroma_port": "ASSISTANT_CHROMA_PORT",
     "max_question_chars": "ASSISTANT_MAX_QUESTION_CHARS",
+    "llm_base_url": "ASSISTANT_LLM_BASE_URL",
+    "llm_model": "ASSISTANT_LLM_MODEL",
+    "llm_api_key": "ASSISTANT_LLM_API_KEY",
 }
 
 
@@ -36,6 +39,11 @@ class Settings:
     max_question_chars: int = 2000
     query_prefix: str = ""  # e5-style models need "query: "
     passage_prefix: str = ""  # ... and "passage: "
+    # The optional writer: an OpenAI-compatible server (Ollama, vLLM, llama.cpp...). Empty
+    # base URL = off; answers are then extractive, which is also the fallback.
+    llm_base_url: str = ""
+    llm_model: str = "llama3.1"
+    llm_api_key: str = "not-needed"
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

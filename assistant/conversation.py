@@ -1,0 +1,109 @@
+"""Follow-up questions: resolving "og hvornår?" against the conversation, without an LLM.
+
+A follow-up is short or points back ("og", "a", "den", "go", "it"...). It is searched together
+with the previous turn's question, which is what it leaves out ("Og hvornår er fristen?" after
+"Hvilke stillinger rekrutterer AI-kontoret til?"). But a follow-up that names a subject of its
+own that the previous topic lacks ("Og hvad er ECAT?") is a change of topic: then the question
+is searched alone, so the old topic is not dragged along.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .answer import Answer
+from .extractive import is_answerable
+from .fusion import contains
+from .retrieval import RARE_WORD, Hit, HybridRetriever
+from .text import words
+
+MAX_CONTEXT_CHARS = 300
+SHORT_FOLLOW_UP = 3  # content words; a question this short needs its context
+_REFERRING = {
+    "da": "og men så den det de dem deres dens dets der her hvad hvem hvornår også samme".split(),
+    "pl": "a i oraz ale to ten ta te tego tej go jego jej ich nim niej tam też również".split(),
+    "en": "and but so it its they them their that this those there also same what about".split(),
+}
+_TYPE_TOKEN = re.compile(r"^⟨.*⟩$")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a question was searched: alone, or with the previous turn's question."""
+
+    search_text: str
+    hits: list[Hit]
+    follow_up: bool  # searched with the previous question
+
+
+def previous_question(history: Sequence[tuple[str, Answer]]) -> str:
+    """The last question that stood on its own subject (a follow-up's resolution counts)."""
+    question, answer = history[-1]
+    # Bounded: a chain of follow-ups must not grow the search text without end.
+    return (answer.resolved_question or question)[:MAX_CONTEXT_CHARS]
+
+
+def looks_like_follow_up(question: str, content_stems: Sequence[str], language: str) -> bool:
+    """Short, or opening with a word that points back at the conversation."""
+    subject = [s for s in content_stems if not _TYPE_TOKEN.match(s)]
+    if len(subject) <= SHORT_FOLLOW_UP and len(words(question)) <= 6:
+        return True
+    first = next(iter(words(question)), "").lower()
+    return first in _REFERRING.get(language, _REFERRING["en"])
+
+
+def resolve(
+    retriever: HybridRetriever,
+    question: str,
+    language: str,
+    history: Sequence[tuple[str, Answer]] | None,
+) -> Resolution:
+    """Search for `question` in the light of the conversation so far."""
+    alone = retriever.retrieve(question, language)
+    if not history:
+        return Resolution(question, alone, False)
+    stems = alone[0].query_stems if alone else ()
+    if not looks_like_follow_up(question, stems, language):
+        return Resolution(question, alone, False)
+    if _names_unknown_subject(retriever, stems, language):
+        return Resolution(question, alone, False)
+
+    combined_text = f"{question} {previous_question(history)}"
+    combined = retriever.retrieve(combined_text, language)
+    if _changes_topic(alone, combined) or _stands_alone(alone, combined):
+        return Resolution(question, alone, False)
+    return Resolution(combined_text, combined, True)
+
+
+def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> bool:
+    """A follow-up whose own words the pages never use ("og hvad koster en pizza?") asks
+    about something new: the previous topic must not make it look answerable."""
+    lexical = retriever.index.lexical.get(language)
+    subject = [s for s in stems if not _TYPE_TOKEN.match(s)]
+    return bool(lexical and subject and not any(lexical.knows(s) for s in subject))
+
+
+def _stands_alone(alone: list[Hit], combined: list[Hit]) -> bool:
+    """True when the question names its subject itself (a rare word) and finds the same
+    passage alone as with the context: the context would only blur the search text."""
+    return bool(
+        alone
+        and combined
+        and alone[0].chunk.id == combined[0].chunk.id
+        and any(not _TYPE_TOKEN.match(s) for s in alone[0].matched_rare)
+        and is_answerable(alone, served=True)
+    )
+
+
+def _changes_topic(alone: list[Hit], combined: list[Hit]) -> bool:
+    """True when the question alone finds a subject of its own that the combined search loses:
+    its best passage holds a rare word of the question that the combined best passage lacks."""
+    if not alone or not combined or not is_answerable(alone, served=True):
+        return False
+    best_alone, best_combined = alone[0], combined[0]
+    if best_alone.chunk.id == best_combined.chunk.id or best_alone.rarest_match < RARE_WORD:
+        return False
+    combined_stems = set(best_combined.passage_stems)
+    return any(not contains(combined_stems, s) for s in best_alone.matched_rare)

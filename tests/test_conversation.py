@@ -1,0 +1,106 @@
+"""Follow-up questions resolved against the conversation, and a language that holds."""
+
+import pytest
+
+from assistant import ask
+
+
+def _converse(settings, *questions, **kwargs):
+    history = []
+    for question in questions:
+        history.append((question, ask(question, history=history, settings=settings, **kwargs)))
+    return [answer for _, answer in history]
+
+
+@pytest.mark.parametrize(
+    "first,follow_up,passage,fact",
+    [
+        (
+            "Hvilke stillinger rekrutterer AI-kontoret til?",
+            "Og hvornår er fristen?",
+            "ai-office/da/b030",
+            "27. marts 2024",
+        ),
+        (
+            "Czym jest pakt na rzecz sztucznej inteligencji?",
+            "A kto go nadzoruje?",
+            "ai-office/pl/b027",
+            "Biuro ds. AI będzie również nadzorować pakt",
+        ),
+        (
+            "Co to jest GenAI4EU?",
+            "Kiedy go uruchomiono?",
+            "ai-office/pl/b010",
+            "W styczniu 2024 r. Komisja uruchomiła pakiet innowacji",
+        ),
+        (
+            "Hvad er GenAI4EU?",
+            "Og hvornår blev den lanceret?",
+            "ai-office/da/b010",
+            "I januar 2024 lancerede Kommissionen",
+        ),
+        (
+            "Kiedy mija termin wyrażenia zainteresowania?",
+            "A adres e-mail?",
+            "ai-office/pl/b034",
+            "CNECT-AIOFFICE@ec.europa.eu",
+        ),
+    ],
+)
+def test_follow_ups_find_the_passage_the_person_means(settings, first, follow_up, passage, fact):
+    _, answer = _converse(settings, first, follow_up)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == passage
+    assert fact in answer.text
+
+
+def test_a_referring_follow_up_is_searched_with_the_previous_question(settings):
+    first, answer = _converse(
+        settings, "Hvilke stillinger rekrutterer AI-kontoret til?", "Og hvornår?"
+    )
+    assert answer.resolved_question == "Og hvornår? Hvilke stillinger rekrutterer AI-kontoret til?"
+    assert answer.citations[0].passage_id == "ai-office/da/b030"
+    assert "27. marts 2024" in answer.text
+
+
+@pytest.mark.parametrize(
+    "first,second,passage",
+    [
+        (
+            "Hvornår er fristen for interessetilkendegivelser?",
+            "Og hvad er ECAT?",
+            "ai-office/da/b025",
+        ),
+        ("Hvad er AI-pagten?", "Og hvad er GenAI4EU?", "ai-office/da/b010"),
+        (
+            "Czym jest pakt na rzecz sztucznej inteligencji?",
+            "A co to jest ECAT?",
+            "ai-office/pl/b025",
+        ),
+    ],
+)
+def test_a_topic_change_does_not_drag_the_old_topic_along(settings, first, second, passage):
+    _, answer = _converse(settings, first, second)
+    assert answer.resolved_question == second  # searched alone
+    assert answer.citations[0].passage_id == passage
+
+
+def test_out_of_scope_follow_up_still_abstains(settings):
+    _, answer = _converse(settings, "Hvad er AI-pagten?", "Og hvad koster en pizza?")
+    assert answer.abstained and answer.citations == []
+
+
+def test_a_two_word_follow_up_keeps_the_conversation_language(settings):
+    _, answer = _converse(settings, "Czym jest pakt na rzecz sztucznej inteligencji?", "GenAI4EU?")
+    assert answer.language == "pl"
+    assert all(c.language == "pl" for c in answer.citations)
+    _, answer = _converse(settings, "Hvad er AI-pagten?", "Og ECAT?")
+    assert answer.language == "da" and answer.citations[0].passage_id == "ai-office/da/b025"
+
+
+def test_switching_language_with_a_real_sentence_switches_the_answer(settings):
+    _, answer = _converse(
+        settings, "Hvad er AI-pagten?", "Czym jest pakt na rzecz sztucznej inteligencji?"
+    )
+    assert answer.language == "pl"
+    assert answer.citations[0].passage_id == "ai-office/pl/b027"
