@@ -1,0 +1,265 @@
+"""Running the set through `ask()` and scoring each answer.
+
+Each item is asked as a user would: the earlier questions of a conversation first (their
+answers become the history), then the question itself, timed. The passages that `ask()`
+retrieved are recorded from the engine's retriever while it runs, so the retrieval metrics see
+exactly the ranking behind the answer; if a future engine stops calling it, the harness falls
+back to retrieving the resolved question itself, and says so per item.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from assistant import Answer, ask
+from assistant.engine import get_engine
+from assistant.messages import MESSAGES
+from assistant.settings import Settings
+
+from .dataset import Item, contains
+from .judge import Judge, VerbatimJudge
+from .metrics import claims, gold_rank, key_fact_recall, language_ok
+
+RETRIEVAL_DEPTH = 5
+WARM_UP = "Hvad laver AI-kontoret?"
+
+# The assistant's own sentences (notices, abstentions): not claims about the pages.
+OWN_WORDS = sorted(
+    {text for table in MESSAGES.values() for text in table.values() if "{" not in text},
+    key=len,
+    reverse=True,
+)
+
+
+def score_item(
+    item: Item,
+    answer: Answer | None,
+    retrieved: Sequence[tuple[str, str, str]] | None,
+    judge: Judge,
+    detect: Callable[[str], str],
+    latency_ms: float | None = None,
+    error: str = "",
+) -> dict:
+    """Every per-item number for one answer.
+
+    Args:
+        item: the question and its gold.
+        answer: what ask() returned (None when it raised `error`).
+        retrieved: (passage id, language, text) of the ranked passages behind the answer, or
+            None when unknown.
+        judge: decides whether a cited passage supports an answer sentence.
+        detect: text -> language code, for the answer language check.
+    """
+    result = {
+        "id": item.id,
+        "pair": item.pair,
+        "language": item.language,
+        "category": item.category,
+        "section": item.section,
+        "question": item.question,
+        "history": list(item.history),
+        "answerable": item.answerable,
+        "error": error,
+        "latency_ms": latency_ms,
+    }
+    if answer is None:
+        return {**result, **_failed(item)}
+    citations = answer.citations
+    by_number = {c.number: c for c in citations}
+    # A passage is gold only against the gold of its own language (a Danish question's
+    # answer citing the Polish page is not a hit).
+    citation_rank = gold_rank([(c.language, c.text) for c in citations], item.gold_for)
+    retrieval_rank = None
+    if retrieved is not None:
+        retrieval_rank = gold_rank(
+            [(lang, text) for _, lang, text in retrieved], item.gold_for, RETRIEVAL_DEPTH
+        )
+
+    answer_claims = [] if answer.abstained else claims(answer.text, OWN_WORDS)
+    pairs = [
+        (claim.text, by_number[n].text, by_number[n].language)
+        for claim in answer_claims
+        for n in claim.numbers
+        if n in by_number
+    ]
+    verdicts = dict(zip(pairs, judge.judge(pairs), strict=True)) if pairs else {}
+    verbatim = dict(zip(pairs, VerbatimJudge().judge(pairs), strict=True)) if pairs else {}
+    claim_rows = []
+    for claim in answer_claims:
+        mine = [
+            (claim.text, by_number[n].text, by_number[n].language)
+            for n in claim.numbers
+            if n in by_number
+        ]
+        claim_rows.append(
+            {
+                "text": claim.text,
+                "citations": list(claim.numbers),
+                "supported": any(verdicts[p].supported for p in mine),
+                "verbatim": any(verbatim[p].supported for p in mine),
+                "score": max((verdicts[p].score for p in mine), default=0.0),
+            }
+        )
+    precise = []
+    for citation in citations:
+        sentences = [
+            (claim.text, citation.text, citation.language)
+            for claim in answer_claims
+            if citation.number in claim.numbers
+        ]
+        precise.append(
+            bool(sentences)
+            and contains(citation.text, citation.quote)
+            and all(verdicts[p].supported for p in sentences)
+        )
+    quotes = [c.quote for c in citations]
+    text = answer.text
+    return {
+        **result,
+        "answer": text,
+        "answer_language": answer.language,
+        "abstained": answer.abstained,
+        "reason": answer.reason,
+        "resolved_question": answer.resolved_question,
+        "citations": [
+            {
+                "number": c.number,
+                "passage_id": c.passage_id,
+                "language": c.language,
+                "quote": c.quote,
+                "gold": gold_rank([(c.language, c.text)], item.gold_for) == 1,
+            }
+            for c in citations
+        ],
+        "citation_rank": citation_rank if item.answerable else None,
+        "retrieved": None if retrieved is None else [pid for pid, _, _ in retrieved],
+        "retrieval_rank": retrieval_rank if item.answerable else None,
+        "claims": claim_rows,
+        "citations_precise": precise,
+        "language_ok": language_ok(
+            item.language, answer.language, text, [c.language for c in citations], quotes, detect
+        ),
+        "key_fact_recall": key_fact_recall(text, item.key_facts) if item.answerable else None,
+        "missing_facts": [
+            f if isinstance(f, str) else " | ".join(f)
+            for f in item.key_facts
+            if key_fact_recall(text, [f]) == 0
+        ],
+        "dragged": (
+            any(contains(c.text, g) for c in citations for g in item.not_gold)
+            if item.not_gold
+            else None
+        ),
+    }
+
+
+def _failed(item: Item) -> dict:
+    return {
+        "answer": "",
+        "answer_language": "",
+        "abstained": False,
+        "reason": "error",
+        "resolved_question": "",
+        "citations": [],
+        "citation_rank": None,
+        "retrieved": None,
+        "retrieval_rank": None,
+        "claims": [],
+        "citations_precise": [],
+        "language_ok": False,
+        "key_fact_recall": 0.0 if item.key_facts and item.answerable else None,
+        "missing_facts": [],
+        "dragged": None,
+    }
+
+
+@contextmanager
+def recorded_retrieval(settings: Settings) -> Iterator[list]:
+    """Record (question, hits) of every `retrieve` call the engine makes inside the block."""
+    retriever = get_engine(settings).retriever
+    calls: list = []
+    original = retriever.retrieve
+
+    def recording(question, *args, **kwargs):
+        hits = original(question, *args, **kwargs)
+        calls.append((question, hits))
+        return hits
+
+    retriever.retrieve = recording
+    try:
+        yield calls
+    finally:
+        del retriever.retrieve  # the instance attribute; the class method shows through again
+
+
+def run(
+    items: Sequence[Item],
+    settings: Settings,
+    judge: Judge,
+    progress: bool = True,
+) -> tuple[list[dict], list[float]]:
+    """Ask every item and score it; returns (item results, every ask() latency in ms)."""
+    from assistant.language import detect_language
+
+    engine = get_engine(settings)  # loads (or builds) the index and the model once
+    ask(WARM_UP, settings=settings)
+    lexicons = engine.lexicons
+
+    def detect(text: str) -> str:
+        return detect_language(text, lexicons).code
+
+    earlier: dict[tuple[str, ...], Answer] = {}  # earlier turns, asked once per conversation
+    latencies: list[float] = []
+    results = []
+    for number, item in enumerate(items, start=1):
+        history: list[tuple[str, Answer]] = []
+        answer, error, latency, retrieved = None, "", None, None
+        try:
+            for turn, question in enumerate(item.history):
+                key = tuple(item.history[: turn + 1])
+                if key not in earlier:
+                    started = time.perf_counter()
+                    earlier[key] = ask(question, history=list(history), settings=settings)
+                    latencies.append((time.perf_counter() - started) * 1000)
+                history.append((question, earlier[key]))
+            with recorded_retrieval(settings) as calls:
+                started = time.perf_counter()
+                answer = ask(item.question, history=history or None, settings=settings)
+                latency = (time.perf_counter() - started) * 1000
+            latencies.append(latency)
+            retrieved, source = _retrieved(calls, settings, answer, item)
+        except Exception as exc:  # one broken answer must not stop the run; it is reported
+            error = f"{type(exc).__name__}: {exc}"
+        result = score_item(item, answer, retrieved, judge, detect, latency, error)
+        if answer is not None:
+            result["retrieval_source"] = source
+        results.append(result)
+        if progress:
+            mark = "!" if error else ("." if _looks_right(result) else "x")
+            print(mark, end="\n" if number % 50 == 0 else "", file=sys.stderr, flush=True)
+    if progress:
+        print(file=sys.stderr)
+    return results, latencies
+
+
+def _retrieved(calls: list, settings: Settings, answer: Answer, item: Item):
+    # A follow-up is searched alone and with its context: the ranking behind the answer is
+    # the one for the text the answer says it searched.
+    searched = [hits for question, hits in calls if question == answer.resolved_question]
+    if searched or calls:
+        hits, source = (searched or [calls[-1][1]])[-1], "ask"
+    else:
+        language = answer.language
+        question = answer.resolved_question or item.question
+        retriever = get_engine(settings).retriever
+        hits, source = retriever.retrieve(question, language, k=RETRIEVAL_DEPTH), "separate"
+    return [(h.chunk.id, h.chunk.language, h.chunk.text) for h in hits], source
+
+
+def _looks_right(result: dict) -> bool:
+    if not result["answerable"]:
+        return result["abstained"]
+    return result["citation_rank"] == 1 and result["language_ok"]
