@@ -42,7 +42,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from .api import ask
 
-    question = " ".join(args.question) if args.question else sys.stdin.read()
+    # Bytes, not text: under a strict UTF-8 locale sys.stdin.read() raises on undecodable
+    # input; the library cleans bytes (bad ones become spaces) like any other question.
+    question = " ".join(args.question) if args.question else sys.stdin.buffer.read()
     answer = ask(question, language=args.language, settings=_settings(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
