@@ -141,8 +141,9 @@ def history_from_triples(history: object) -> list[tuple[str, Answer]]:
     return pairs
 
 
-def build_app(settings: Settings) -> gr.Blocks:
-    """The chat page (not yet launched) answering from the index in `settings`."""
+def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.Blocks:
+    """The chat page answering from the index in `settings`, queued to answer `concurrency`
+    questions at once (at least 2), ready to launch."""
 
     def respond(
         question: str,
@@ -276,7 +277,8 @@ def build_app(settings: Settings) -> gr.Blocks:
         clear_button.click(clear, None, [chat, turns, question], api_visibility="private")
         demo.load(on_load, None, labelled, api_visibility="private")
         gr.api(ask_api, api_name="ask")
-    return demo
+    # More than one at a time: answers are quick, but a slow one must not hold up the rest.
+    return demo.queue(default_concurrency_limit=max(2, concurrency))
 
 
 def launch_options(host: str, port: int, environ: dict | None = None) -> dict:
@@ -344,8 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # The first question pays for lazy set-up in the index and the model; pay it now.
     ask("AI", settings=settings)
-    demo = build_app(settings)
-    demo.queue(default_concurrency_limit=max(2, args.concurrency))
+    demo = build_app(settings, concurrency=args.concurrency)
     print(f"Serving the chat page on http://{args.host}:{args.port}", flush=True)
     demo.launch(**options)
     return 0

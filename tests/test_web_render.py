@@ -327,3 +327,17 @@ def test_every_real_passage_renders_as_text_only(settings):
         assert parsed.names() <= WRITTEN_TAGS, passage.id
         assert "".join(passage.text.split()) in "".join(parsed.plain().split()), passage.id
         assert parsed.hrefs() == [passage.url]
+
+
+def test_every_example_question_gets_a_cited_answer_in_its_language(settings):
+    from assistant.ui_text import EXAMPLES
+
+    languages = {"Hvornår": "da", "Hvad": "da", "Hvordan": "da"}
+    languages |= {"Kiedy": "pl", "Czym": "pl", "Jaki": "pl"}
+    assert len(EXAMPLES) == len(languages)
+    for question in EXAMPLES:
+        language = languages[question.split()[0]]
+        answer = ask(question, settings=settings)
+        assert not answer.abstained, question
+        assert answer.language == language, question
+        assert answer.citations[0].language == language, question

@@ -1,0 +1,138 @@
+"""Votes on answers, stored as JSON Lines: what a line holds, where it goes, and that
+concurrent writers (threads and processes) never mix lines."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant import Answer, Citation, Translation
+from assistant.feedback import (
+    feedback_file,
+    feedback_record,
+    read_feedback,
+    record_feedback,
+    vote_from_like,
+)
+
+DA_URL = "https://digital-strategy.ec.europa.eu/da/policies/ai-office"
+
+
+def _answer() -> Answer:
+    citation = Citation(
+        number=1,
+        text="Fristen for interessetilkendegivelser er den 27. marts 2024 kl. 12.00 CET.",
+        quote="Fristen for interessetilkendegivelser er den 27. marts 2024 kl. 12.00 CET.",
+        language="da",
+        url=DA_URL,
+        title="Det Europæiske AI-kontor",
+        section="Jobmuligheder og samarbejde",
+        passage_id="ai-office/da/b030",
+        link=DA_URL + "#:~:text=Fristen",
+        translation=Translation("pl", "Termin ...", DA_URL.replace("/da/", "/pl/"), "x"),
+    )
+    return Answer(
+        text="Fristen for interessetilkendegivelser er den 27. marts 2024 kl. 12.00 CET. [1]",
+        language="da",
+        citations=[citation],
+        resolved_question="Hvornår er fristen?",
+    )
+
+
+def test_vote_from_like():
+    assert vote_from_like(True) == "up"
+    assert vote_from_like(False) == "down"
+    assert vote_from_like("") == "withdrawn"
+    assert vote_from_like(None) == "withdrawn"
+    assert vote_from_like("Wrong language") == "Wrong language"
+
+
+def test_record_holds_question_answer_language_citations_vote_and_time():
+    now = datetime(2024, 3, 27, 11, 0, tzinfo=UTC)
+    record = feedback_record("Hvornår er fristen?", _answer(), "down", now=now)
+    assert record == {
+        "timestamp": "2024-03-27T11:00:00+00:00",
+        "vote": "down",
+        "question": "Hvornår er fristen?",
+        "answer": _answer().text,
+        "language": "da",
+        "abstained": False,
+        "reason": "",
+        "resolved_question": "Hvornår er fristen?",
+        "citations": [
+            {
+                "number": 1,
+                "passage_id": "ai-office/da/b030",
+                "language": "da",
+                "url": DA_URL,
+                "section": "Jobmuligheder og samarbejde",
+                "quote": _answer().citations[0].quote,
+                "link": DA_URL + "#:~:text=Fristen",
+            }
+        ],
+    }
+
+
+def test_votes_append_as_json_lines_in_the_configured_file(tmp_path, monkeypatch):
+    target = tmp_path / "votes" / "feedback.jsonl"  # the folder does not exist yet
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_FILE", str(target))
+    assert feedback_file() == target
+    assert read_feedback() == []
+    record_feedback("Hvornår er fristen?", _answer(), "up")
+    record_feedback("Kiedy mija termin? <b>æøå ąę</b>", _answer(), "down")
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert json.loads(lines[1])["question"] == "Kiedy mija termin? <b>æøå ąę</b>"
+    assert "ąę" in lines[1]  # stored readable, not as \u escapes
+    assert [r["vote"] for r in read_feedback()] == ["up", "down"]
+
+
+def test_default_file_is_in_the_project_feedback_folder(monkeypatch):
+    monkeypatch.delenv("ASSISTANT_FEEDBACK_FILE")
+    assert feedback_file().parts[-2:] == ("feedback", "feedback.jsonl")
+
+
+def test_an_empty_vote_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="up, down, withdrawn"):
+        record_feedback("q", _answer(), "", path=tmp_path / "f.jsonl")
+
+
+def test_concurrent_threads_never_mix_lines(tmp_path):
+    target = tmp_path / "feedback.jsonl"
+    question = "Hvornår er fristen? " * 200  # long lines are where interleaving would show
+
+    def vote(worker: int) -> None:
+        for n in range(25):
+            record_feedback(f"{worker}-{n} {question}", _answer(), "up", path=target)
+
+    threads = [threading.Thread(target=vote, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    records = read_feedback(target)  # every line parses
+    assert len(records) == 200
+    assert {r["question"].split()[0] for r in records} == {
+        f"{w}-{n}" for w in range(8) for n in range(25)
+    }
+
+
+def _vote_in_process(path: str, worker: int) -> None:
+    for n in range(20):
+        record_feedback(f"p{worker}-{n} " + "x" * 5000, _answer(), "down", path=path)
+
+
+def test_concurrent_processes_never_mix_lines(tmp_path):
+    target = tmp_path / "feedback.jsonl"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_vote_in_process, args=(str(target), w)) for w in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert len(read_feedback(target)) == 60
