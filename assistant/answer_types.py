@@ -21,7 +21,10 @@ _DATE_IN_TEXT = re.compile(
     r"listopad\w*|grud\w*)\b",
     re.IGNORECASE,
 )
-_ASKS_EMAIL = re.compile(r"e-?mail|\bmail|kontakt|contact|skontaktow|adres", re.IGNORECASE)
+_ASKS_EMAIL = re.compile(
+    r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bskrive|\bhenvend|napisa|\bwrite\b",
+    re.IGNORECASE,
+)
 _ASKS_DATE = re.compile(
     r"\b(hvornår|når|kiedy|when|wann|quand|frist\w*|termin\w*|deadline\w*|dato\w*|data|date)\b",
     re.IGNORECASE,

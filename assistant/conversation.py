@@ -70,8 +70,9 @@ def resolve(
     if _names_unknown_subject(retriever, stems, language):
         return Resolution(question, alone, False)
 
-    combined_text = f"{question} {previous_question(history)}"
-    combined = retriever.retrieve(combined_text, language)
+    previous = previous_question(history)
+    combined_text = f"{question} {previous}"
+    combined = retriever.retrieve(question, language, focus=previous)
     if _changes_topic(alone, combined) or _stands_alone(alone, combined):
         return Resolution(question, alone, False)
     return Resolution(combined_text, combined, True)
@@ -81,6 +82,8 @@ def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> 
     """A follow-up whose own words the pages never use ("og hvad koster en pizza?") asks
     about something new: the previous topic must not make it look answerable."""
     lexical = retriever.index.lexical.get(language)
+    if any(_TYPE_TOKEN.match(s) for s in stems):
+        return False  # "when?", "which address?": asks about the previous subject
     subject = [s for s in stems if not _TYPE_TOKEN.match(s)]
     return bool(lexical and subject and not any(lexical.knows(s) for s in subject))
 
@@ -106,4 +109,6 @@ def _changes_topic(alone: list[Hit], combined: list[Hit]) -> bool:
     if best_alone.chunk.id == best_combined.chunk.id or best_alone.rarest_match < RARE_WORD:
         return False
     combined_stems = set(best_combined.passage_stems)
+    if any(contains(combined_stems, s) for s in best_combined.matched_rare):
+        return False  # the combined search found the question's own rare word too
     return any(not contains(combined_stems, s) for s in best_alone.matched_rare)

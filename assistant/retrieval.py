@@ -53,8 +53,9 @@ class HybridRetriever:
             language: the answer language; when the pages are not in it, passages of every
                 page language are returned.
             k: how many hits to return.
-            focus: extra text that steers the search (e.g. the section of an earlier turn);
-                it adds to BM25 only, never to coverage.
+            focus: context that steers the search (the previous question of a follow-up): it
+                adds to BM25 and to the dense query, never to coverage, so whether the pages
+                answer is judged on the question's own words.
         """
         index = self.index
         targets = [language] if language in index.languages else list(index.languages)
@@ -63,7 +64,10 @@ class HybridRetriever:
         for passage_language, lexical in index.lexical.items():
             stems = lexical.analyse_query(question, language)
             stems_by_language[passage_language] = stems
-            query = lexical.expand(stems) + (lexical.analyse(focus) if focus else [])
+            query = lexical.expand(stems)
+            if focus:
+                # The question's own words count twice: the context steers, it does not lead.
+                query = query * 2 + lexical.analyse_query(focus, language)
             scores = lexical.scores(query)
             found = {
                 lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
@@ -73,7 +77,7 @@ class HybridRetriever:
             )
             rankings.append((weight, max_normalised(self._map(found, targets))))
 
-        vector = self.embedder.encode_queries([question])[0]
+        vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
         dense_hits = index.store.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets)
         rankings.append((WEIGHTS["dense"], min_max_normalised(dense_similarity)))
