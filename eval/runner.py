@@ -20,7 +20,7 @@ from assistant.messages import MESSAGES
 from assistant.settings import Settings
 
 from .dataset import Item, contains
-from .judge import Judge, VerbatimJudge
+from .judge import Judge, VerbatimJudge, Verdict
 from .metrics import claims, gold_rank, key_fact_recall, language_ok
 
 RETRIEVAL_DEPTH = 5
@@ -78,13 +78,8 @@ def score_item(
             [(lang, text) for _, lang, text in retrieved], item.gold_for, RETRIEVAL_DEPTH
         )
 
-    answer_claims = [] if answer.abstained else claims(answer.text, OWN_WORDS)
-    pairs = [
-        (claim.text, by_number[n].text, by_number[n].language)
-        for claim in answer_claims
-        for n in claim.numbers
-        if n in by_number
-    ]
+    answer_claims = answer_claims_of(answer)
+    pairs = judged_pairs(answer)
     verdicts = dict(zip(pairs, judge.judge(pairs), strict=True)) if pairs else {}
     verbatim = dict(zip(pairs, VerbatimJudge().judge(pairs), strict=True)) if pairs else {}
     claim_rows = []
@@ -156,6 +151,38 @@ def score_item(
     }
 
 
+def answer_claims_of(answer: Answer):
+    return [] if answer.abstained else claims(answer.text, OWN_WORDS)
+
+
+def judged_pairs(answer: Answer) -> list[tuple[str, str, str]]:
+    """(sentence, cited passage, passage language) for every citation of every sentence."""
+    by_number = {c.number: c for c in answer.citations}
+    return [
+        (claim.text, by_number[n].text, by_number[n].language)
+        for claim in answer_claims_of(answer)
+        for n in claim.numbers
+        if n in by_number
+    ]
+
+
+class _Prejudged:
+    """A judge whose verdicts were given in one batch (embedding one text at a time is
+    several times slower than a batch); pairs it has not seen go to the real judge."""
+
+    def __init__(self, judge: Judge, pairs: Sequence[tuple[str, str, str]]):
+        self.name = judge.name
+        self._judge = judge
+        unique = list(dict.fromkeys(pairs))
+        self._verdicts = dict(zip(unique, judge.judge(unique), strict=True)) if unique else {}
+
+    def judge(self, pairs: Sequence[tuple[str, str, str]]) -> list[Verdict]:
+        missing = [p for p in dict.fromkeys(pairs) if p not in self._verdicts]
+        if missing:
+            self._verdicts.update(zip(missing, self._judge.judge(missing), strict=True))
+        return [self._verdicts[p] for p in pairs]
+
+
 def _failed(item: Item) -> dict:
     return {
         "answer": "",
@@ -185,7 +212,8 @@ def recorded_retrieval(settings: Settings) -> Iterator[list]:
 
     def recording(question, *args, **kwargs):
         hits = original(question, *args, **kwargs)
-        calls.append((question, hits))
+        focus = kwargs.get("focus") or (args[2] if len(args) > 2 else "")
+        calls.append((f"{question} {focus}".strip() if focus else question, hits))
         return hits
 
     retriever.retrieve = recording
@@ -213,10 +241,10 @@ def run(
 
     earlier: dict[tuple[str, ...], Answer] = {}  # earlier turns, asked once per conversation
     latencies: list[float] = []
-    results = []
+    asked = []
     for number, item in enumerate(items, start=1):
         history: list[tuple[str, Answer]] = []
-        answer, error, latency, retrieved = None, "", None, None
+        answer, error, latency, retrieved, source = None, "", None, None, ""
         try:
             for turn, question in enumerate(item.history):
                 key = tuple(item.history[: turn + 1])
@@ -233,33 +261,34 @@ def run(
             retrieved, source = _retrieved(calls, settings, answer, item)
         except Exception as exc:  # one broken answer must not stop the run; it is reported
             error = f"{type(exc).__name__}: {exc}"
-        result = score_item(item, answer, retrieved, judge, detect, latency, error)
-        if answer is not None:
-            result["retrieval_source"] = source
-        results.append(result)
+        asked.append((item, answer, retrieved, latency, error, source))
         if progress:
-            mark = "!" if error else ("." if _looks_right(result) else "x")
+            mark = "!" if error else "." if answer and not answer.abstained else "-"
             print(mark, end="\n" if number % 50 == 0 else "", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
+
+    batch = _Prejudged(judge, [p for _, a, *_ in asked if a is not None for p in judged_pairs(a)])
+    results = []
+    for item, answer, retrieved, latency, error, source in asked:
+        result = score_item(item, answer, retrieved, batch, detect, latency, error)
+        if source:
+            result["retrieval_source"] = source
+        results.append(result)
     return results, latencies
 
 
 def _retrieved(calls: list, settings: Settings, answer: Answer, item: Item):
     # A follow-up is searched alone and with its context: the ranking behind the answer is
-    # the one for the text the answer says it searched.
-    searched = [hits for question, hits in calls if question == answer.resolved_question]
-    if searched or calls:
-        hits, source = (searched or [calls[-1][1]])[-1], "ask"
+    # the one for the text the answer says it searched, else the one holding its citations.
+    cited = {c.passage_id for c in answer.citations}
+    searched = [hits for text, hits in calls if text == answer.resolved_question]
+    holding = [hits for _, hits in calls if cited <= {h.chunk.id for h in hits}]
+    if calls:
+        hits, source = (searched or holding or [calls[-1][1]])[-1], "ask"
     else:
         language = answer.language
         question = answer.resolved_question or item.question
         retriever = get_engine(settings).retriever
         hits, source = retriever.retrieve(question, language, k=RETRIEVAL_DEPTH), "separate"
     return [(h.chunk.id, h.chunk.language, h.chunk.text) for h in hits], source
-
-
-def _looks_right(result: dict) -> bool:
-    if not result["answerable"]:
-        return result["abstained"]
-    return result["citation_rank"] == 1 and result["language_ok"]
