@@ -153,6 +153,9 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         page_lang: str,
     ) -> Iterator[tuple]:
         question = question or ""
+        if not question.strip():  # an empty submit is a slip of the Enter key, not a question
+            yield gr.skip(), gr.skip(), gr.skip(), *_unchanged_page()
+            return
         forced = forced_language(choice)
         chat = [
             *chat,

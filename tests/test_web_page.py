@@ -271,6 +271,15 @@ def test_html_in_a_question_is_shown_as_text_and_runs_nothing(visit):
 
 
 @pytest.mark.browser
+def test_an_empty_submit_asks_nothing(visit):
+    visit.page.locator("#question textarea").fill("   ")
+    visit.page.locator("#send").click()
+    visit.page.wait_for_timeout(1500)
+    assert visit.page.locator(USER).count() == 0
+    assert visit.page.locator(BOT).count() == 0
+
+
+@pytest.mark.browser
 def test_thumbs_down_lands_in_the_feedback_file(visit, server):
     question = "Hvornår er fristen for interessetilkendegivelser?"
     message = visit.ask(question)
