@@ -271,6 +271,19 @@ def test_html_in_a_question_is_shown_as_text_and_runs_nothing(visit):
 
 
 @pytest.mark.browser
+def test_the_page_starts_in_the_browsers_language(browser, server):
+    context = browser.new_context(locale="pl-PL")
+    try:
+        page = context.new_page()
+        page.goto(server.url)
+        page.wait_for_function("document.querySelector('#send')?.innerText.trim() === 'Zapytaj'")
+        assert "Zapytaj o Europejski Urząd ds. AI" in page.locator("#header").inner_text()
+        assert "Przykłady" in page.locator("#examples").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
 def test_an_empty_submit_asks_nothing(visit):
     visit.page.locator("#question textarea").fill("   ")
     visit.page.locator("#send").click()
@@ -312,7 +325,7 @@ def test_follow_up_keeps_the_conversation(visit):
 def test_forcing_polish_answers_in_polish_and_switches_the_page(visit):
     page = visit.page
     page.locator("#language").get_by_text("Polski").click()
-    page.wait_for_function("document.querySelector('#send').innerText.trim() === 'Zapytaj'")
+    page.wait_for_function("document.querySelector('#send')?.innerText.trim() === 'Zapytaj'")
     message = visit.ask("ECAT")
     assert message.locator(".answer-language").inner_text() == "Język: polski (wybrany)"
     assert message.locator("a.source-link").first.get_attribute("href").startswith(PL_LINK)
