@@ -1,0 +1,148 @@
+"""The whole Q&A set through the command line, against the session's index, with floors.
+
+The floors sit a little under what the assistant measures today (see README, "Evaluation"):
+when a change makes answers worse, this test fails. Raise them when the numbers go up.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.settings import PROJECT_DIR
+from eval.harness import main
+
+FLOORS = {  # measured 2026-11-22 in brackets
+    "hit@1": 0.72,  # (0.76)
+    "retrieval_hit@3": 0.82,  # (0.86)
+    "retrieval_mrr": 0.80,  # (0.84)
+    "citation_precision": 0.97,  # (1.00)
+    "faithfulness": 0.97,  # (1.00)
+    "language_accuracy": 0.96,  # (0.99)
+    "key_fact_recall": 0.78,  # (0.83)
+    "abstention_recall": 0.85,  # (0.93: 13 of 14)
+    "abstention_precision": 0.38,  # (0.44)
+    "da/hit@1": 0.78,  # (0.82)
+    "pl/hit@1": 0.69,  # (0.73)
+    "fact/hit@1": 0.88,  # (0.93)
+    "follow_up/hit@1": 0.80,  # (0.90)
+    "topic_change/hit@1": 0.85,  # (1.00)
+}
+
+
+@pytest.fixture(scope="module")
+def run(settings, tmp_path_factory):
+    """`python -m assistant eval run ...` once; every test reads its outputs."""
+    out = tmp_path_factory.mktemp("eval-reports")
+    floors = [arg for name, value in FLOORS.items() for arg in ("--fail-under", f"{name}={value}")]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "eval",
+            "run",
+            "--index-dir",
+            str(settings.index_dir),
+            "--out",
+            str(out),
+            "--quiet",
+            *floors,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        timeout=900,
+    )
+    return result, out
+
+
+def test_the_whole_set_holds_its_floors(run):
+    result, _ = run
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "FAIL" not in result.stderr
+    # the terminal table: one row per language, with the column names
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("language"))
+    assert "hit@1" in header and "faithful" in header and "p95 ms" in header
+    for language in ("da", "pl", "en", "de", "fr"):
+        assert any(line.startswith(f"{language} ") for line in lines), language
+
+
+def test_the_reports_are_written(run):
+    _, out = run
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert (out / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "report.png").stat().st_size > 20_000
+
+    assert report["overall"]["items"] == len(report["results"]) >= 80
+    assert report["judge"].startswith("offline:")
+    assert "ask() itself retrieved" in report["retrieval_source"]
+    for language in ("da", "pl", "en", "de", "fr"):
+        numbers = report["by_language"][language]
+        assert numbers["items"] > 0
+        assert 0.0 <= numbers["language_accuracy"] <= 1.0
+        assert numbers["latency_p50_ms"] > 0
+    for language in ("da", "pl"):
+        numbers = report["by_language"][language]
+        for metric in ("hit@1", "retrieval_mrr", "faithfulness", "key_fact_recall"):
+            assert 0.0 <= numbers[metric] <= 1.0, (language, metric)
+        assert numbers["abstention_recall"] >= 0.8
+    assert set(report["by_category"]) >= {"fact", "paraphrase", "follow_up", "out_of_scope"}
+    assert report["overall"]["latency_p95_ms"] >= report["overall"]["latency_p50_ms"] > 0
+    assert sum(report["pairs"]["counts"].values()) >= 40
+    assert "## Per language" in markdown and "| da |" in markdown
+    assert report["judge"] in markdown
+
+
+def test_the_answers_behind_the_numbers_are_real(run):
+    _, out = run
+    results = {r["id"]: r for r in json.loads((out / "report.json").read_text())["results"]}
+    deadline = results["deadline-da"]
+    assert "27. marts 2024 kl. 12.00 CET" in deadline["answer"]
+    assert deadline["citations"][0]["passage_id"] == "ai-office/da/b030"
+    assert deadline["citation_rank"] == 1 and deadline["language_ok"] is True
+    pizza = results["oos-pizza-pl"]
+    assert pizza["abstained"] is True and pizza["answer_language"] == "pl"
+    follow_up = results["fu-jobs-deadline-pl"]
+    assert follow_up["history"] == ["Jakich pracowników rekrutuje Biuro ds. AI?"]
+    assert "27 marca 2024" in follow_up["answer"]
+
+
+def test_a_floor_that_does_not_hold_fails_the_run(settings, tmp_path, capsys):
+    code = main(
+        [
+            "run",
+            "--index-dir",
+            str(settings.index_dir),
+            "--language",
+            "de",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--fail-under",
+            "language_accuracy=0.2",
+            "--fail-under",
+            "hit@1=1.01",
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "FAIL hit@1 = " in err and "under the floor 1.01" in err
+    assert "language_accuracy" not in err
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert set(report["by_language"]) == {"de"}
+
+
+def test_python_dash_m_eval_is_the_same_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "eval", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    assert "--fail-under" in result.stdout and "--index-dir" in result.stdout
