@@ -199,7 +199,9 @@ def summarise(results: Sequence[dict]) -> dict[str, float | int | None]:
         "citations": len(precise),
         "language_accuracy": mean([float(r["language_ok"]) for r in results]),
         "key_fact_recall": mean(facts),
-        "abstention_precision": ratio(abstained_oos, abstained_all),
+        # Without out-of-scope items in the group, precision would only restate false
+        # abstentions: not measured.
+        "abstention_precision": ratio(abstained_oos, abstained_all) if out_of_scope else None,
         "abstention_recall": ratio(abstained_oos, len(out_of_scope)),
         "false_abstention_rate": ratio(sum(r["abstained"] for r in answerable), len(answerable)),
         "topic_drag": mean([float(d) for d in drag]),
