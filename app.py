@@ -4,7 +4,7 @@ A thin shell over the `assistant` library: it reads the question, calls `ask()`,
 answer into the chat and shows its sources; the HTML comes from `assistant.render`, the page's
 words from `assistant.ui_text`, and votes go to `assistant.feedback`.
 
-    python app.py [--host 127.0.0.1] [--port 7860]      # or: assistant serve
+    python app.py [--host 127.0.0.1] [--port 7860]      # `assistant serve` calls main()
 
 Environment: ASSISTANT_HOST, ASSISTANT_PORT, ASSISTANT_USER + ASSISTANT_PASSWORD (login),
 ASSISTANT_CONCURRENCY (questions answered at once), and the library's own settings.
@@ -57,7 +57,6 @@ STREAM_STEP_SECONDS = 0.03
 
 CSS = """
 .gradio-container { max-width: 980px !important; margin: 0 auto !important; }
-.answer-text { white-space: normal; }
 .answer.abstention .answer-text { font-style: italic; }
 .notice { font-size: 0.9em; opacity: 0.8; margin-bottom: 0.4em; }
 .answer-language { font-size: 0.85em; opacity: 0.7; margin-top: 0.4em; }
