@@ -64,24 +64,37 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    try:
-        from eval.harness import main as eval_main
-    except ImportError:
-        print("The evaluation harness (eval/harness.py) is not installed here.", file=sys.stderr)
-        return 1
-    return eval_main(args.rest)
+def _project_module(name: str):
+    """Import `eval.harness` or `app`, which live beside the package in the project folder."""
+    import importlib
+
+    from .settings import PROJECT_DIR
+
+    if str(PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(PROJECT_DIR))
+    return importlib.import_module(name)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_eval(rest: list[str]) -> int:
     try:
-        from app import main as serve_main
-    except ImportError:
-        print(
-            "The web app (app.py) is not available; run from the project folder.", file=sys.stderr
-        )
+        harness = _project_module("eval.harness")
+    except ImportError as exc:
+        print(f"error: the evaluation harness is not available ({exc}).", file=sys.stderr)
         return 1
-    return serve_main(args.rest) or 0
+    return harness.main(rest)
+
+
+def cmd_serve(rest: list[str]) -> int:
+    try:
+        app = _project_module("app")
+    except ImportError as exc:
+        print(f"error: the web app (app.py) is not available ({exc}).", file=sys.stderr)
+        return 1
+    return app.main(rest) or 0
+
+
+# These hand their arguments to the harness or the app, which parse them themselves.
+_PASS_THROUGH = {"eval": cmd_eval, "serve": cmd_serve}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,19 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(func=cmd_ask)
 
-    evaluate = sub.add_parser("eval", help="run the evaluation (see eval/)", add_help=False)
-    evaluate.add_argument("rest", nargs=argparse.REMAINDER)
-    evaluate.set_defaults(func=cmd_eval)
-
-    serve = sub.add_parser("serve", help="start the chat page", add_help=False)
-    serve.add_argument("rest", nargs=argparse.REMAINDER)
-    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("eval", help="run the evaluation (assistant eval --help)", add_help=False)
+    sub.add_parser("serve", help="start the chat page (assistant serve --help)", add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv and argv[0] in _PASS_THROUGH:
+            return _PASS_THROUGH[argv[0]](argv[1:])
+        args = build_parser().parse_args(argv)
         return args.func(args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)

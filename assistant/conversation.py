@@ -59,20 +59,27 @@ def resolve(
     question: str,
     language: str,
     history: Sequence[tuple[str, Answer]] | None,
+    question_language: str | None = None,
 ) -> Resolution:
-    """Search for `question` in the light of the conversation so far."""
-    alone = retriever.retrieve(question, language)
+    """Search for `question` in the light of the conversation so far.
+
+    `question_language` is the language the question is written in when it differs from the
+    answer language `language` (the asker forced the answer language)."""
+    asked_in = question_language or language
+    alone = retriever.retrieve(question, language, question_language=question_language)
     if not history:
         return Resolution(question, alone, False)
     stems = alone[0].query_stems if alone else ()
-    if not looks_like_follow_up(question, stems, language):
+    if not looks_like_follow_up(question, stems, asked_in):
         return Resolution(question, alone, False)
-    if _names_unknown_subject(retriever, stems, language):
+    if _names_unknown_subject(retriever, stems, asked_in):
         return Resolution(question, alone, False)
 
     previous = previous_question(history)
     combined_text = f"{question} {previous}"
-    combined = retriever.retrieve(question, language, focus=previous)
+    combined = retriever.retrieve(
+        question, language, focus=previous, question_language=question_language
+    )
     if _changes_topic(alone, combined) or _stands_alone(alone, combined):
         return Resolution(question, alone, False)
     return Resolution(combined_text, combined, True)

@@ -74,13 +74,16 @@ class Engine:
             if clean.truncated
             else ""
         )
-        resolution = resolve(self.retriever, clean.text, lang, history)
+        # Forced to another language: the question is still read in its own.
+        asked_in = guess.code if guess.code != lang and guess.method != "fallback" else None
+        resolution = resolve(self.retriever, clean.text, lang, history, asked_in)
         answer = compose(
             resolution.hits,
             lang,
             self.index,
             notice=notice,
             follow_up=clean.text if resolution.follow_up else None,
+            question_language=asked_in,
             resolved_question=resolution.search_text,
             language_confident=language is not None or guess.confident,
         )

@@ -67,13 +67,21 @@ def best_sentences(
     top_score = max(h.score for h in hits) or 1.0
     choices = []
     for hit in hits[:MAX_PASSAGES]:
-        lexical = index.lexical[hit.chunk.language]
-        context = lexical.analyse(f"{hit.chunk.section} {hit.chunk.context}")
+        quoted = sentences(hit.chunk.text)
+        # With a forced answer language the question was matched against the translation in
+        # its own language: score that passage's sentences and quote the same sentence of the
+        # answer-language passage, when the two split into as many sentences.
+        judged = hit.judged or hit.chunk
+        scored = sentences(judged.text)
+        if len(scored) != len(quoted):
+            judged, scored = hit.chunk, quoted
+        lexical = index.lexical[judged.language]
+        context = lexical.analyse(f"{judged.section} {judged.context}")
         own_stems = (
             lexical.analyse_query(follow_up[0], follow_up[1]) if follow_up else hit.query_stems
         )
-        for sentence in sentences(hit.chunk.text):
-            stems = lexical.analyse(sentence)
+        for position, sentence in enumerate(quoted):
+            stems = lexical.analyse(scored[position])
             own = coverage(own_stems, stems, lexical.idf)
             with_context = coverage(hit.query_stems, stems + context, lexical.idf)
             # The sentence's own words count most; its section helps; rank breaks ties.
@@ -113,11 +121,13 @@ def compose(
     language: str,
     index: Index,
     follow_up: str | None = None,
+    question_language: str | None = None,
     **answer_fields,
 ) -> Answer:
     """An answer in `language` from the hits, or an abstention when they do not answer.
 
-    `follow_up` is the question itself when it was searched with the previous one.
+    `follow_up` is the question itself when it was searched with the previous one;
+    `question_language` its language when the answer language was forced to another.
     """
     served = language in index.languages
     if not is_answerable(hits, served):
@@ -126,7 +136,7 @@ def compose(
         chosen = best_sentences(
             [h for h in hits if h.chunk.language == language],
             index,
-            follow_up=(follow_up, language) if follow_up else None,
+            follow_up=(follow_up, question_language or language) if follow_up else None,
         )
         citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
         text = " ".join(f"{c.sentence} [{n}]" for n, c in enumerate(chosen, start=1))

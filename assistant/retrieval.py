@@ -36,6 +36,9 @@ class Hit:
     rarest_match: float  # how rare (as a share of the highest IDF) its rarest matched stem is
     matched_rare: tuple[str, ...] = ()  # question stems it holds that few passages use
     passage_stems: tuple[str, ...] = ()  # the passage as its language analyses it
+    # The passage the question was matched against: `chunk` itself, or its translation in the
+    # question's language when the answer language was forced to another one.
+    judged: Chunk | None = None
 
 
 class HybridRetriever:
@@ -45,36 +48,49 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
 
-    def retrieve(self, question: str, language: str, k: int = 5, focus: str = "") -> list[Hit]:
+    def retrieve(
+        self,
+        question: str,
+        language: str,
+        k: int = 5,
+        focus: str = "",
+        question_language: str | None = None,
+    ) -> list[Hit]:
         """Best passages for `question`, in `language` when the pages have it.
 
         Args:
             question: the question text (after resolving any follow-up).
             language: the answer language; when the pages are not in it, passages of every
                 page language are returned.
+            question_language: the language the question is written in, when the answer
+                language was forced to another one (a Danish question answered from the
+                Polish page): the question is matched on its own language's page and the
+                hits are its translations.
             k: how many hits to return.
             focus: context that steers the search (the previous question of a follow-up): it
                 adds to BM25 and to the dense query, never to coverage, so whether the pages
                 answer is judged on the question's own words.
         """
         index = self.index
+        asked_in = question_language or language
         targets = [language] if language in index.languages else list(index.languages)
+        # Where matching is judged: on the question's own language's page when there is one.
+        judged_in = asked_in if asked_in in index.languages else None
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
-            stems = lexical.analyse_query(question, language)
+            stems = lexical.analyse_query(question, asked_in)
             stems_by_language[passage_language] = stems
             query = lexical.expand(stems)
             if focus:
                 # The question's own words count twice: the context steers, it does not lead.
-                query = query * 2 + lexical.analyse_query(focus, language)
+                query = query * 2 + lexical.analyse_query(focus, asked_in)
             scores = lexical.scores(query)
             found = {
                 lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
             }
-            weight = (
-                WEIGHTS["lexical_same"] if passage_language in targets else WEIGHTS["lexical_other"]
-            )
+            same = passage_language == judged_in or (not judged_in and passage_language in targets)
+            weight = WEIGHTS["lexical_same"] if same else WEIGHTS["lexical_other"]
             rankings.append((weight, max_normalised(self._map(found, targets))))
 
         vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
@@ -87,9 +103,10 @@ class HybridRetriever:
         hits = []
         for passage_id in best:
             chunk = index.passages[passage_id]
-            lexical = index.lexical[chunk.language]
-            stems = stems_by_language[chunk.language]
-            passage_stems = set(lexical.analyse(chunk.search_text))
+            judged = self._judged_chunk(chunk, judged_in)
+            lexical = index.lexical[judged.language]
+            stems = stems_by_language[judged.language]
+            passage_stems = set(lexical.analyse(judged.search_text))
             matched = [s for s in stems if contains(passage_stems, s)]
             rare = [s for s in matched if lexical.idf(s) >= RARE_WORD * lexical.max_idf]
             hits.append(
@@ -103,9 +120,18 @@ class HybridRetriever:
                     / lexical.max_idf,
                     matched_rare=tuple(rare),
                     passage_stems=tuple(sorted(passage_stems)),
+                    judged=judged,
                 )
             )
         return hits
+
+    def _judged_chunk(self, chunk: Chunk, judged_in: str | None) -> Chunk:
+        """The passage in the question's language that stands for `chunk` when judging it."""
+        if judged_in and chunk.language != judged_in:
+            translation = self.index.passages.get(chunk.translations.get(judged_in, ""))
+            if translation is not None:
+                return translation
+        return chunk
 
     def _map(self, scores: dict[str, float], targets: list[str]) -> dict[str, float]:
         """Scores moved into the target languages: an other-language passage scores for its

@@ -42,7 +42,8 @@ _QUESTION_WORDS = {
         którzy czym kim czego kogo komu ile jest są być był była było będzie robi robią
         zajmuje zajmują może można mogę mogą musi ma mają mi mnie ja ty my się to ten ta te
         tego tej i oraz lub albo ale a w we z ze na do o od po za dla przez u pod nad przy
-        nie tak już też również proszę powiedz powiedzieć wyjaśnij mi jakie jest""",
+        nie tak już też również proszę powiedz powiedzieć wyjaśnij mi jakie jest tam tu
+        tutaj adres""",
     "en": """what who whom whose where when why how which is are was were be been being do
         does did done can could should would will shall may might must have has had i me my
         you your we us our they them it its this that these those the a an of to in on at for

@@ -113,6 +113,31 @@ def test_english_question_is_told_the_sources_are_danish_and_polish(settings):
     assert any("27 marca 2024" in c.quote for c in answer.citations)
 
 
+@pytest.mark.parametrize(
+    "question,forced,passage,fact",
+    [
+        (
+            "Hvornår er fristen for interessetilkendegivelser?",
+            "pl",
+            "ai-office/pl/b030",
+            "27 marca 2024",
+        ),
+        (
+            "Kiedy mija termin wyrażenia zainteresowania?",
+            "da",
+            "ai-office/da/b030",
+            "27. marts 2024",
+        ),
+        ("What is the deadline for applications?", "pl", "ai-office/pl/b030", "27 marca 2024"),
+    ],
+)
+def test_a_forced_answer_language_answers_from_that_page(settings, question, forced, passage, fact):
+    answer = ask(question, language=forced, settings=settings)
+    assert answer.language == forced and not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == passage
+    assert fact in answer.text
+
+
 def test_forced_language_overrides_detection(settings):
     answer = ask("GenAI4EU", language="pl", settings=settings)
     assert answer.language == "pl"

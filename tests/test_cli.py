@@ -47,3 +47,16 @@ def test_errors_are_one_line_messages_not_tracebacks(settings, tmp_path):
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("error: ") and "manifest not found" in last_line
     assert "Traceback" not in result.stderr
+
+
+def test_serve_and_eval_take_their_own_options(settings, tmp_path):
+    for command, expected in (("serve", "--port"), ("eval", "--fail-under")):
+        result = subprocess.run(
+            [sys.executable, "-m", "assistant", command, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,  # not the project folder
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout
