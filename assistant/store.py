@@ -1,14 +1,22 @@
 """The vector store: a Chroma collection, embedded on disk or on a Chroma server.
 
 Passages are written through llama-index's ChromaVectorStore as TextNodes (so the collection is
-one any llama-index tool can read), and queried with Chroma directly: a question needs only ids
-and distances, and skipping the framework keeps a query cheap.
+one any llama-index tool can read). Chroma is the store of record; how a question reads it
+depends on where it lives:
+
+- on a Chroma server, the server is queried (`VectorStore.query`): the vectors live there;
+- in the embedded store, the build's own copy of the same vectors (embeddings.npy, written
+  in the same build, row i = passage i) is searched exactly with one matrix-vector product
+  (`ArrayStore`). That spares a question process the chromadb import and client start-up
+  (over a second), and at 100k passages the exact search still takes milliseconds.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import numpy as np
 
 from .chunking import Chunk
 from .errors import AssistantError
@@ -100,3 +108,37 @@ class VectorStore:
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)
+
+
+class ArrayStore:
+    """Exact cosine search over a build's normalised vectors (row i belongs to ids[i]).
+
+    Answers `query`, `count` and `ids` like VectorStore, for the read side of an embedded
+    build; the Chroma collection beside it holds the same vectors.
+    """
+
+    def __init__(self, vectors: np.ndarray, ids: list[str]):
+        if vectors.ndim != 2 or len(vectors) != len(ids):
+            raise ValueError(f"{len(ids)} ids for vectors of shape {vectors.shape}")
+        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._ids = list(ids)
+
+    @classmethod
+    def load(cls, path: Path, ids: list[str]) -> ArrayStore:
+        return cls(np.load(path), ids)
+
+    def count(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def query(self, vector, k: int) -> list[tuple[str, float]]:
+        """The k nearest passages as (id, cosine similarity), best first."""
+        k = min(k, len(self._ids))
+        if k <= 0:
+            return []
+        scores = self._vectors @ np.asarray(vector, dtype=np.float32)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self._ids[i], float(scores[i])) for i in top]

@@ -1,0 +1,1 @@
+"""The benchmark: the assistant against the stock llama-index pipeline (see run.py)."""
