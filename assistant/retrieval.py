@@ -94,7 +94,7 @@ class HybridRetriever:
             rankings.append((weight, max_normalised(self._map(found, targets))))
 
         vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
-        dense_hits = index.store.query(vector, CANDIDATES * len(index.languages))
+        dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets)
         rankings.append((WEIGHTS["dense"], min_max_normalised(dense_similarity)))
 
@@ -107,6 +107,10 @@ class HybridRetriever:
             lexical = index.lexical[judged.language]
             stems = stems_by_language[judged.language]
             passage_stems = set(lexical.analyse(judged.search_text))
+            if judged_in is None:
+                # A language the pages are not in: its words the pages never use are just
+                # untranslated, not unanswered; whether it is answered rests on the rest.
+                stems = [s for s in stems if s.startswith("⟨") or lexical.knows(s)]
             matched = [s for s in stems if contains(passage_stems, s)]
             rare = [s for s in matched if lexical.idf(s) >= RARE_WORD * lexical.max_idf]
             hits.append(

@@ -49,6 +49,13 @@ _QUESTION_WORDS = {
         you your we us our they them it its this that these those the a an of to in on at for
         from by with about and or but not tell explain please there any some also""",
 }
+# In a question in another language, the words that only name the page's own subject ("the AI
+# Office") match everywhere and prove nothing about whether the page answers it.
+_SUBJECT_WORDS = {
+    "en": "office ai european eu",
+    "de": "ki büro büros europäische europäischen eu",
+    "fr": "ia bureau européen ue",
+}
 
 
 @cache
@@ -73,12 +80,19 @@ def stopwords(language: str) -> frozenset[str]:
     }
     words = set(lists.get(language, ()))
     words |= set(_QUESTION_WORDS.get(language, "").split())
+    words |= set(_SUBJECT_WORDS.get(language, "").split())
     return frozenset(w.lower() for w in words)
 
 
 def words(text: str) -> list[str]:
     """Word tokens, split at camel-case glue ("PanelNaukowy" -> "Panel", "Naukowy")."""
-    return [w for token in _WORD.findall(text) for w in _CAMEL.split(token) if w]
+    # Names with digits ("GenAI4EU") are one word: split, they would weigh double.
+    return [
+        w
+        for token in _WORD.findall(text)
+        for w in ([token] if any(c.isdigit() for c in token) else _CAMEL.split(token))
+        if w
+    ]
 
 
 def stem(word: str, language: str) -> str:
