@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from .answer import Answer
 from .conversation import resolve
-from .embedding import get_embedder
 from .errors import IndexUnavailableError
 from .extractive import compose
 from .index import Index, active_build, ingest
@@ -30,7 +29,7 @@ class Engine:
     def __init__(self, settings: Settings, build_if_missing: bool = True, progress: bool = False):
         self.settings = settings
         self.index = _open_or_build(settings, build_if_missing, progress)
-        self.embedder = get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
+        self.embedder = self.index.embedder()  # the build's ONNX graph when it has one
         self.retriever = HybridRetriever(self.index, self.embedder)
         self.lexicons = lexicons_from_chunks(self.index.passages.values())
 

@@ -5,6 +5,7 @@ Layout of the index folder:
     ACTIVE                 name of the build that answers questions (replaced atomically)
     .lock                  held while a build runs: Chroma's embedded store is one-process
     builds/<id>/           one complete build: index.json, passages.json, embeddings.npy,
+                           encoder.onnx (the model as an ONNX graph),
                            lexical/<lang>/ (BM25), chroma/ (embedded vector store)
 
 A build is written under a temporary name beside the active one and renamed when complete;
@@ -21,6 +22,7 @@ import os
 import shutil
 import time
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -113,7 +115,9 @@ def ingest(
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir(parents=True)
 
-            embedder = get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
+            embedder = _onnx_embedder(settings, partial, current, model_fp) or get_embedder(
+                settings.model, settings.query_prefix, settings.passage_prefix
+            )
             embeddings, reused = _embed(chunks, embedder, current, progress)
             _write_build(partial, build_id, chunks, embeddings, settings, model_fp)
 
@@ -161,6 +165,29 @@ def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
     new = {_text_key(c): v for c, v in zip(missing, fresh, strict=True)}
     vectors = np.stack([previous.get(_text_key(c), new.get(_text_key(c))) for c in chunks])
     return vectors.astype(np.float32), len(chunks) - len(missing)
+
+
+def _onnx_embedder(settings: Settings, folder: Path, current: Path | None, model_fp: str):
+    """An embedder that encodes with the model's ONNX graph, written into the new build (or
+    linked from the current build, when that has one of the same model); None when the model
+    cannot be converted, and sentence-transformers encodes."""
+    from .embedding import GRAPH_NAME, Embedder, convert_model
+    from .encoder import is_converted
+
+    graph = None
+    if current is not None and is_converted(current / GRAPH_NAME):
+        try:
+            manifest = json.loads((current / "index.json").read_text("utf-8"))
+            if manifest["model_fingerprint"] == model_fp:
+                for suffix in (".json", ""):  # the graph last: it marks the pair complete
+                    os.link(current / f"{GRAPH_NAME}{suffix}", folder / f"{GRAPH_NAME}{suffix}")
+                graph = folder / GRAPH_NAME
+        except (OSError, ValueError, KeyError):
+            graph = None
+    graph = graph or convert_model(settings.model, folder)
+    if graph is None:
+        return None
+    return Embedder(settings.model, settings.query_prefix, settings.passage_prefix, graph)
 
 
 def embedder_fingerprint(embedder) -> str:
@@ -287,6 +314,29 @@ class Index:
     @property
     def languages(self) -> list[str]:
         return list(self.manifest["languages"])
+
+    def embedder(self):
+        """The question encoder: the build's ONNX graph of its model (onnxruntime, no torch),
+        or sentence-transformers for a model that was not converted."""
+        from .embedding import GRAPH_NAME, get_embedder
+        from .encoder import is_converted
+
+        graph = self.folder / GRAPH_NAME
+        s = self.settings
+        return get_embedder(
+            s.model, s.query_prefix, s.passage_prefix, graph if is_converted(graph) else None
+        )
+
+    @cached_property
+    def vectors(self):
+        """What a question's vector search reads. On a Chroma server, the server. For the
+        embedded store, the build's embeddings.npy, searched exactly: the same vectors as its
+        Chroma collection (written together, row i = passage i), without opening Chroma."""
+        if "host" in self.manifest["store"]:
+            return self.store
+        from .store import ArrayStore
+
+        return ArrayStore.load(self.folder / "embeddings.npy", list(self.passages))
 
     @property
     def store(self):
