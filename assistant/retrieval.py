@@ -1,0 +1,162 @@
+"""Hybrid retrieval: stemmed BM25 and dense vectors, fused, in the question's language.
+
+Every ranking is mapped into the answer language before fusion: a Polish passage found for a
+Danish question counts for its Danish translation. BM25 in the question's own language weighs
+most, because the default embedding model is English-trained and weak on Danish and Polish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunking import Chunk
+from .fusion import contains, coverage, max_normalised, min_max_normalised, weighted_sum
+from .index import Index
+
+CANDIDATES = 20  # per ranking, before fusion
+RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the highest IDF
+WEIGHTS = {
+    "lexical_same": 1.0,  # BM25 in the passage language = question language
+    "lexical_other": 0.25,  # BM25 in the other language: names, numbers, shared words
+    "dense": 0.35,  # the default model is weak on da/pl; a multilingual one deserves more
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a question, in the language the answer will use."""
+
+    chunk: Chunk
+    score: float  # fused score
+    coverage: float  # share of the question's IDF-weighted stems the passage holds
+    dense: float  # cosine similarity of the passage (or its translation) to the question
+    query_stems: tuple[str, ...]  # the question as the passage's language analyses it
+    rarest_match: float  # how rare (as a share of the highest IDF) its rarest matched stem is
+    matched_rare: tuple[str, ...] = ()  # question stems it holds that few passages use
+    passage_stems: tuple[str, ...] = ()  # the passage as its language analyses it
+    # The passage the question was matched against: `chunk` itself, or its translation in the
+    # question's language when the answer language was forced to another one.
+    judged: Chunk | None = None
+
+
+class HybridRetriever:
+    """Finds passages for a question in a given answer language (or all, for others)."""
+
+    def __init__(self, index: Index, embedder):
+        self.index = index
+        self.embedder = embedder
+
+    def retrieve(
+        self,
+        question: str,
+        language: str,
+        k: int = 5,
+        focus: str = "",
+        question_language: str | None = None,
+    ) -> list[Hit]:
+        """Best passages for `question`, in `language` when the pages have it.
+
+        Args:
+            question: the question text (after resolving any follow-up).
+            language: the answer language; when the pages are not in it, passages of every
+                page language are returned.
+            question_language: the language the question is written in, when the answer
+                language was forced to another one (a Danish question answered from the
+                Polish page): the question is matched on its own language's page and the
+                hits are its translations.
+            k: how many hits to return.
+            focus: context that steers the search (the previous question of a follow-up): it
+                adds to BM25 and to the dense query, never to coverage, so whether the pages
+                answer is judged on the question's own words.
+        """
+        index = self.index
+        asked_in = question_language or language
+        targets = [language] if language in index.languages else list(index.languages)
+        # Where matching is judged: on the question's own language's page when there is one.
+        judged_in = asked_in if asked_in in index.languages else None
+        rankings: list[tuple[float, dict[str, float]]] = []
+        stems_by_language: dict[str, list[str]] = {}
+        for passage_language, lexical in index.lexical.items():
+            stems = lexical.analyse_query(question, asked_in)
+            stems_by_language[passage_language] = stems
+            query = lexical.expand(stems)
+            if focus:
+                # The question's own words count twice: the context steers, it does not lead.
+                query = query * 2 + lexical.analyse_query(focus, asked_in)
+            scores = lexical.scores(query)
+            found = {
+                lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
+            }
+            same = passage_language == judged_in or (not judged_in and passage_language in targets)
+            weight = WEIGHTS["lexical_same"] if same else WEIGHTS["lexical_other"]
+            rankings.append((weight, max_normalised(self._map(found, targets))))
+
+        vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
+        dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
+        dense_similarity = self._map(dict(dense_hits), targets)
+        rankings.append((WEIGHTS["dense"], min_max_normalised(dense_similarity)))
+
+        fused = weighted_sum(rankings)
+        best = sorted(fused, key=fused.get, reverse=True)[:k]
+        hits = []
+        for passage_id in best:
+            chunk = index.passages[passage_id]
+            judged = self._judged_chunk(chunk, judged_in)
+            lexical = index.lexical[judged.language]
+            stems = stems_by_language[judged.language]
+            passage_stems = set(lexical.analyse(judged.search_text))
+            if judged_in is None:
+                # A language the pages are not in: its words the pages never use are just
+                # untranslated, not unanswered; whether it is answered rests on the rest.
+                stems = [s for s in stems if s.startswith("⟨") or lexical.knows(s)]
+            matched = [s for s in stems if contains(passage_stems, s)]
+            rare = [s for s in matched if lexical.idf(s) >= RARE_WORD * lexical.max_idf]
+            hits.append(
+                Hit(
+                    chunk=chunk,
+                    score=fused[passage_id],
+                    coverage=coverage(stems, passage_stems, lexical.idf),
+                    dense=dense_similarity.get(passage_id, 0.0),
+                    query_stems=tuple(stems),
+                    rarest_match=max((lexical.idf(s) for s in matched), default=0.0)
+                    / lexical.max_idf,
+                    matched_rare=tuple(rare),
+                    passage_stems=tuple(sorted(passage_stems)),
+                    judged=judged,
+                )
+            )
+        return hits
+
+    def _judged_chunk(self, chunk: Chunk, judged_in: str | None) -> Chunk:
+        """The passage in the question's language that stands for `chunk` when judging it."""
+        if judged_in and chunk.language != judged_in:
+            translation = self.index.passages.get(chunk.translations.get(judged_in, ""))
+            if translation is not None:
+                return translation
+        return chunk
+
+    def _map(self, scores: dict[str, float], targets: list[str]) -> dict[str, float]:
+        """Scores moved into the target languages: an other-language passage scores for its
+        translation (the best score wins when several land on one passage)."""
+        out: dict[str, float] = {}
+        for passage_id, score in scores.items():
+            chunk = self.index.passages.get(passage_id)
+            if chunk is None:
+                continue
+            if chunk.language in targets:
+                mapped = [passage_id]
+            else:
+                mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
+            for target_id in mapped:
+                if target_id in self.index.passages:
+                    out[target_id] = max(out.get(target_id, score), score)
+        return out
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    if len(scores) <= k:
+        return list(np.argsort(-scores))
+    top = np.argpartition(-scores, k)[:k]
+    return list(top[np.argsort(-scores[top])])
