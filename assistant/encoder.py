@@ -242,7 +242,7 @@ def is_converted(target: str | Path) -> bool:
 class OnnxEncoder:
     """Encodes texts with a converted graph and the model's own tokenizer."""
 
-    def __init__(self, graph: str | Path, model_dir: str | Path, batch_size: int = 32):
+    def __init__(self, graph: str | Path, model_dir: str | Path, batch_size: int = 8):
         import onnxruntime
         from tokenizers import Tokenizer
 
