@@ -19,8 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import sqlite3
 import time
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +32,7 @@ import numpy as np
 
 from .chunking import Chunk, chunk_pages
 from .corpus import corpus_fingerprint, load_pages
-from .errors import IndexBusyError, IndexUnavailableError
+from .errors import AssistantError, IndexBusyError, IndexUnavailableError
 from .lexical import LexicalIndex
 from .settings import Settings
 
@@ -81,8 +84,12 @@ def active_build(index_dir: Path) -> Path | None:
     marker = index_dir / ACTIVE
     if not marker.is_file():
         return None
-    name = marker.read_text("utf-8").strip()
-    return index_dir / "builds" / name if name else None
+    try:
+        name = marker.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None  # binary garbage names no build
+    # Anything but a plain folder name (garbage, a path out of builds/) names no build.
+    return index_dir / "builds" / name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
 
 
 def ingest(
@@ -108,16 +115,20 @@ def ingest(
     try:
         with _lock(settings, lock_timeout):
             current = active_build(settings.index_dir)
-            if current is not None and current.name == build_id and _is_complete(current):
+            # Up to date only if it is also whole: a damaged build of the same corpus is
+            # rebuilt (the damage message says to run `assistant ingest` for exactly this),
+            # without carrying its encoder graph over.
+            repairing = current is not None and current.name == build_id
+            if repairing and _looks_whole(current, settings):
                 return _report(build_id, False, chunks, 0, started, current)
             builds = settings.index_dir / "builds"
             partial = builds / f"{build_id}.partial-{os.getpid()}"
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir(parents=True)
 
-            embedder = _onnx_embedder(settings, partial, current, model_fp) or get_embedder(
-                settings.model, settings.query_prefix, settings.passage_prefix
-            )
+            embedder = _onnx_embedder(
+                settings, partial, None if repairing else current, model_fp
+            ) or get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
             embeddings, reused = _embed(chunks, embedder, current, progress)
             _write_build(partial, build_id, chunks, embeddings, settings, model_fp)
 
@@ -247,6 +258,30 @@ def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model
     }
     # The manifest is written last: its presence marks the build complete.
     (folder / "index.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+
+
+def _looks_whole(folder: Path, settings: Settings) -> bool:
+    """Whether the active build `folder` can stay as it is: it opens for questions, and its
+    Chroma store (the store of record) is sound, checked read-only with sqlite: Chroma
+    writes to its files whenever it opens them, and an up-to-date ingestion changes nothing."""
+    try:
+        index = Index.open(settings)
+    except IndexUnavailableError:
+        return False
+    location = index.manifest["store"]
+    if "path" not in location:
+        return True  # a Chroma server: nothing on disk to check
+    sqlite = folder / location["path"] / "chroma.sqlite3"
+    if not sqlite.is_file():
+        return False
+    try:
+        uri = f"{sqlite.as_uri()}?mode=ro&immutable=1"
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            healthy = db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            names = {row[0] for row in db.execute("SELECT name FROM collections")}
+    except sqlite3.Error:
+        return False
+    return healthy and index.manifest["collection"] in names
 
 
 def _is_complete(folder: Path) -> bool:
@@ -388,4 +423,29 @@ class Index:
                 f"`assistant ingest --model {settings.model}` to rebuild it for this model.",
                 model_mismatch=True,
             )
+        _check_readable(index)
         return index
+
+
+def _check_readable(index: Index) -> None:
+    """Load what a question reads (the vectors, the question encoder) and check they fit the
+    passages, so that damage shows here as IndexUnavailableError, which `ask()` repairs by
+    rebuilding, instead of as an exception in the middle of a question."""
+
+    def damaged(detail: str) -> IndexUnavailableError:
+        return IndexUnavailableError(
+            f"The index in {index.settings.index_dir} is damaged ({detail}). "
+            "Run `assistant ingest` to rebuild it."
+        )
+
+    try:
+        count = index.vectors.count()
+        dimension = index.embedder().dimension
+    except AssistantError:
+        raise  # e.g. a Chroma server that cannot be reached: its own message says what to do
+    except Exception as exc:  # numpy, onnxruntime and Chroma raise many types
+        raise damaged(f"{type(exc).__name__}: {exc}") from exc
+    if count != len(index.passages):
+        raise damaged(f"{count} vectors for {len(index.passages)} passages")
+    if dimension != index.manifest.get("dimension"):
+        raise damaged(f"the encoder gives {dimension}-dimensional vectors")
