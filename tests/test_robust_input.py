@@ -14,18 +14,11 @@ import subprocess
 import sys
 
 import pytest
+from _robust import DA_URL, DEADLINE, PL_URL, assert_deadline
 
 from assistant import ask
 from assistant.cli import main as cli_main
 from assistant.messages import message
-
-DA_URL = "https://digital-strategy.ec.europa.eu/da/policies/ai-office"
-PL_URL = "https://digital-strategy.ec.europa.eu/pl/policies/ai-office"
-DEADLINE = {
-    "da": ("Hvornår er fristen for interessetilkendegivelser?", "27. marts 2024 kl. 12.00 CET"),
-    "pl": ("Kiedy mija termin wyrażenia zainteresowania?", "27 marca 2024"),
-}
-URL = {"da": DA_URL, "pl": PL_URL}
 
 _rng = random.Random(20240327)  # fixed seed: the same junk on every run
 RANDOM_BYTES = bytes(_rng.randrange(256) for _ in range(400))
@@ -45,25 +38,19 @@ NOTHING_TO_ASK = {
 INJECTED = ("i morgen", "tomorrow", "jutro", "jutra")
 
 
-def _assert_deadline(answer, language):
-    question, fact = DEADLINE[language]
-    assert answer.language == language, answer
-    assert not answer.abstained, answer.text
-    assert fact in answer.text, answer.text
-    assert answer.citations and answer.citations[0].url == URL[language]
-    assert answer.citations[0].language == language
-
-
 def _assert_still_serving(settings, language="da"):
     """The same process answers a real question right after a bad one."""
-    _assert_deadline(ask(DEADLINE[language][0], settings=settings), language)
+    assert_deadline(ask(DEADLINE[language][0], settings=settings), language)
 
 
 def _assert_grounded(answer):
     """Whatever was said is quoted verbatim from a cited passage."""
     for citation in answer.citations:
         assert citation.quote in citation.text
-        assert f"{citation.quote} [{citation.number}]" in answer.text
+        marker = f" [{citation.number}]"
+        # In the asker's language: "quote [n]"; from a page in another language: "“quote” [n]".
+        said = (f"{citation.quote}{marker}", f"“{citation.quote}”{marker}")
+        assert any(quoted in answer.text for quoted in said), answer.text
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +76,7 @@ def test_a_question_with_nothing_to_ask_gets_a_message_in_the_conversations_lang
         assert answer.text == message(reason, language)
         # ...and a follow-up after the bad turn is answered as if it never happened.
         after = ask(DEADLINE[language][0], [*history, (question, answer)], settings=settings)
-        _assert_deadline(after, language)
+        assert_deadline(after, language)
 
 
 @pytest.mark.parametrize("case", list(NOTHING_TO_ASK))
@@ -112,7 +99,7 @@ def test_a_question_of_100000_characters_is_cut_and_answered_in_its_language(set
     long_question = long_question[:99_999] + "?"  # no trailing space: all 100,000 count
     assert len(long_question) == 100_000
     answer = ask(long_question, settings=settings)
-    _assert_deadline(answer, language)
+    assert_deadline(answer, language)
     expected_notice = {"da": "for langt (100000 tegn)", "pl": "za długie (100000 znaków)"}
     assert expected_notice[language] in answer.notice
     assert len(answer.resolved_question) <= settings.max_question_chars
@@ -152,7 +139,7 @@ def test_control_characters_inside_a_real_question_are_dropped(settings, languag
     question = DEADLINE[language][0]
     middle = len(question) // 2
     dirty = "\x00\x1b[2J" + question[:middle] + "\x00\x07\u200b\r\n" + question[middle:] + "\x7f"
-    _assert_deadline(ask(dirty, settings=settings), language)
+    assert_deadline(ask(dirty, settings=settings), language)
 
 
 @pytest.mark.parametrize(
@@ -173,7 +160,7 @@ def test_a_prompt_injection_never_gets_its_claim_answered(settings, question, la
     _assert_grounded(answer)
     if language in ("da", "pl"):
         # The question is about the deadline: the answer is the real one, from the pages.
-        _assert_deadline(answer, language)
+        assert_deadline(answer, language)
     else:
         assert answer.text.startswith(
             (message("out_of_scope", "en"), message("other_language", "en"))
@@ -191,7 +178,7 @@ def test_a_prompt_injection_never_gets_its_claim_answered(settings, question, la
 )
 def test_html_around_a_real_question_is_ignored(settings, question, language):
     answer = ask(question, settings=settings)
-    _assert_deadline(answer, language)
+    assert_deadline(answer, language)
     assert "<" not in answer.text and "alert" not in answer.text
 
 
