@@ -231,6 +231,7 @@ def bench_scale(work: Path, questions: list[str], sizes: list[int]) -> list[dict
         )
         shutil.rmtree(index, ignore_errors=True)
         shutil.rmtree(corpus, ignore_errors=True)
+        print(f"    {json.dumps(rows[-1])}", file=sys.stderr)
     return rows
 
 
@@ -318,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print("The two pages, the assistant against stock llama-index:", file=sys.stderr)
         pages = bench_pages(work, questions, args.runs, args.rounds)
+        # Shown as soon as it is known: the scale series can take most of an hour.
+        print(table({"pages": pages, "ratios": ratios(pages), "scale": []}), file=sys.stderr)
         scale = bench_scale(work, questions, sizes)
     finally:
         if not args.work:
