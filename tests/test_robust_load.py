@@ -8,25 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
+from _app_server import STARTUP_SECONDS, running_app
 from _robust import URL, copy_index
-
-from assistant.settings import PROJECT_DIR
 
 CONVERSATIONS = 24  # at once
 LOAD_SECONDS = 20.0  # each conversation starts again until this has passed...
 DEADLINE_SECONDS = 300.0  # ...and all must be done by this
-STARTUP_SECONDS = 240.0
 
 # (language, first question, its fact, its passage, follow-up, its fact, its passage)
 SCRIPTS = [
@@ -131,63 +125,13 @@ class Tally:
                 self.wrong.append(what[:300])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers_http(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture()
 def app_url(settings, tmp_path):
     """`python app.py --host 127.0.0.1 --port PORT` over a copy of the session index."""
-    mine = copy_index(settings, tmp_path)
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("ASSISTANT_USER", "ASSISTANT_PASSWORD", "ASSISTANT_HOST", "ASSISTANT_PORT")
-    }
-    env.update(
-        ASSISTANT_INDEX_DIR=str(mine.index_dir),
-        ASSISTANT_CORPUS_DIR=str(mine.corpus_dir),
-        ASSISTANT_FEEDBACK_FILE=str(tmp_path / "feedback.jsonl"),
-        PYTHONUNBUFFERED="1",
-    )
-    log = tmp_path / "app.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    try:
-        while not _answers_http(url):
-            if process.poll() is not None:
-                pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"app.py did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+    with running_app(copy_index(settings, tmp_path), tmp_path) as app:
+        yield app.url
+    log = app.log.read_text()
+    assert "Traceback" not in log, log[-3000:]
 
 
 def _check_answer(tally, answer, language, fact, passage, what):

@@ -7,14 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from _app_server import RunningApp, running_app
 
 from assistant.settings import PROJECT_DIR
 
@@ -32,7 +29,6 @@ INJECTION = "<img src=x onerror=alert(1)>"
 BOT = '#chat [data-testid="bot"]'
 USER = '#chat [data-testid="user"]'
 FINISHED = "#chat .answer:not(.streaming)"
-STARTUP_SECONDS = 240
 
 # Records every state of the streaming answer (time, text) and when each answer finished.
 WATCH_STREAMING = """() => {
@@ -51,26 +47,12 @@ WATCH_STREAMING = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers_http(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 class Server:
-    def __init__(self, url: str, feedback: Path, log: Path, process: subprocess.Popen):
-        self.url = url
-        self.feedback = feedback
-        self.log = log
-        self.process = process
+    def __init__(self, app: RunningApp):
+        self.url = app.url
+        self.feedback = app.feedback
+        self.log = app.log
+        self.process = app.process
 
     def votes(self) -> list[dict]:
         if not self.feedback.exists():
@@ -81,43 +63,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(settings, tmp_path_factory):
     """`python app.py` on a free port over the session index, until it answers HTTP."""
-    folder = tmp_path_factory.mktemp("web")
-    port = _free_port()
-    env = dict(os.environ)
-    for name in ("ASSISTANT_USER", "ASSISTANT_PASSWORD", "ASSISTANT_HOST", "ASSISTANT_PORT"):
-        env.pop(name, None)
-    env.update(
-        ASSISTANT_INDEX_DIR=str(settings.index_dir),
-        ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
-        ASSISTANT_FEEDBACK_FILE=str(folder / "feedback.jsonl"),
-        PYTHONUNBUFFERED="1",
-    )
-    log = folder / "app.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port)],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    try:
-        while not _answers_http(url):
-            if process.poll() is not None:
-                pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"app.py did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
-            time.sleep(0.5)
-        yield Server(url, folder / "feedback.jsonl", log, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_app(settings, tmp_path_factory.mktemp("web")) as app:
+        yield Server(app)
 
 
 @pytest.fixture(scope="module")

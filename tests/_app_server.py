@@ -1,0 +1,87 @@
+"""Starting the real web app (`python app.py`) for the page and load tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_DIR, Settings
+
+STARTUP_SECONDS = 240.0  # builds nothing, but loads the model and warms up on a busy machine
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    log: Path
+    feedback: Path
+    process: subprocess.Popen
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers_http(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def running_app(settings: Settings, folder: Path) -> Iterator[RunningApp]:
+    """`python app.py --host 127.0.0.1 --port <free>` over `settings`' index, until it answers
+    HTTP; stopped on exit. Its output goes to `folder/app.log`, feedback to
+    `folder/feedback.jsonl`."""
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("ASSISTANT_USER", "ASSISTANT_PASSWORD", "ASSISTANT_HOST", "ASSISTANT_PORT")
+    }
+    env.update(
+        ASSISTANT_INDEX_DIR=str(settings.index_dir),
+        ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
+        ASSISTANT_FEEDBACK_FILE=str(folder / "feedback.jsonl"),
+        PYTHONUNBUFFERED="1",
+    )
+    log = folder / "app.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    try:
+        while not answers_http(url):
+            if process.poll() is not None:
+                pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield RunningApp(url, log, folder / "feedback.jsonl", process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
