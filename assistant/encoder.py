@@ -55,7 +55,9 @@ def _model_layout(model_dir: Path) -> dict:
         return json.loads(path.read_text("utf-8")) if path.is_file() else {}
 
     config = read("config.json")
-    modules = json.loads((model_dir / "modules.json").read_text("utf-8"))
+    modules = read("modules.json")
+    if not isinstance(modules, list) or len(modules) < 2:
+        raise UnsupportedModel("no sentence-transformers modules.json")
     kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
     if kinds[:2] != ["Transformer", "Pooling"] or any(k != "Normalize" for k in kinds[2:]):
         raise UnsupportedModel(f"modules {kinds}")

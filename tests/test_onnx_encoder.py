@@ -80,5 +80,7 @@ def test_other_architectures_fall_back_to_sentence_transformers(tmp_path):
     with pytest.raises(UnsupportedModel, match="mpnet"):
         convert(model, tmp_path / "out.onnx")
     assert convert_model(str(model), tmp_path) is None
+    (model / "modules.json").unlink()  # a plain Hugging Face folder
+    assert convert_model(str(model), tmp_path) is None
     assert convert_model("some-org/not-on-disk", tmp_path) is None
     assert Embedder("some-org/not-on-disk").backend == "sentence-transformers"
