@@ -28,6 +28,7 @@ class LexicalIndex:
         self.vocabulary = vocabulary
         self._bm25 = bm25
         self._idf = idf  # stem -> inverse document frequency, for coverage scores
+        self._known: dict[str, bool] = {}
 
     @classmethod
     def build(cls, language: str, ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -71,13 +72,11 @@ class LexicalIndex:
 
     def knows(self, stem: str) -> bool:
         """Whether any passage uses this stem (or a form of the same word)."""
-        return contains(self._stem_set, stem)
-
-    @property
-    def _stem_set(self) -> set[str]:
-        if not hasattr(self, "_stems_cache"):
-            self._stems_cache = set(self._idf)
-        return self._stems_cache
+        # Memoised: the fuzzy look-up scans the whole vocabulary, and questions repeat words.
+        known = self._known.get(stem)
+        if known is None:
+            known = self._known[stem] = stem in self._idf or contains(self._idf.keys(), stem)
+        return known
 
     def scores(self, query_stems: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query stems (zeros when nothing matches)."""

@@ -101,16 +101,19 @@ class HybridRetriever:
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         hits = []
+        if judged_in is None:
+            # A language the pages are not in: its words the pages never use are just
+            # untranslated, not unanswered; whether it is answered rests on the rest.
+            stems_by_language = {
+                lang: [s for s in stems if s.startswith("⟨") or index.lexical[lang].knows(s)]
+                for lang, stems in stems_by_language.items()
+            }
         for passage_id in best:
             chunk = index.passages[passage_id]
             judged = self._judged_chunk(chunk, judged_in)
             lexical = index.lexical[judged.language]
             stems = stems_by_language[judged.language]
             passage_stems = set(lexical.analyse(judged.search_text))
-            if judged_in is None:
-                # A language the pages are not in: its words the pages never use are just
-                # untranslated, not unanswered; whether it is answered rests on the rest.
-                stems = [s for s in stems if s.startswith("⟨") or lexical.knows(s)]
             matched = [s for s in stems if contains(passage_stems, s)]
             rare = [s for s in matched if lexical.idf(s) >= RARE_WORD * lexical.max_idf]
             hits.append(
