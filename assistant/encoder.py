@@ -23,6 +23,7 @@ import numpy as np
 CONVERTER_VERSION = 1  # bump when the graph changes, so old files are not reused
 _OPSET = 17  # LayerNormalization is a plain ONNX op from 17 on
 _MASKED = -1e9  # added to attention scores of padding tokens
+_WINDOW = 4096  # texts tokenized and length-sorted together when encoding many
 
 
 class UnsupportedModel(Exception):
@@ -267,29 +268,40 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         """Vectors for `texts` ([len(texts), dim], float32), normalised if the model is."""
-        prepared = [t.strip().lower() if self.lower_case else t.strip() for t in texts]
-        encodings = self._tokenizer.encode_batch(prepared)
-        # Batches of similar length waste little on padding; order is restored at the end.
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        steps = range(0, len(order), self.batch_size)
+        progress = None
         if show_progress:
             from tqdm import tqdm
 
-            steps = tqdm(steps, desc="Embedding", unit="batch")
-        for start in steps:
-            batch = order[start : start + self.batch_size]
-            width = max(len(encodings[i].ids) for i in batch)
-            feeds = {
-                name: np.zeros((len(batch), width), dtype=np.int64)
-                for name in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            for row, i in enumerate(batch):
-                e = encodings[i]
-                feeds["input_ids"][row, : len(e.ids)] = e.ids
-                feeds["attention_mask"][row, : len(e.ids)] = e.attention_mask
-                feeds["token_type_ids"][row, : len(e.ids)] = e.type_ids
-            out[batch] = self._session.run(None, feeds)[0]
+            progress = tqdm(total=len(texts), desc="Embedding", unit="passage")
+        # A window at a time, so that a large corpus is never tokenized all at once.
+        for window in range(0, len(texts), _WINDOW):
+            prepared = [
+                t.strip().lower() if self.lower_case else t.strip()
+                for t in texts[window : window + _WINDOW]
+            ]
+            encodings = self._tokenizer.encode_batch(prepared)
+            # Batches of similar length waste little on padding; rows go back in place.
+            order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                out[[window + i for i in batch]] = self._run([encodings[i] for i in batch])
+                if progress is not None:
+                    progress.update(len(batch))
+        if progress is not None:
+            progress.close()
         if self.normalize:
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
+
+    def _run(self, encodings) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        feeds = {
+            name: np.zeros((len(encodings), width), dtype=np.int64)
+            for name in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        for row, e in enumerate(encodings):
+            feeds["input_ids"][row, : len(e.ids)] = e.ids
+            feeds["attention_mask"][row, : len(e.ids)] = e.attention_mask
+            feeds["token_type_ids"][row, : len(e.ids)] = e.type_ids
+        return self._session.run(None, feeds)[0]
