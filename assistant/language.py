@@ -143,12 +143,15 @@ def detect_language(
     best = max(scores, key=scores.get) if scores else "en"
     ranked = sorted(scores.values(), reverse=True)
     margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+    if counted and scores[best] >= 0.5 and margin > 0 and scores[best] * counted >= 2:
+        # Two or more words the lexicon knows decide it: langdetect (a few ms) is not asked.
+        return LanguageGuess(best, True, "lexicon")
     detected = _langdetect(text) if counted else []
     top, prob = detected[0] if detected else (None, 0.0)
 
     if counted and scores[best] >= 0.5 and margin > 0:
-        # Lexical evidence is strong; it is confident with two or more words behind it.
-        backed = scores[best] * counted >= 2 or top in _FAMILIES.get(best, {best})
+        # Lexical evidence is strong but thin: confident only when langdetect agrees.
+        backed = top in _FAMILIES.get(best, {best})
         return LanguageGuess(best, backed, "lexicon")
     if counted and scores[best] >= 1 / 3 and margin > 0 and top not in lexicons:
         # Two words in three that we know outweigh langdetect's guess at a language we
