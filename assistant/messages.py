@@ -72,8 +72,3 @@ def message(key: str, language: str, **values) -> str:
     """The message `key` in `language`, or in English when that language lacks it."""
     template = MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
     return template.format(**values)
-
-
-def has_own_words(language: str) -> bool:
-    """Whether replies in `language` are really in it (else they fall back to English)."""
-    return language in MESSAGES

@@ -106,9 +106,6 @@ class VectorStore:
         )
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
-    def drop(self) -> None:
-        self._client.delete_collection(self.name)
-
 
 class ArrayStore:
     """Exact cosine search over a build's normalised vectors (row i belongs to ids[i]).

@@ -76,9 +76,11 @@ def check(text: str, passages: list[str], language: str, lexicons) -> Checked:
         if not bare:
             continue
         total += 1
-        valid = [n for n in numbers if 1 <= n <= len(passages)]
-        best = max(valid, key=lambda n: support(bare, passages[n - 1], language), default=None)
-        if best is not None and support(bare, passages[best - 1], language) >= SUPPORT_THRESHOLD:
+        scores = {
+            n: support(bare, passages[n - 1], language) for n in numbers if 1 <= n <= len(passages)
+        }
+        best = max(scores, key=scores.get, default=None)
+        if best is not None and scores[best] >= SUPPORT_THRESHOLD:
             kept.append((bare, best))
     return Checked(kept, total - len(kept), guess.code == language)
 
