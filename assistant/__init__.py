@@ -5,11 +5,11 @@
 >>> answer.text, answer.citations[0].url
 """
 
-from .answer import Answer, Citation, Translation
-from .api import ask
-from .errors import AssistantError, CorpusError, IndexBusyError, IndexUnavailableError
-from .index import BuildReport, ingest
-from .settings import Settings
+from assistant.answer import Answer, Citation, Translation
+from assistant.api import ask
+from assistant.errors import AssistantError, CorpusError, IndexBusyError, IndexUnavailableError
+from assistant.index.builds import BuildReport, ingest
+from assistant.settings import Settings
 
 __all__ = [
     "Answer",

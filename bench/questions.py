@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.settings import PROJECT_DIR
+from assistant.resources import PROJECT_DIR
 
 EVAL_SET = PROJECT_DIR / "eval" / "qa.jsonl"
 

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.settings import PROJECT_DIR
+from assistant.resources import PROJECT_DIR
 
 from .questions import load_questions
 from .synthetic import write_corpus

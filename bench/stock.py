@@ -44,8 +44,8 @@ def embed_model() -> HuggingFaceEmbedding:
 
 def passages(corpus_dir: str) -> list[TextNode]:
     """The same passages the assistant indexes (its chunker; text as on the page)."""
-    from assistant.chunking import chunk_pages
-    from assistant.corpus import load_pages
+    from assistant.ingest.chunking import chunk_pages
+    from assistant.ingest.corpus import load_pages
 
     return [TextNode(id_=c.id, text=c.text) for c in chunk_pages(load_pages(corpus_dir))]
 

@@ -17,10 +17,10 @@ import random
 import sys
 from pathlib import Path
 
-from assistant.chunking import chunk_pages
-from assistant.corpus import load_pages
-from assistant.settings import PROJECT_DIR
-from assistant.text import sentences
+from assistant.analysis.text import sentences
+from assistant.ingest.chunking import chunk_pages
+from assistant.ingest.corpus import load_pages
+from assistant.resources import PROJECT_DIR
 
 PASSAGES_PER_PAGE = 250  # per language
 SECTION_EVERY = 8  # passages under one heading

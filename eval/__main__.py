@@ -1,5 +1,7 @@
+"""`python -m eval` in a source checkout: the same as `assistant eval`."""
+
 import sys
 
-from .harness import main
+from assistant.evaluation.harness import main
 
 sys.exit(main())

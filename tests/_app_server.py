@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import PROJECT_DIR, Settings
+from assistant.resources import PROJECT_DIR
+from assistant.settings import Settings
 
 STARTUP_SECONDS = 240.0  # builds nothing, but loads the model and warms up on a busy machine
 
@@ -62,7 +63,16 @@ def running_app(settings: Settings, folder: Path) -> Iterator[RunningApp]:
     log = folder / "app.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "assistant",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             cwd=PROJECT_DIR,
             env=env,
             stdout=output,

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from assistant import Settings, ask
-from assistant.settings import PROJECT_DIR
+from assistant.resources import PROJECT_DIR
 
 DA_URL = "https://digital-strategy.ec.europa.eu/da/policies/ai-office"
 PL_URL = "https://digital-strategy.ec.europa.eu/pl/policies/ai-office"

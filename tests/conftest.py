@@ -11,8 +11,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from assistant.index import ingest  # noqa: E402
-from assistant.settings import PROJECT_DIR, Settings  # noqa: E402
+from assistant.index.builds import ingest  # noqa: E402
+from assistant.resources import PROJECT_DIR
+from assistant.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from assistant import ask, ingest
-from assistant.index import Index
-from assistant.settings import PROJECT_DIR, Settings
+from assistant.index.builds import Index
+from assistant.resources import PROJECT_DIR
+from assistant.settings import Settings
 
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
 pytestmark = [

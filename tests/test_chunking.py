@@ -1,8 +1,8 @@
 """Structure-aware chunking of the real pages."""
 
-from assistant.chunking import chunk_pages
-from assistant.corpus import load_pages
-from assistant.settings import PROJECT_DIR
+from assistant.ingest.chunking import chunk_pages
+from assistant.ingest.corpus import load_pages
+from assistant.resources import PROJECT_DIR
 
 
 def _chunks():

@@ -9,13 +9,16 @@ from collections import Counter
 import pytest
 
 from assistant import Answer, Citation
-from assistant.chunking import chunk_pages
-from assistant.corpus import load_pages
-from assistant.language import detect_language
-from assistant.settings import PROJECT_DIR
-from eval.dataset import PAGE_LANGUAGES, Item, contains, find_gold_passages, load_items
-from eval.harness import check_floors, main, parse_floor
-from eval.judge import (
+from assistant.analysis.language import detect_language
+from assistant.evaluation.dataset import (
+    PAGE_LANGUAGES,
+    Item,
+    contains,
+    find_gold_passages,
+    load_items,
+)
+from assistant.evaluation.harness import check_floors, main, parse_floor
+from assistant.evaluation.judge import (
     THRESHOLD,
     OfflineJudge,
     VerbatimJudge,
@@ -23,8 +26,18 @@ from eval.judge import (
     facts_match,
     load_cases,
 )
-from eval.metrics import claims, gold_rank, hit_at, language_ok, reciprocal_rank, summarise
-from eval.runner import OWN_WORDS, score_item
+from assistant.evaluation.metrics import (
+    claims,
+    gold_rank,
+    hit_at,
+    language_ok,
+    reciprocal_rank,
+    summarise,
+)
+from assistant.evaluation.runner import OWN_WORDS, score_item
+from assistant.ingest.chunking import chunk_pages
+from assistant.ingest.corpus import load_pages
+from assistant.resources import PROJECT_DIR
 
 DEADLINE_DA = "Fristen for interessetilkendegivelser er den 27. marts 2024 kl. 12.00 CET."
 DEADLINE_PL = (

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from assistant.settings import PROJECT_DIR
-from eval.harness import main
+from assistant.evaluation.harness import main
+from assistant.resources import PROJECT_DIR
 
 FLOORS = {  # measured 2026-11-22 in brackets
     "hit@1": 0.75,  # (0.79)

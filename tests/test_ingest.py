@@ -6,8 +6,9 @@ import shutil
 import pytest
 
 from assistant import CorpusError, IndexUnavailableError, ask, ingest
-from assistant.index import Index, active_build
-from assistant.settings import PROJECT_DIR, Settings
+from assistant.index.builds import Index, active_build
+from assistant.resources import PROJECT_DIR
+from assistant.settings import Settings
 
 
 @pytest.fixture()

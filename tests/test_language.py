@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.language import default_lexicons, detect_language
+from assistant.analysis.language import default_lexicons, detect_language
 
 SHORT_QUESTIONS = [
     ("Hvad laver AI-kontoret?", "da"),

@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 
-from assistant.settings import PROJECT_DIR
+from assistant.resources import PROJECT_DIR
 
 HEAVY = ("gradio", "llama_index", "chromadb", "torch", "sentence_transformers", "transformers")
 

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from assistant.embedding import Embedder, convert_model, resolve_model_path
-from assistant.encoder import OnnxEncoder, UnsupportedModel, convert, is_converted
+from assistant.index.embedding import Embedder, convert_model, resolve_model_path
+from assistant.index.encoder import OnnxEncoder, UnsupportedModel, convert, is_converted
 from assistant.settings import DEFAULT_MODEL
 
 TEXTS = [

@@ -21,7 +21,7 @@ from _robust import (
 )
 
 from assistant import ask, ingest
-from assistant.index import Index, active_build
+from assistant.index.builds import Index, active_build
 
 NEW_PAGE_URL = "https://example.org/vejledning"
 NEW_QUESTION = "Hvornår serverer kantinen smørrebrød?"
@@ -33,7 +33,7 @@ HALF_WRITE = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    import assistant.store as store
+    import assistant.index.store as store
 
     marker = Path(sys.argv[1])
     original = store.VectorStore.add

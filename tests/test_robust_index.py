@@ -11,7 +11,7 @@ import pytest
 from _robust import DEADLINE, assert_answers_right, assert_deadline, copy_index, run_cli
 
 from assistant import IndexUnavailableError, ask, ingest
-from assistant.index import Index, active_build
+from assistant.index.builds import Index, active_build
 
 
 def _store_dir(index_dir):

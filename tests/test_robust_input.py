@@ -17,8 +17,8 @@ import pytest
 from _robust import DA_URL, DEADLINE, PL_URL, assert_deadline
 
 from assistant import ask
+from assistant.answering.messages import message
 from assistant.cli import main as cli_main
-from assistant.messages import message
 
 _rng = random.Random(20240327)  # fixed seed: the same junk on every run
 RANDOM_BYTES = bytes(_rng.randrange(256) for _ in range(400))

@@ -17,7 +17,7 @@ import textwrap
 import pytest
 from _robust import DEADLINE, URL
 
-from assistant.settings import PROJECT_DIR
+from assistant.resources import PROJECT_DIR
 
 SITECUSTOMIZE = textwrap.dedent(
     '''

@@ -1,6 +1,6 @@
 """Sentences, stems and glued words."""
 
-from assistant.text import content_stems, sentences, split_glued
+from assistant.analysis.text import content_stems, sentences, split_glued
 
 
 def test_sentences_keep_dates_times_and_abbreviations_whole():

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from assistant import Answer, Citation, Translation
-from assistant.feedback import (
+from assistant.web.feedback import (
     feedback_file,
     feedback_record,
     read_feedback,

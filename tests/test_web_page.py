@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from _app_server import RunningApp, running_app
 
-from assistant.settings import PROJECT_DIR
+from assistant.resources import PROJECT_DIR
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from assistant import Answer, Citation, Translation, ask
-from assistant.render import (
+from assistant.web.render import (
     CURSOR,
     answer_html,
     escape,
@@ -308,7 +308,7 @@ def test_real_answer_renders_its_highlighted_quote_and_link(
 
 
 def test_every_real_passage_renders_as_text_only(settings):
-    from assistant.engine import get_engine
+    from assistant.answering.engine import get_engine
 
     passages = list(get_engine(settings).index.passages.values())
     assert len(passages) > 50
@@ -330,7 +330,7 @@ def test_every_real_passage_renders_as_text_only(settings):
 
 
 def test_every_example_question_gets_a_cited_answer_in_its_language(settings):
-    from assistant.ui_text import EXAMPLES
+    from assistant.web.ui_text import EXAMPLES
 
     languages = {"Hvornår": "da", "Hvad": "da", "Hvordan": "da"}
     languages |= {"Kiedy": "pl", "Czym": "pl", "Jaki": "pl"}

@@ -10,12 +10,8 @@ import sys
 import httpx
 import pytest
 
-from assistant.settings import PROJECT_DIR
-
-if str(PROJECT_DIR) not in sys.path:  # app.py sits at the top of the project
-    sys.path.insert(0, str(PROJECT_DIR))
-
-import app  # noqa: E402
+from assistant.resources import PROJECT_DIR
+from assistant.web import app
 
 
 def _free_port() -> int:
@@ -26,7 +22,8 @@ def _free_port() -> int:
 
 def test_importing_the_library_does_not_import_the_web_ui():
     code = (
-        "import sys, assistant, assistant.render, assistant.feedback, assistant.ui_text; "
+        "import sys, assistant, assistant.web.render, assistant.web.feedback, "
+        "assistant.web.ui_text; "
         "print('gradio' in sys.modules)"
     )
     result = subprocess.run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ui_text import (
+from assistant.web.ui_text import (
     EXAMPLES,
     UI_TEXT,
     forced_language,

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_SET = Path(__file__).resolve().parent / "qa.jsonl"
+from assistant.resources import data_dir
+
+DEFAULT_SET = data_dir("eval") / "qa.jsonl"
 PAGE_LANGUAGES = ("da", "pl")
 
 

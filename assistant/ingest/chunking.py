@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .corpus import Page
+from assistant.ingest.corpus import Page
 
 BULLET = "•"
 _HEADING_MAX_WORDS = 14

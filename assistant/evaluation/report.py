@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .metrics import METRICS
+from assistant.evaluation.metrics import METRICS
 
 # (metric, column heading) of the tables, in order.
 COLUMNS = [

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dataset import PAGE_LANGUAGES, contains, normalise
+from assistant.evaluation.dataset import PAGE_LANGUAGES, contains, normalise
 
 # name -> (higher is better, what it measures)
 METRICS: dict[str, tuple[bool, str]] = {
@@ -83,7 +83,7 @@ def _clean(segment: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    from assistant.text import sentences
+    from assistant.analysis.text import sentences
 
     return [s for s in sentences(text) if any(ch.isalnum() for ch in s)]
 

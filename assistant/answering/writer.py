@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .answer import Answer, Citation, text_fragment_link
-from .extractive import translation_of
-from .grounding import SUPPORT_THRESHOLD, support
-from .index import Index
-from .language import detect_language
-from .retrieval import Hit
-from .settings import Settings
-from .text import sentences
+from assistant.analysis.language import detect_language
+from assistant.analysis.text import sentences
+from assistant.answer import Answer, Citation, text_fragment_link
+from assistant.answering.extractive import translation_of
+from assistant.answering.grounding import SUPPORT_THRESHOLD, support
+from assistant.index.builds import Index
+from assistant.retrieval.retriever import Hit
+from assistant.settings import Settings
 
 MIN_KEPT_SHARE = 0.5  # below this share of supported sentences, fall back
 LANGUAGE_NAMES = {"da": "Danish", "pl": "Polish"}

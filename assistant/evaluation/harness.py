@@ -17,11 +17,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .dataset import DEFAULT_SET, Item, load_items
-from .metrics import METRICS, group_by, percentile, summarise
-from .report import chart, markdown, terminal, write_json
+from assistant.evaluation.dataset import DEFAULT_SET, Item, load_items
+from assistant.evaluation.metrics import METRICS, group_by, percentile, summarise
+from assistant.evaluation.report import chart, markdown, terminal, write_json
+from assistant.resources import state_dir
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "reports"
+DEFAULT_OUT = state_dir() / "eval" / "reports"
 FAILURES_SHOWN = 12  # per kind in the Markdown report (the JSON has every item)
 
 
@@ -200,15 +201,14 @@ def _select(items: list[Item], args: argparse.Namespace) -> list[Item]:
 
 
 def _judge(name: str):
-    from .judge import OfflineJudge, VerbatimJudge
+    from assistant.evaluation.judge import OfflineJudge, VerbatimJudge
 
     return VerbatimJudge() if name == "verbatim" else OfflineJudge()
 
 
 def cmd_run(args: argparse.Namespace, settings, floors) -> int:
-    from assistant.engine import get_engine
-
-    from .runner import run
+    from assistant.answering.engine import get_engine
+    from assistant.evaluation.runner import run
 
     items = _select(load_items(args.set), args)
     if not items:
@@ -236,10 +236,9 @@ def cmd_run(args: argparse.Namespace, settings, floors) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, settings) -> int:
-    from assistant.chunking import chunk_pages
-    from assistant.corpus import load_pages
-
-    from .judge import THRESHOLD, OfflineJudge, calibrate, load_cases
+    from assistant.evaluation.judge import THRESHOLD, OfflineJudge, calibrate, load_cases
+    from assistant.ingest.chunking import chunk_pages
+    from assistant.ingest.corpus import load_pages
 
     cases = load_cases(chunk_pages(load_pages(settings.corpus_dir)))
     judge = OfflineJudge()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .answer import Answer
-from .settings import PROJECT_DIR
+from assistant.answer import Answer
+from assistant.resources import state_dir
 
 FEEDBACK_ENV = "ASSISTANT_FEEDBACK_FILE"
 VOTES = ("up", "down", "withdrawn")
@@ -29,7 +29,7 @@ def feedback_file() -> Path:
     """Where votes go: `ASSISTANT_FEEDBACK_FILE`, or `feedback/feedback.jsonl` in the project."""
     configured = os.environ.get(FEEDBACK_ENV, "").strip()
     return (
-        Path(configured).expanduser() if configured else PROJECT_DIR / "feedback" / "feedback.jsonl"
+        Path(configured).expanduser() if configured else state_dir() / "feedback" / "feedback.jsonl"
     )
 
 

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chunking import Chunk
-from .fusion import contains, coverage, max_normalised, min_max_normalised, weighted_sum
-from .index import Index
+from assistant.index.builds import Index
+from assistant.ingest.chunking import Chunk
+from assistant.retrieval.fusion import (
+    contains,
+    coverage,
+    max_normalised,
+    min_max_normalised,
+    weighted_sum,
+)
 
 CANDIDATES = 20  # per ranking, before fusion
 RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the highest IDF

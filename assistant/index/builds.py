@@ -30,11 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import Chunk, chunk_pages
-from .corpus import corpus_fingerprint, load_pages
-from .errors import AssistantError, IndexBusyError, IndexUnavailableError
-from .lexical import LexicalIndex
-from .settings import Settings
+from assistant.ingest.chunking import Chunk, chunk_pages
+from assistant.ingest.corpus import corpus_fingerprint, load_pages
+from assistant.errors import AssistantError, IndexBusyError, IndexUnavailableError
+from assistant.index.lexical import ANALYSIS_VERSION, LexicalIndex
+from assistant.settings import Settings
 
 FORMAT_VERSION = 1
 ACTIVE = "ACTIVE"
@@ -55,12 +55,9 @@ class BuildReport:
 
 
 def analysis_fingerprint() -> str:
-    """A hash of the code that turns pages into passages and tokens: when it changes, an
+    """The version of the code that turns pages into passages and tokens: when it changes, an
     index built by the old code no longer matches how questions are analysed."""
-    digest = hashlib.sha256()
-    for module in ("chunking.py", "text.py", "lexical.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
-    return digest.hexdigest()[:12]
+    return f"analysis-{ANALYSIS_VERSION}"
 
 
 def build_id_for(corpus_fp: str, model_fp: str, settings: Settings) -> str:
@@ -104,7 +101,7 @@ def ingest(
     """
     from filelock import Timeout
 
-    from .embedding import get_embedder, model_fingerprint
+    from assistant.index.embedding import get_embedder, model_fingerprint
 
     settings = settings or Settings.from_env()
     started = time.perf_counter()
@@ -182,8 +179,8 @@ def _onnx_embedder(settings: Settings, folder: Path, current: Path | None, model
     """An embedder that encodes with the model's ONNX graph, written into the new build (or
     linked from the current build, when that has one of the same model); None when the model
     cannot be converted, and sentence-transformers encodes."""
-    from .embedding import GRAPH_NAME, Embedder, convert_model
-    from .encoder import is_converted
+    from assistant.index.embedding import GRAPH_NAME, Embedder, convert_model
+    from assistant.index.encoder import is_converted
 
     graph = None
     if current is not None and is_converted(current / GRAPH_NAME):
@@ -202,7 +199,7 @@ def _onnx_embedder(settings: Settings, folder: Path, current: Path | None, model
 
 
 def embedder_fingerprint(embedder) -> str:
-    from .embedding import model_fingerprint
+    from assistant.index.embedding import model_fingerprint
 
     return model_fingerprint(embedder.model_name)
 
@@ -212,7 +209,7 @@ def _text_key(chunk: Chunk) -> str:
 
 
 def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model_fp) -> None:
-    from .store import VectorStore, chroma_client
+    from assistant.index.store import VectorStore, chroma_client
 
     (folder / "passages.json").write_text(
         json.dumps([asdict(c) for c in chunks], ensure_ascii=False), "utf-8"
@@ -306,7 +303,7 @@ def _remove_old_builds(builds: Path, keep: str, settings: Settings) -> None:
 
 
 def _drop_server_collection(folder: Path, settings: Settings) -> None:
-    from .store import chroma_client
+    from assistant.index.store import chroma_client
 
     try:
         manifest = json.loads((folder / "index.json").read_text("utf-8"))
@@ -371,8 +368,8 @@ class Index:
     def embedder(self):
         """The question encoder: the build's ONNX graph of its model (onnxruntime, no torch),
         or sentence-transformers for a model that was not converted."""
-        from .embedding import GRAPH_NAME, get_embedder
-        from .encoder import is_converted
+        from assistant.index.embedding import GRAPH_NAME, get_embedder
+        from assistant.index.encoder import is_converted
 
         graph = self.folder / GRAPH_NAME
         s = self.settings
@@ -387,7 +384,7 @@ class Index:
         Chroma collection (written together, row i = passage i), without opening Chroma."""
         if "host" in self.manifest["store"]:
             return self.store
-        from .store import ArrayStore
+        from assistant.index.store import ArrayStore
 
         return ArrayStore.load(self.folder / "embeddings.npy", list(self.passages))
 
@@ -395,7 +392,7 @@ class Index:
     def store(self):
         """The Chroma collection, opened on first use."""
         if self._store is None:
-            from .store import VectorStore, chroma_client
+            from assistant.index.store import VectorStore, chroma_client
 
             location = self.manifest["store"]
             client = chroma_client(
@@ -409,7 +406,7 @@ class Index:
     @classmethod
     def open(cls, settings: Settings) -> Index:
         """Open the active build; IndexUnavailableError says what to run when it cannot."""
-        from .embedding import model_fingerprint
+        from assistant.index.embedding import model_fingerprint
 
         folder = active_build(settings.index_dir)
         if folder is None:

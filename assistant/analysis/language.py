@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import stem, stopwords, words
+from assistant.analysis.text import stem, stopwords, words
 
 _DA_LETTERS = set("æøå")
 _PL_LETTERS = set("ąćęłńśźżó")
@@ -174,9 +174,9 @@ def detect_language(
 @lru_cache(maxsize=1)
 def default_lexicons() -> dict[str, Lexicon]:
     """Lexicons from the corpus shipped with the project (no index needed)."""
-    from .chunking import chunk_pages
-    from .corpus import load_pages
-    from .settings import Settings
+    from assistant.ingest.chunking import chunk_pages
+    from assistant.ingest.corpus import load_pages
+    from assistant.settings import Settings
 
     return lexicons_from_chunks(chunk_pages(load_pages(Settings.from_env().corpus_dir)))
 

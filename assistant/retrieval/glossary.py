@@ -7,7 +7,7 @@ subjects people ask about (checked against the page text), with the words the pa
 
 from __future__ import annotations
 
-from .text import words
+from assistant.analysis.text import words
 
 GLOSSARY: dict[str, dict[str, str]] = {
     "deadline": {"da": "fristen", "pl": "termin upływa"},

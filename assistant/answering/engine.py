@@ -9,16 +9,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from .answer import Answer
-from .conversation import resolve
-from .errors import IndexUnavailableError
-from .extractive import compose
-from .index import Index, active_build, ingest
-from .language import LanguageGuess, detect_language, lexicons_from_chunks
-from .messages import message
-from .questions import clean_question
-from .retrieval import HybridRetriever
-from .settings import Settings
+from assistant.analysis.language import LanguageGuess, detect_language, lexicons_from_chunks
+from assistant.analysis.questions import clean_question
+from assistant.answer import Answer
+from assistant.answering.conversation import resolve
+from assistant.answering.extractive import compose
+from assistant.answering.messages import message
+from assistant.errors import IndexUnavailableError
+from assistant.index.builds import Index, active_build, ingest
+from assistant.retrieval.retriever import HybridRetriever
+from assistant.settings import Settings
 
 History = Sequence[tuple[str, Answer]]
 
@@ -87,7 +87,7 @@ class Engine:
             language_confident=language is not None or guess.confident,
         )
         if self.settings.llm_base_url:
-            from .writer import write
+            from assistant.answering.writer import write
 
             answer = write(
                 answer, resolution.hits, clean.text, self.index, self.settings, self.lexicons

@@ -23,9 +23,10 @@ from typing import Protocol
 
 import numpy as np
 
-from .dataset import contains, normalise
+from assistant.evaluation.dataset import contains, normalise
+from assistant.resources import data_dir
 
-CASES = Path(__file__).resolve().parent / "judge_cases.jsonl"
+CASES = data_dir("eval") / "judge_cases.jsonl"
 
 # Calibrated with `python -m eval calibrate` on judge_cases.jsonl (36 cases, 18 da, 18 pl):
 # all 36 right. The gap is narrow: the hardest negative (an invented claim that reuses the
@@ -103,7 +104,7 @@ class OfflineJudge:
         self, pairs: Sequence[tuple[str, str, str]]
     ) -> list[tuple[float, float, float, bool]]:
         """(combined, lexical, semantic, facts_ok) per pair, before the threshold."""
-        from assistant.text import sentences
+        from assistant.analysis.text import sentences
 
         self._encode(
             [c for c, _, _ in pairs]
@@ -123,7 +124,7 @@ class OfflineJudge:
         return out
 
     def _encode(self, texts: list[str]) -> None:
-        from assistant.embedding import get_embedder
+        from assistant.index.embedding import get_embedder
 
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
@@ -133,8 +134,8 @@ class OfflineJudge:
 
 def lexical_support(claim: str, passage: str, language: str) -> float:
     """Share of the claim's content stems that the passage holds (compound heads count)."""
-    from assistant.fusion import contains as holds_stem
-    from assistant.text import content_stems
+    from assistant.analysis.text import content_stems
+    from assistant.retrieval.fusion import contains as holds_stem
 
     claim_stems = list(dict.fromkeys(content_stems(claim, language)))
     if not claim_stems:

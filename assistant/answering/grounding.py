@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .fusion import contains
-from .text import content_stems
+from assistant.analysis.text import content_stems
+from assistant.retrieval.fusion import contains
 
 SUPPORT_THRESHOLD = 0.6  # share of a sentence's content stems the passage must hold
 _EXACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")

@@ -16,8 +16,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import AssistantError
-from .settings import DEFAULT_MODEL
+from assistant.errors import AssistantError
+from assistant.settings import DEFAULT_MODEL
 
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 
@@ -56,7 +56,7 @@ GRAPH_NAME = "encoder.onnx"  # the converted model, in an index build folder
 def convert_model(model: str, folder: Path) -> Path | None:
     """Convert `model` to an ONNX graph in `folder`; None when it is not a local model that
     `encoder.convert` handles (sentence-transformers then encodes)."""
-    from .encoder import UnsupportedModel, convert
+    from assistant.index.encoder import UnsupportedModel, convert
 
     path = Path(resolve_model_path(model))
     if not path.is_dir():
@@ -113,7 +113,7 @@ class Embedder:
     def _load(self):
         if self._encoder is None:
             if self.graph is not None:
-                from .encoder import OnnxEncoder
+                from assistant.index.encoder import OnnxEncoder
 
                 self._encoder = OnnxEncoder(self.graph, resolve_model_path(self.model_name))
             else:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorpusError
+from assistant.errors import CorpusError
 
 SUPPORTED_LANGUAGES = ("da", "pl")
 MANIFEST_NAME = "manifest.json"

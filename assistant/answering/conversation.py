@@ -13,11 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer import Answer
-from .extractive import is_answerable
-from .fusion import contains
-from .retrieval import RARE_WORD, Hit, HybridRetriever
-from .text import words
+from assistant.analysis.text import words
+from assistant.answer import Answer
+from assistant.answering.extractive import is_answerable
+from assistant.retrieval.fusion import contains
+from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
 
 MAX_CONTEXT_CHARS = 300
 SHORT_FOLLOW_UP = 3  # content words; a question this short needs its context

@@ -15,13 +15,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from assistant import Answer, ask
-from assistant.engine import get_engine
-from assistant.messages import MESSAGES
+from assistant.answering.engine import get_engine
+from assistant.answering.messages import MESSAGES
+from assistant.evaluation.dataset import Item, contains
+from assistant.evaluation.judge import Judge, VerbatimJudge, Verdict
+from assistant.evaluation.metrics import claims, gold_rank, key_fact_recall, language_ok
 from assistant.settings import Settings
-
-from .dataset import Item, contains
-from .judge import Judge, VerbatimJudge, Verdict
-from .metrics import claims, gold_rank, key_fact_recall, language_ok
 
 RETRIEVAL_DEPTH = 5
 WARM_UP = "Hvad laver AI-kontoret?"
@@ -230,7 +229,7 @@ def run(
     progress: bool = True,
 ) -> tuple[list[dict], list[float]]:
     """Ask every item and score it; returns (item results, every ask() latency in ms)."""
-    from assistant.language import detect_language
+    from assistant.analysis.language import detect_language
 
     engine = get_engine(settings)  # loads (or builds) the index and the model once
     ask(WARM_UP, settings=settings)

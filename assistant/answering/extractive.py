@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .answer import Answer, Citation, Translation, text_fragment_link
-from .chunking import Chunk
-from .fusion import coverage
-from .index import Index
-from .messages import message
-from .retrieval import RARE_WORD, Hit
-from .text import sentences
+from assistant.analysis.text import sentences
+from assistant.answer import Answer, Citation, Translation, text_fragment_link
+from assistant.answering.messages import message
+from assistant.index.builds import Index
+from assistant.ingest.chunking import Chunk
+from assistant.retrieval.fusion import coverage
+from assistant.retrieval.retriever import RARE_WORD, Hit
 
 # Set by hand on da/pl development questions, then checked on eval/qa.jsonl (README,
 # "Evaluation"): 13 of 14 out-of-scope questions abstained on, 11% false abstentions, nearly

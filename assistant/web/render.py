@@ -13,8 +13,8 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from .answer import Answer, Citation, Translation, text_fragment_link
-from .ui_text import language_name, page_adjective, ui_text
+from assistant.answer import Answer, Citation, Translation, text_fragment_link
+from assistant.web.ui_text import language_name, page_adjective, ui_text
 
 CURSOR = "▍"  # shown at the end of an answer while it is still streaming
 

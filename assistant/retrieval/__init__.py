@@ -1,0 +1,1 @@
+"""The third stage: finding the passages for a question (BM25, vectors, fused)."""

@@ -1,0 +1,1 @@
+"""The chat page (Gradio): rendering, page text, feedback. Gradio is imported only by `app`."""
