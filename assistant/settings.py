@@ -21,6 +21,8 @@ _ENV = {
     "chroma_host": "ASSISTANT_CHROMA_HOST",
     "chroma_port": "ASSISTANT_CHROMA_PORT",
     "max_question_chars": "ASSISTANT_MAX_QUESTION_CHARS",
+    "max_history_turns": "ASSISTANT_MAX_HISTORY_TURNS",
+    "max_turn_chars": "ASSISTANT_MAX_TURN_CHARS",
     "llm_base_url": "ASSISTANT_LLM_BASE_URL",
     "llm_model": "ASSISTANT_LLM_MODEL",
     "llm_api_key": "ASSISTANT_LLM_API_KEY",
@@ -38,6 +40,10 @@ class Settings:
     chroma_host: str = ""
     chroma_port: int = 8000
     max_question_chars: int = 2000
+    # A conversation's earlier turns: only the last ones are used, each cut to a length, so
+    # no request can make the process read without bound.
+    max_history_turns: int = 10
+    max_turn_chars: int = 4000
     query_prefix: str = ""  # e5-style models need "query: "
     passage_prefix: str = ""  # ... and "passage: "
     # The optional writer: an OpenAI-compatible server (Ollama, vLLM, llama.cpp...). Empty
@@ -70,5 +76,7 @@ class Settings:
             corpus_dir=Path(self.corpus_dir).expanduser(),
             chroma_port=int(self.chroma_port),
             max_question_chars=int(self.max_question_chars),
+            max_history_turns=int(self.max_history_turns),
+            max_turn_chars=int(self.max_turn_chars),
             **prefixes,
         )

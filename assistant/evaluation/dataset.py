@@ -16,6 +16,7 @@ from assistant.resources import data_dir
 
 DEFAULT_SET = data_dir("eval") / "qa.jsonl"
 PAGE_LANGUAGES = ("da", "pl")
+SPLITS = ("dev", "test")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Item:
     # substrings of passages a follow-up must not cite (the earlier turn's topic)
     not_gold: tuple[str, ...] = ()
     pair: str = ""  # shared by the Danish and Polish versions of one question
+    # "dev" (weights and thresholds are chosen on it) or "test" (the numbers reported)
+    split: str = "dev"
 
     def gold_for(self, language: str) -> tuple[str, ...]:
         """Gold substrings for passages in `language`; for a question in a language the pages
@@ -86,12 +89,15 @@ def _item(raw: dict) -> Item:
         history=tuple(raw.get("history", [])),
         not_gold=tuple(raw.get("not_gold", [])),
         pair=raw.get("pair", ""),
+        split=raw.get("split", "dev"),
     )
 
 
 def _problem(item: Item, seen: set[str]) -> str:
     if item.id in seen:
         return "duplicate id"
+    if item.split not in SPLITS:
+        return f"split must be one of {', '.join(SPLITS)}"
     if not item.question.strip():
         return "empty question"
     if item.answerable and not item.all_gold:
