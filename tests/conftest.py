@@ -1,5 +1,10 @@
 """Shared fixtures: every test's state lives in a temp folder; the real corpus and the real
-model are used, and the index over the real corpus is built once per test session."""
+model are used, and the index over the real corpus is built once per test session.
+
+Tiers (markers in pyproject.toml): a test marked `unit` must not touch the index, the model
+or a server, and runs in seconds (`pytest -m unit`); `browser` and `eval` are marked where
+they are written; every other test is `integration`, marked here.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,24 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.index.builds import ingest  # noqa: E402
-from assistant.resources import PROJECT_DIR
+from assistant.resources import PROJECT_DIR  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+
+TIERS = ("unit", "integration", "browser", "eval")
+# Fixtures that build or open the real index: a unit test asking for one is misfiled.
+_HEAVY_FIXTURES = {"settings"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tiers = {m.name for m in item.iter_markers() if m.name in TIERS}
+        if not tiers:
+            item.add_marker(pytest.mark.integration)
+        elif "unit" in tiers and _HEAVY_FIXTURES & set(item.fixturenames):
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked unit but uses {_HEAVY_FIXTURES & set(item.fixturenames)}"
+                ": unit tests run on inline data (mark it integration instead)."
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +42,7 @@ def _isolated_state(tmp_path, monkeypatch):
     """No test writes to the project's own index/ or feedback files."""
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index-from-env"))
     monkeypatch.setenv("ASSISTANT_FEEDBACK_FILE", str(tmp_path / "feedback.jsonl"))
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +50,6 @@ def settings(tmp_path_factory) -> Settings:
     """Settings with an index over the real corpus and the real default model, built once."""
     settings = Settings(
         index_dir=tmp_path_factory.mktemp("index"), corpus_dir=PROJECT_DIR / "corpus"
-    )._normalised()
+    )
     ingest(settings)
     return settings

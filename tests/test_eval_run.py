@@ -13,6 +13,8 @@ import pytest
 from assistant.evaluation.harness import main
 from assistant.resources import PROJECT_DIR
 
+pytestmark = pytest.mark.eval
+
 FLOORS = {  # measured 2026-11-22 in brackets
     "hit@1": 0.75,  # (0.79)
     "retrieval_hit@3": 0.84,  # (0.88)

@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.evaluation.dataset import DEFAULT_SET, Item, load_items
+from assistant.evaluation.dataset import DEFAULT_SET, SPLITS, Item, load_items
 from assistant.evaluation.metrics import METRICS, group_by, percentile, summarise
 from assistant.evaluation.report import chart, markdown, terminal, write_json
 from assistant.resources import state_dir
@@ -29,7 +29,9 @@ FAILURES_SHOWN = 12  # per kind in the Markdown report (the JSON has every item)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant eval",
-        description="Evaluate the assistant on the hand-written Q&A set (see eval/README).",
+        description="Evaluate the assistant on the hand-written Q&A set (the metrics and the "
+        "report: docs/evaluation.md). A subset run (--language, --category, --split) writes "
+        "report-<subset>.json/.md/.png beside the full report instead of replacing it.",
     )
     parser.add_argument(
         "command",
@@ -59,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--language", action="append", help="only items in this language")
     parser.add_argument("--category", action="append", help="only items of this category")
+    parser.add_argument(
+        "--split", choices=list(SPLITS), help="only items of this split (dev or test)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress dots")
     return parser
 
@@ -197,7 +202,17 @@ def _select(items: list[Item], args: argparse.Namespace) -> list[Item]:
         items = [i for i in items if i.language in args.language]
     if args.category:
         items = [i for i in items if i.category in args.category]
+    if args.split:
+        items = [i for i in items if i.split == args.split]
     return items
+
+
+def report_stem(args: argparse.Namespace) -> str:
+    """`report` for the whole set; `report-pl-paraphrase` for a subset, so that a subset run
+    never overwrites the full report."""
+    parts = [*(args.language or []), *(args.category or []), *([args.split] if args.split else [])]
+    safe = ["".join(c if c.isalnum() or c in "_@" else "_" for c in p) for p in parts]
+    return "-".join(["report", *safe])
 
 
 def _judge(name: str):
@@ -224,11 +239,12 @@ def cmd_run(args: argparse.Namespace, settings, floors) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    write_json(report, out / "report.json")
-    (out / "report.md").write_text(markdown(report), encoding="utf-8")
-    chart(report, out / "report.png")
+    stem = report_stem(args)
+    write_json(report, out / f"{stem}.json")
+    (out / f"{stem}.md").write_text(markdown(report), encoding="utf-8")
+    chart(report, out / f"{stem}.png")
     print(terminal(report))
-    print(f"Reports: {out / 'report.json'}, report.md, report.png ({report['seconds']} s)")
+    print(f"Reports: {out / stem}.json, {stem}.md, {stem}.png ({report['seconds']} s)")
     broken = check_floors(report, floors)
     for line in broken:
         print(f"FAIL {line}", file=sys.stderr)
@@ -272,10 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.errors import AssistantError
     from assistant.settings import Settings
 
-    settings = Settings.from_env(
-        index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model
-    )
     try:
+        settings = Settings.from_env(
+            index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model
+        )
         if args.command == "calibrate":
             return cmd_calibrate(args, settings)
         return cmd_run(args, settings, floors)

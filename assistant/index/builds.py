@@ -25,7 +25,7 @@ import sqlite3
 import time
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -324,24 +324,6 @@ def _pid_alive(pid: str) -> bool:
     return True
 
 
-ANALYSES_KEPT = 50_000  # passage, section and sentence texts per language
-
-
-def _keep_analyses(lexical: LexicalIndex) -> LexicalIndex:
-    """Keep the analyses of the texts `lexical` analyses for every question.
-
-    Each question analyses its best passages, their sections and their sentences again
-    (stems for coverage and for choosing the quoted sentence): texts of the corpus, the same
-    few again and again, which cost a warm question more than encoding it. Their stems are
-    kept (a fresh list is handed out each time); questions themselves go through
-    `analyse_query`, which is not cached.
-    """
-    analyse = lexical.analyse
-    kept = lru_cache(maxsize=ANALYSES_KEPT)(lambda text: tuple(analyse(text)))
-    lexical.analyse = lambda text: list(kept(text))
-    return lexical
-
-
 def _read_passages(folder: Path) -> list[Chunk]:
     raw = json.loads((folder / "passages.json").read_text("utf-8"))
     return [Chunk(**item) for item in raw]
@@ -356,7 +338,7 @@ class Index:
         self.manifest = json.loads((folder / "index.json").read_text("utf-8"))
         self.passages = {c.id: c for c in _read_passages(folder)}
         self.lexical = {
-            lang: _keep_analyses(LexicalIndex.load(folder / "lexical" / lang))
+            lang: LexicalIndex.load(folder / "lexical" / lang)
             for lang in self.manifest["languages"]
         }
         self._store = None

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from assistant.analysis.answer_types import passage_types, question_types
+from assistant.analysis.text import content_stems, stopwords, words
 from assistant.retrieval.fusion import PREFIX_MIN, contains
 from assistant.retrieval.glossary import translate_terms
-from assistant.analysis.text import content_stems, stopwords, words
-
 
 # Bump when chunking, stemming or the tokens given to BM25 change (text.py, chunking.py,
 # answer_types.py, this file): builds made by another version are rebuilt, not reused.
@@ -26,16 +27,51 @@ from assistant.analysis.text import content_stems, stopwords, words
 ANALYSIS_VERSION = 2
 
 
+ANALYSES_KEPT = 50_000  # passage, section and sentence texts per language
+
+
+class AnalysisCache:
+    """The analyses of the corpus's own texts, kept by text (least recently used dropped).
+
+    Each question analyses its best passages, their sections and their sentences again
+    (stems for coverage and for choosing the quoted sentence): texts of the corpus, the same
+    few again and again, which cost a warm question more than encoding it. Each call hands
+    out a fresh list, so a caller that changes it changes nothing kept.
+    """
+
+    def __init__(self, analyse: Callable[[str], list[str]], size: int = ANALYSES_KEPT):
+        self._kept = lru_cache(maxsize=size)(lambda text: tuple(analyse(text)))
+
+    def __call__(self, text: str) -> list[str]:
+        return list(self._kept(text))
+
+    @property
+    def hits(self) -> int:
+        return self._kept.cache_info().hits
+
+    def __len__(self) -> int:
+        return self._kept.cache_info().currsize
+
+
 class LexicalIndex:
     """BM25 over one language's passages, with the vocabulary used to split glued words."""
 
-    def __init__(self, language: str, ids: list[str], vocabulary: frozenset[str], bm25, idf):
+    def __init__(
+        self,
+        language: str,
+        ids: list[str],
+        vocabulary: frozenset[str],
+        bm25,
+        idf,
+        cache_size: int = ANALYSES_KEPT,
+    ):
         self.language = language
         self.ids = ids
         self.vocabulary = vocabulary
         self._bm25 = bm25
         self._idf = idf  # stem -> inverse document frequency, for coverage scores
         self._known: dict[str, bool] = {}
+        self.analyses = AnalysisCache(self._analyse, cache_size)
 
     @classmethod
     def build(cls, language: str, ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -52,7 +88,13 @@ class LexicalIndex:
         return cls(language, ids, vocabulary, bm25, _idf(tokens))
 
     def analyse(self, text: str) -> list[str]:
-        """The tokens this index sees in a passage or sentence: stems and answer types."""
+        """The tokens this index sees in a passage or sentence: stems and answer types.
+
+        Kept in `analyses`: meant for the corpus's texts; questions go to `analyse_query`.
+        """
+        return self.analyses(text)
+
+    def _analyse(self, text: str) -> list[str]:
         return content_stems(text, self.language, self.vocabulary) + passage_types(text)
 
     def analyse_query(self, question: str, question_language: str) -> list[str]:

@@ -10,10 +10,13 @@ from its block (and item) position, and its translation's id differs only in the
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field, replace
 
 from assistant.ingest.corpus import Page
+
+logger = logging.getLogger(__name__)
 
 BULLET = "•"
 _HEADING_MAX_WORDS = 14
@@ -131,19 +134,48 @@ def chunk_page(page: Page) -> list[Chunk]:
 
 
 def link_translations(chunks: list[Chunk]) -> list[Chunk]:
-    """Link each passage to the passage at the same block/item of the same page elsewhere."""
+    """Link each passage to the passage at the same block/item of the same page elsewhere.
+
+    Only translations whose passages sit at the same positions are linked: a page whose
+    blocks do not line up with its other language (a paragraph added or split in one capture)
+    would link passages that say different things, so its links are dropped, with a warning
+    that names the page and the languages.
+    """
+    layouts: dict[str, dict[str, tuple]] = {}
+    for chunk in chunks:
+        layouts.setdefault(chunk.page, {}).setdefault(chunk.language, ())
+        layouts[chunk.page][chunk.language] += ((chunk.block, chunk.item),)
     by_position: dict[tuple[str, int, int | None], dict[str, str]] = {}
     for chunk in chunks:
         by_position.setdefault((chunk.page, chunk.block, chunk.item), {})[chunk.language] = chunk.id
     linked = []
     for chunk in chunks:
+        mine = layouts[chunk.page][chunk.language]
         others = {
             lang: cid
             for lang, cid in by_position[(chunk.page, chunk.block, chunk.item)].items()
-            if lang != chunk.language
+            if lang != chunk.language and layouts[chunk.page][lang] == mine
         }
         linked.append(replace(chunk, translations=others))
+    for page, by_language in layouts.items():
+        _warn_misaligned(page, by_language)
     return linked
+
+
+def _warn_misaligned(page: str, layouts: dict[str, tuple]) -> None:
+    languages = sorted(layouts)
+    for i, a in enumerate(languages):
+        for b in languages[i + 1 :]:
+            if layouts[a] != layouts[b]:
+                logger.warning(
+                    "corpus: page %r: the %s and %s passages do not line up block by block "
+                    "(%d and %d passages); their translation links are dropped.",
+                    page,
+                    a,
+                    b,
+                    len(layouts[a]),
+                    len(layouts[b]),
+                )
 
 
 def chunk_pages(pages: list[Page]) -> list[Chunk]:

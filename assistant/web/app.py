@@ -308,25 +308,29 @@ def launch_options(host: str, port: int, environ: dict | None = None) -> dict:
     }
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def parse_args(
+    argv: list[str] | None = None, settings: Settings | None = None
+) -> argparse.Namespace:
+    """The page's options; their defaults come from the settings (ASSISTANT_HOST, ...)."""
+    settings = settings or Settings.from_env()
     parser = argparse.ArgumentParser(
         prog="assistant serve", description="Start the chat page about the European AI Office."
     )
     parser.add_argument(
         "--host",
-        default=os.environ.get("ASSISTANT_HOST") or DEFAULT_HOST,
+        default=settings.host,
         help=f"address to listen on (env ASSISTANT_HOST, default {DEFAULT_HOST})",
     )
     parser.add_argument(
         "--port",
         type=int,
-        default=int(os.environ.get("ASSISTANT_PORT") or DEFAULT_PORT),
+        default=settings.port,
         help=f"port (env ASSISTANT_PORT, default {DEFAULT_PORT})",
     )
     parser.add_argument(
         "--concurrency",
         type=int,
-        default=int(os.environ.get("ASSISTANT_CONCURRENCY") or DEFAULT_CONCURRENCY),
+        default=settings.concurrency,
         help="questions answered at the same time (env ASSISTANT_CONCURRENCY, default "
         f"{DEFAULT_CONCURRENCY})",
     )
@@ -335,11 +339,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Build the index if needed, load the model, and serve the page until interrupted."""
-    args = parse_args(argv)
+    try:
+        settings = Settings.from_env()  # a bad ASSISTANT_* value: one line, no traceback
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    args = parse_args(argv, settings)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     options = launch_options(args.host, args.port)
-    settings = Settings.from_env()
     print(f"Loading the index in {settings.index_dir} (built now if missing) ...", flush=True)
     try:
         get_engine(settings, progress=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from assistant.answer import Answer
-from assistant.resources import state_dir
+from assistant.settings import Settings
 
 FEEDBACK_ENV = "ASSISTANT_FEEDBACK_FILE"
 VOTES = ("up", "down", "withdrawn")
@@ -26,11 +26,9 @@ _thread_lock = threading.Lock()
 
 
 def feedback_file() -> Path:
-    """Where votes go: `ASSISTANT_FEEDBACK_FILE`, or `feedback/feedback.jsonl` in the project."""
-    configured = os.environ.get(FEEDBACK_ENV, "").strip()
-    return (
-        Path(configured).expanduser() if configured else state_dir() / "feedback" / "feedback.jsonl"
-    )
+    """Where votes go: the `feedback_file` setting (`ASSISTANT_FEEDBACK_FILE`, default
+    `feedback/feedback.jsonl` in the state folder)."""
+    return Settings.from_env().feedback_file
 
 
 def vote_from_like(liked: object) -> str:

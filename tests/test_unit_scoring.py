@@ -1,0 +1,106 @@
+"""Unit tier: the pure scoring functions (fusion, coverage, answer types, answerability) on
+tiny inline data, with exact expected values. No index, no model."""
+
+import pytest
+
+from assistant.analysis.answer_types import DATE, EMAIL, passage_types, question_types
+from assistant.answering.extractive import MIN_COVERAGE, RARE_WORD, is_answerable
+from assistant.ingest.chunking import Chunk
+from assistant.retrieval.fusion import (
+    FUZZY_WEIGHT,
+    contains,
+    coverage,
+    max_normalised,
+    min_max_normalised,
+    similar_stems,
+    weighted_sum,
+)
+from assistant.retrieval.retriever import Hit
+
+pytestmark = pytest.mark.unit
+
+
+def test_max_normalised_divides_by_the_best_and_drops_an_all_zero_ranking():
+    assert max_normalised({"a": 2.0, "b": 1.0, "c": 0.0}) == {"a": 1.0, "b": 0.5, "c": 0.0}
+    assert max_normalised({"a": 0.0, "b": 0.0}) == {}
+    assert max_normalised({}) == {}
+
+
+def test_min_max_normalised_spreads_over_zero_to_one_and_flattens_ties():
+    assert min_max_normalised({"a": 0.9, "b": 0.5, "c": 0.7}) == pytest.approx(
+        {"a": 1.0, "b": 0.0, "c": 0.5}
+    )
+    assert min_max_normalised({"a": 0.3, "b": 0.3}) == {"a": 0.0, "b": 0.0}
+    assert min_max_normalised({}) == {}
+
+
+def test_weighted_sum_adds_weighted_scores_per_id():
+    fused = weighted_sum([(0.6, {"a": 1.0, "b": 0.5}), (0.4, {"b": 1.0, "c": 0.25})])
+    assert fused == pytest.approx({"a": 0.6, "b": 0.7, "c": 0.1})
+    # The passage that both rankings like wins over the one only the heavier ranking likes.
+    assert max(fused, key=fused.get) == "b"
+
+
+def test_similar_stems_joins_forms_of_one_word_and_compound_heads_only():
+    assert similar_stems("uruchomion", "uruchom")  # Polish forms Snowball leaves apart
+    assert similar_stems("ansøgning", "ansøgningsskema")  # a compound's head
+    assert not similar_stems("kontor", "kontrakt")
+    assert not similar_stems("led", "ledig")  # short stems must match exactly
+
+
+def test_contains_finds_a_stem_itself_or_as_a_longer_form():
+    stems = {"ansøgningsskema", "ai"}
+    assert contains(stems, "ai")
+    assert contains(stems, "ansøgning")
+    assert not contains(stems, "pagt")
+    assert not contains(stems, "a")  # too short for a fuzzy match
+
+
+def test_coverage_weighs_by_idf_and_counts_another_form_a_little_less():
+    idf = {"pagt": 3.0, "ai": 1.0, "ansøgning": 2.0}.__getitem__
+    assert coverage(["pagt", "ai"], ["ai"], idf) == pytest.approx(1 / 4)
+    assert coverage(["pagt", "ai"], ["pagt", "ai"], idf) == pytest.approx(1.0)
+    assert coverage(["ansøgning"], ["ansøgningsskema"], idf) == pytest.approx(FUZZY_WEIGHT)
+    assert coverage(["ai", "ai"], ["ai"], idf) == pytest.approx(1.0)  # repeats count once
+    assert coverage([], ["ai"], idf) == 0.0
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Skriv til CNECT-AIOFFICE@ec.europa.eu for spørgsmål.", [EMAIL]),
+        ("Fristen er den 27. marts 2024 kl. 12.00 CET.", [DATE]),
+        ("Termin upływa 27 marca 2024 r.", [DATE]),
+        ("Kontoret samarbejder med medlemsstaterne.", []),
+    ],
+)
+def test_passage_types(text, expected):
+    assert passage_types(text) == expected
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("Hvad er e-mailadressen?", [EMAIL]),
+        ("Jak mogę się skontaktować z urzędem?", [EMAIL]),
+        ("Hvornår er fristen?", [DATE]),
+        ("Kiedy uruchomiono pakiet?", [DATE]),
+        ("Hvad laver AI-kontoret?", []),
+    ],
+)
+def test_question_types(question, expected):
+    assert question_types(question) == expected
+
+
+def _hit(coverage: float, rarest: float) -> Hit:
+    chunk = Chunk("p/da/b001", "p", "da", "u", "t", "s", 0, 1, None, "tekst")
+    return Hit(chunk, 1.0, coverage, 0.5, ("x",), rarest)
+
+
+def test_answerable_needs_enough_of_the_question_or_a_rare_word():
+    assert is_answerable([_hit(MIN_COVERAGE, 0.0)], served=True)
+    assert not is_answerable([_hit(MIN_COVERAGE / 4, 0.0)], served=True)
+    assert not is_answerable([], served=True)
+    # Another language: coverage alone is not enough, a rare word must match too.
+    assert not is_answerable([_hit(1.0, 0.0)], served=False)
+    assert is_answerable([_hit(MIN_COVERAGE, RARE_WORD)], served=False)
