@@ -31,6 +31,11 @@ class Citation:
     link: str = ""  # the page URL opening at the quote (URL text fragment)
     translation: Translation | None = None
 
+    def summary(self) -> dict:
+        """The citation without the passage texts: what a feedback line or a report keeps."""
+        keys = ("number", "passage_id", "language", "url", "section", "quote", "link")
+        return {key: getattr(self, key) for key in keys}
+
 
 @dataclass(frozen=True)
 class Answer:

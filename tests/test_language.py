@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.analysis.language import default_lexicons, detect_language
+from assistant.analysis.language import _langdetect, default_lexicons, detect_language
 
 SHORT_QUESTIONS = [
     ("Hvad laver AI-kontoret?", "da"),
@@ -47,13 +47,12 @@ def test_short_question_language(question, expected):
     assert detect_language(question, default_lexicons()).code == expected
 
 
-def test_accuracy_table_is_large_enough():
-    assert len(SHORT_QUESTIONS) >= 30
-
-
-def test_detection_is_deterministic():
-    results = {detect_language("Kto kieruje biurem?", default_lexicons()) for _ in range(5)}
-    assert len(results) == 1
+def test_langdetect_is_asked_and_answers_the_same_every_time():
+    # Finnish: no lexicon knows it, so the decision reaches langdetect, whose probabilities
+    # differ from call to call unless it is seeded.
+    guess = detect_language("Kuka johtaa toimistoa", default_lexicons())
+    assert (guess.code, guess.method) == ("fi", "langdetect")
+    assert len({tuple(_langdetect("Kuka johtaa toimistoa")) for _ in range(5)}) == 1
 
 
 def test_a_word_without_evidence_keeps_the_conversation_language():

@@ -1,6 +1,10 @@
 """Sentences, stems and glued words."""
 
+import pytest
+
 from assistant.analysis.text import content_stems, sentences, split_glued
+
+pytestmark = pytest.mark.unit
 
 
 def test_sentences_keep_dates_times_and_abbreviations_whole():

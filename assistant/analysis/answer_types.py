@@ -13,7 +13,9 @@ import re
 EMAIL = "⟨email⟩"
 DATE = "⟨date⟩"
 
-_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# An e-mail address, without the full stop of a sentence that ends with one. Shared by the
+# grounding check and the evaluation's judge, which need the same addresses verbatim.
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE_IN_TEXT = re.compile(
     r"\b(19|20)\d{2}\b|\b\d{1,2}\.\d{2}\b|"
     r"\b(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|"
@@ -34,7 +36,7 @@ _ASKS_DATE = re.compile(
 def passage_types(text: str) -> list[str]:
     """Type tokens for what a passage holds."""
     types = []
-    if _EMAIL_IN_TEXT.search(text):
+    if EMAIL_ADDRESS.search(text):
         types.append(EMAIL)
     if _DATE_IN_TEXT.search(text):
         types.append(DATE)

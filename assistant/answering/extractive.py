@@ -172,17 +172,21 @@ def abstention(language: str, **answer_fields) -> Answer:
 
 
 def _citation(number: int, choice: Choice, index: Index) -> Citation:
-    chunk = choice.hit.chunk
+    return cite(number, choice.hit.chunk, choice.sentence, index)
+
+
+def cite(number: int, chunk: Chunk, quote: str, index: Index) -> Citation:
+    """Citation `[number]` of passage `chunk`, quoting `quote` (one of its sentences)."""
     return Citation(
         number=number,
         text=chunk.text,
-        quote=choice.sentence,
+        quote=quote,
         language=chunk.language,
         url=chunk.url,
         title=chunk.title,
         section=chunk.section,
         passage_id=chunk.id,
-        link=text_fragment_link(chunk.url, choice.sentence),
+        link=text_fragment_link(chunk.url, quote),
         translation=translation_of(chunk, index),
     )
 

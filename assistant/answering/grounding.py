@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from assistant.analysis.answer_types import EMAIL_ADDRESS
 from assistant.analysis.text import content_stems
 from assistant.retrieval.fusion import contains
 
 SUPPORT_THRESHOLD = 0.6  # share of a sentence's content stems the passage must hold
-_EXACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\d+(?:[.,:]\d+)*")
+_EXACT = re.compile(rf"{EMAIL_ADDRESS.pattern}|\d+(?:[.,:]\d+)*")
 
 
 def support(sentence: str, passage: str, language: str) -> float:

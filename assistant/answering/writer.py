@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from assistant.analysis.language import detect_language
 from assistant.analysis.text import sentences
-from assistant.answer import Answer, Citation, text_fragment_link
-from assistant.answering.extractive import translation_of
+from assistant.answer import Answer
+from assistant.answering.extractive import cite
 from assistant.answering.grounding import SUPPORT_THRESHOLD, support
 from assistant.index.builds import Index
 from assistant.retrieval.retriever import Hit
@@ -127,20 +127,7 @@ def write(
         chunk = chunks[old_number - 1]
         used = [s for s, n in checked.sentences if n == old_number]
         quote = max(sentences(chunk.text), key=lambda s: support(used[0], s, language))
-        citations.append(
-            Citation(
-                number=new_number,
-                text=chunk.text,
-                quote=quote,
-                language=chunk.language,
-                url=chunk.url,
-                title=chunk.title,
-                section=chunk.section,
-                passage_id=chunk.id,
-                link=text_fragment_link(chunk.url, quote),
-                translation=translation_of(chunk, index),
-            )
-        )
+        citations.append(cite(new_number, chunk, quote, index))
     text_out = " ".join(f"{s} [{order.index(n) + 1}]" for s, n in checked.sentences)
     note = f"llm ({checked.dropped} unsupported sentence(s) dropped)" if checked.dropped else "llm"
     return replace(extractive, text=text_out, citations=citations, writer=note)

@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.analysis.answer_types import EMAIL_ADDRESS
 from assistant.evaluation.dataset import contains, normalise
 from assistant.resources import data_dir
 
@@ -34,7 +35,7 @@ CASES = data_dir("eval") / "judge_cases.jsonl"
 THRESHOLD = 0.767
 LEXICAL_WEIGHT = 0.7  # lexical support is reliable in da/pl; the English-trained model less so
 
-_FACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S*\d\S*")
+_FACT = re.compile(rf"{EMAIL_ADDRESS.pattern}|\S*\d\S*")
 
 
 @dataclass(frozen=True)

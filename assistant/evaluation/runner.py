@@ -119,13 +119,7 @@ def score_item(
         "reason": answer.reason,
         "resolved_question": answer.resolved_question,
         "citations": [
-            {
-                "number": c.number,
-                "passage_id": c.passage_id,
-                "language": c.language,
-                "quote": c.quote,
-                "gold": gold_rank([(c.language, c.text)], item.gold_for) == 1,
-            }
+            {**c.summary(), "gold": gold_rank([(c.language, c.text)], item.gold_for) == 1}
             for c in citations
         ],
         "citation_rank": citation_rank if item.answerable else None,

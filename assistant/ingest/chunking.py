@@ -99,38 +99,36 @@ def chunk_page(page: Page) -> list[Chunk]:
             lead_in = ""
             continue
         heading_run = []
-        common = dict(page=page.page, language=page.language, url=page.url, title=page.title)
         if kind == "bullets":
             items = [line.strip().lstrip(BULLET).strip() for line in block.split("\n")]
             for item_index, item_text in enumerate(i for i in items if i):
                 chunks.append(
-                    Chunk(
-                        id=chunk_id(page.page, page.language, index, item_index),
-                        section=section,
-                        position=len(chunks),
-                        block=index,
-                        item=item_index,
-                        text=item_text,
-                        context=lead_in,
-                        **common,
-                    )
+                    _passage(page, section, index, item_index, item_text, lead_in, len(chunks))
                 )
             continue
         text = " ".join(line.strip() for line in block.split("\n"))
-        chunks.append(
-            Chunk(
-                id=chunk_id(page.page, page.language, index, None),
-                section=section,
-                position=len(chunks),
-                block=index,
-                item=None,
-                text=text,
-                **common,
-            )
-        )
+        chunks.append(_passage(page, section, index, None, text, "", len(chunks)))
         # A paragraph ending in a colon introduces the bullet list that follows.
         lead_in = text if text.endswith(":") else ""
     return chunks
+
+
+def _passage(
+    page: Page, section: str, block: int, item: int | None, text: str, context: str, position: int
+) -> Chunk:
+    return Chunk(
+        id=chunk_id(page.page, page.language, block, item),
+        page=page.page,
+        language=page.language,
+        url=page.url,
+        title=page.title,
+        section=section,
+        position=position,
+        block=block,
+        item=item,
+        text=text,
+        context=context,
+    )
 
 
 def link_translations(chunks: list[Chunk]) -> list[Chunk]:

@@ -58,18 +58,7 @@ def feedback_record(
         "abstained": answer.abstained,
         "reason": answer.reason,
         "resolved_question": answer.resolved_question,
-        "citations": [
-            {
-                "number": c.number,
-                "passage_id": c.passage_id,
-                "language": c.language,
-                "url": c.url,
-                "section": c.section,
-                "quote": c.quote,
-                "link": c.link,
-            }
-            for c in answer.citations
-        ],
+        "citations": [c.summary() for c in answer.citations],
     }
 
 
