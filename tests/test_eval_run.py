@@ -135,7 +135,14 @@ def test_a_floor_that_does_not_hold_fails_the_run(settings, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "FAIL hit@1 = " in err and "under the floor 1.01" in err
     assert "language_accuracy" not in err
-    report = json.loads((tmp_path / "report.json").read_text())
+    # A subset writes its own report and leaves the full one alone.
+    assert not (tmp_path / "report.json").exists()
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "report-de.json",
+        "report-de.md",
+        "report-de.png",
+    }
+    report = json.loads((tmp_path / "report-de.json").read_text())
     assert set(report["by_language"]) == {"de"}
 
 

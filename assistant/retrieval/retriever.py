@@ -165,7 +165,8 @@ class HybridRetriever:
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
-    if len(scores) <= k:
-        return list(np.argsort(-scores))
-    top = np.argpartition(-scores, k)[:k]
-    return list(top[np.argsort(-scores[top])])
+    """Indices of the k highest scores (bm25s's own top-k selection)."""
+    from bm25s.selection import topk
+
+    _, indices = topk(scores, min(k, len(scores)), backend="numpy")
+    return [int(i) for i in indices]
