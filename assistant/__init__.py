@@ -9,7 +9,7 @@ from assistant.answer import Answer, Citation, Translation
 from assistant.api import ask
 from assistant.errors import AssistantError, CorpusError, IndexBusyError, IndexUnavailableError
 from assistant.index.builds import BuildReport, ingest
-from assistant.settings import Settings
+from assistant.settings import Settings, SettingsError
 
 __all__ = [
     "Answer",
@@ -20,6 +20,7 @@ __all__ = [
     "IndexBusyError",
     "IndexUnavailableError",
     "Settings",
+    "SettingsError",
     "Translation",
     "ask",
     "ingest",
