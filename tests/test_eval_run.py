@@ -156,3 +156,14 @@ def test_python_dash_m_eval_is_the_same_command():
     )
     assert result.returncode == 0
     assert "--fail-under" in result.stdout and "--index-dir" in result.stdout
+
+
+def test_without_matplotlib_the_numbers_are_still_written(settings, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # the `eval` extra not installed
+    code = main(
+        ["run", "--index-dir", str(settings.index_dir), "--language", "de", "--split", "dev"]
+        + ["--out", str(tmp_path), "--quiet"]
+    )
+    assert code == 0
+    assert {p.name for p in tmp_path.iterdir()} == {"report-de-dev.json", "report-de-dev.md"}
+    assert "pip install 'ai-office-assistant[eval]'" in capsys.readouterr().err

@@ -242,9 +242,14 @@ def cmd_run(args: argparse.Namespace, settings, floors) -> int:
     stem = report_stem(args)
     write_json(report, out / f"{stem}.json")
     (out / f"{stem}.md").write_text(markdown(report), encoding="utf-8")
-    chart(report, out / f"{stem}.png")
+    written = [f"{out / stem}.json", f"{stem}.md"]
+    try:
+        chart(report, out / f"{stem}.png")
+        written.append(f"{stem}.png")
+    except ImportError:  # the chart is the `eval` extra; the numbers do not need it
+        print("(no chart: pip install 'ai-office-assistant[eval]' for matplotlib)", file=sys.stderr)
     print(terminal(report))
-    print(f"Reports: {out / stem}.json, {stem}.md, {stem}.png ({report['seconds']} s)")
+    print(f"Reports: {', '.join(written)} ({report['seconds']} s)")
     broken = check_floors(report, floors)
     for line in broken:
         print(f"FAIL {line}", file=sys.stderr)

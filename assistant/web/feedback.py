@@ -2,8 +2,9 @@
 evaluation set.
 
 One line per vote: the question, the answer text, its language, its citations and the vote,
-with a UTC timestamp. The file is `ASSISTANT_FEEDBACK_FILE` (default `feedback/feedback.jsonl`
-in the project). Writers in threads and in other processes take a lock, so lines never mix.
+with a UTC timestamp. The file is the `feedback_file` setting (`ASSISTANT_FEEDBACK_FILE`,
+default `feedback/feedback.jsonl` in the state folder). Writers in threads and in other
+processes take a lock, so lines never mix.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from filelock import FileLock
 from assistant.answer import Answer
 from assistant.settings import Settings
 
-FEEDBACK_ENV = "ASSISTANT_FEEDBACK_FILE"
 VOTES = ("up", "down", "withdrawn")
 
 _thread_lock = threading.Lock()
