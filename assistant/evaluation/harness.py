@@ -1,10 +1,6 @@
 """`assistant eval` / `python -m eval`: run the Q&A set, write the reports, hold the floors.
 
-    python -m eval                                   # the whole set, reports in eval/reports/
-    python -m eval run --index-dir DIR --out DIR     # another index, another report folder
-    python -m eval run --fail-under hit@1=0.8 --fail-under pl/faithfulness=0.95
-    python -m eval calibrate                         # the judge's threshold on judge_cases.jsonl
-
+Usage and the meaning of every number: docs/evaluation.md (`assistant eval --help`).
 Exit codes: 0 when every floor holds, 1 when one does not (or the assistant cannot run),
 2 for a usage error.
 """
@@ -211,8 +207,7 @@ def report_stem(args: argparse.Namespace) -> str:
     """`report` for the whole set; `report-pl-paraphrase` for a subset, so that a subset run
     never overwrites the full report."""
     parts = [*(args.language or []), *(args.category or []), *([args.split] if args.split else [])]
-    safe = ["".join(c if c.isalnum() or c in "_@" else "_" for c in p) for p in parts]
-    return "-".join(["report", *safe])
+    return "-".join(["report", *("".join(c if c.isalnum() else "_" for c in p) for p in parts)])
 
 
 def _judge(name: str):
