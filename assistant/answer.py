@@ -58,6 +58,11 @@ class Answer:
     # Who wrote the text: "extractive" (verbatim sentences), "llm" (the optional writer,
     # checked), or "extractive (...)" saying why the writer's text was not used.
     writer: str = "extractive"
+    # How the text is laid out: "text" (sentences), "list" (a lead-in, then one "- item [n]"
+    # line per item) or "overview" (several sentences in page order). `items` holds the list's
+    # items as shown, each ending in its [n], so API callers can render the list themselves.
+    format: str = "text"
+    items: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.analysis.text import sentences
 from assistant.answer import Answer, Citation, Translation, text_fragment_link
+from assistant.answering.arrangement import Arrangement, arrange
 from assistant.answering.messages import message
 from assistant.index.builds import Index
 from assistant.ingest.chunking import Chunk
@@ -132,15 +133,43 @@ def compose(
     if not is_answerable(hits, served):
         return abstention(language, **answer_fields)
     if served:
+        own = [h for h in hits if h.chunk.language == language]
         chosen = best_sentences(
-            [h for h in hits if h.chunk.language == language],
+            own,
             index,
             follow_up=(follow_up, question_language or language) if follow_up else None,
         )
-        citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
-        text = " ".join(f"{c.sentence} [{n}]" for n, c in enumerate(chosen, start=1))
-        return Answer(text=text, language=language, citations=citations, **answer_fields)
+        arrangement = arrange(
+            follow_up or answer_fields.get("resolved_question", ""),
+            question_language or language,
+            [(c.hit.chunk, c.sentence, c.score) for c in chosen],
+            own,
+            index.passages,
+        )
+        return _arranged_answer(arrangement, language, index, **answer_fields)
     return _foreign_answer(hits, language, index, **answer_fields)
+
+
+def _arranged_answer(arrangement: Arrangement, language: str, index: Index, **answer_fields):
+    """The answer's text and citations from its parts: prose, or a lead-in and "- " items."""
+    citations = [
+        cite(n, part.chunk, part.sentence, index)
+        for n, part in enumerate(arrangement.parts, start=1)
+    ]
+    prose = [f"{p.sentence} [{n}]" for n, p in enumerate(arrangement.parts, 1) if p.kind != "item"]
+    items = [f"{p.sentence} [{n}]" for n, p in enumerate(arrangement.parts, 1) if p.kind == "item"]
+    lines = [" ".join(prose)] if prose else []
+    lines += [f"- {item}" for item in items]
+    if arrangement.more_items:
+        lines.append(message("more_items", language, count=arrangement.more_items))
+    return Answer(
+        text="\n".join(lines),
+        language=language,
+        citations=citations,
+        format=arrangement.format,
+        items=items,
+        **answer_fields,
+    )
 
 
 def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_fields) -> Answer:
@@ -156,7 +185,7 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
     for n, choice in enumerate(chosen, start=1):
         label = names.get(choice.hit.chunk.language, choice.hit.chunk.language)
         lines.append(f"({label}) “{choice.sentence}” [{n}]")
-    citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
+    citations = [cite(n, c.hit.chunk, c.sentence, index) for n, c in enumerate(chosen, start=1)]
     return Answer(text="\n".join(lines), language=language, citations=citations, **answer_fields)
 
 
@@ -169,10 +198,6 @@ def abstention(language: str, **answer_fields) -> Answer:
         abstained=True,
         **answer_fields,
     )
-
-
-def _citation(number: int, choice: Choice, index: Index) -> Citation:
-    return cite(number, choice.hit.chunk, choice.sentence, index)
 
 
 def cite(number: int, chunk: Chunk, quote: str, index: Index) -> Citation:

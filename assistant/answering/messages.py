@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Det Europæiske AI-kontor.",
         "error": "Der skete en fejl, så jeg kan ikke svare lige nu: {detail}",
         "sources": "Kilder",
+        "more_items": "… og {count} punkter mere på siden.",
     },
     "pl": {
         "out_of_scope": "Strony o Europejskim Urzędzie ds. AI nic o tym nie mówią, więc nie "
@@ -28,6 +29,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ds. AI.",
         "error": "Wystąpił błąd, więc nie mogę teraz odpowiedzieć: {detail}",
         "sources": "Źródła",
+        "more_items": "… oraz {count} innych punktów na stronie.",
     },
     "en": {
         "out_of_scope": "The pages about the European AI Office don't say, so I can't answer that.",
@@ -38,6 +40,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "European AI Office.",
         "error": "Something went wrong, so I can't answer right now: {detail}",
         "sources": "Sources",
+        "more_items": "… and {count} more on the page.",
         "other_language": "The official pages are in Danish and Polish only, so here are the "
         "closest passages, quoted as they stand:",
     },

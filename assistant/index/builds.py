@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.ingest.chunking import Chunk, chunk_pages
-from assistant.ingest.corpus import corpus_fingerprint, load_pages
 from assistant.errors import AssistantError, IndexBusyError, IndexUnavailableError
 from assistant.index.lexical import ANALYSIS_VERSION, LexicalIndex
+from assistant.ingest.chunking import Chunk, chunk_pages
+from assistant.ingest.corpus import corpus_fingerprint, load_pages
 from assistant.settings import Settings
 
 FORMAT_VERSION = 1

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.ingest.chunking import Chunk
 from assistant.errors import AssistantError
+from assistant.ingest.chunking import Chunk
 
 # Chroma's telemetry would try to reach the network: off before chromadb is imported.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

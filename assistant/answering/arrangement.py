@@ -1,0 +1,245 @@
+"""The shape of an answer: a sentence or two, a list with its items, or an overview.
+
+Retrieval finds the passages and `best_sentences` ranks their sentences; this module decides
+how the chosen sentences are laid out, from the page's structure and what the question asks:
+
+- **list**: the question asks for several things ("hvilke", "jakie", "which") and a bullet list
+  is among the best passages, or the best sentence is a list's lead-in (it ends in ":" and
+  would stand alone without its items). The answer is the lead-in, then the items, each its
+  own cited passage: all of a short list, the most relevant of a long one (in page order) with
+  a count of the rest.
+- **overview**: the question asks what something is or does ("hvad er", "czym jest") and no
+  fact type (a date, an e-mail): two to four sentences from the passages that describe it, in
+  page order, each cited.
+- **text**: everything else, as `best_sentences` chose it.
+
+The cue words are data (`analysis/question_shapes.json`): function words of each language,
+nothing about any page's subject.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assistant.analysis.answer_types import question_types
+from assistant.analysis.text import sentences
+from assistant.ingest.chunking import Chunk
+from assistant.retrieval.retriever import Hit
+
+MAX_ITEMS = 6  # items shown of a long list; the rest are counted
+MAX_WORDS = 80  # an overview stops adding sentences past this many words
+OVERVIEW_SENTENCES = 4  # most sentences of an overview
+# A passage joins an overview only when it is nearly as good a match as the best one: its
+# fused score at least this share of the best, and as much of the question's words (coverage)
+# give or take this share. Too loose, and the overview opens with a passage about something
+# else (page order puts it first); too strict, and it stays one sentence, as before.
+OVERVIEW_SCORE_SHARE = 0.6
+OVERVIEW_COVERAGE_SHARE = 0.8
+_SHAPES_FILE = Path(__file__).resolve().parent.parent / "analysis" / "question_shapes.json"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One cited piece of an answer: a sentence quoted from a passage, as prose or an item."""
+
+    chunk: Chunk
+    sentence: str
+    kind: str  # "sentence", "lead" (a list's lead-in) or "item"
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """The parts of an answer in the order they are shown, and how they are shown."""
+
+    format: str  # "text", "list" or "overview"
+    parts: tuple[Part, ...]
+    more_items: int = 0  # items of the list not shown
+
+
+@cache
+def _shapes() -> dict[str, dict[str, list[str]]]:
+    return json.loads(_SHAPES_FILE.read_text(encoding="utf-8"))
+
+
+def asks_for(shape: str, question: str, language: str) -> bool:
+    """Whether the question's own wording asks for `shape` ("several" or "overview")."""
+    text = " " + " ".join(question.casefold().replace("?", " ").split()) + " "
+    cues = _shapes()[shape].get(language, [])
+    return any(f" {cue} " in text or text.startswith(f" {cue}") for cue in cues)
+
+
+def list_items(chunk: Chunk, passages: dict[str, Chunk]) -> list[Chunk]:
+    """The items of the bullet list `chunk` belongs to or introduces, in page order."""
+    if chunk.item is not None:
+        block = chunk.block
+    else:
+        # A lead-in introduces the bullet block that follows it on its page.
+        following = [
+            p
+            for p in passages.values()
+            if p.page == chunk.page
+            and p.language == chunk.language
+            and p.item is not None
+            and p.block > chunk.block
+            and p.context == chunk.text
+        ]
+        if not following:
+            return []
+        block = min(p.block for p in following)
+    return sorted(
+        (
+            p
+            for p in passages.values()
+            if p.page == chunk.page
+            and p.language == chunk.language
+            and p.block == block
+            and p.item is not None
+        ),
+        key=lambda p: p.item,
+    )
+
+
+def lead_in_of(items: list[Chunk], passages: dict[str, Chunk]) -> Chunk | None:
+    """The paragraph that introduces a list (its items carry its text as context)."""
+    if not items or not items[0].context:
+        return None
+    first = items[0]
+    for p in passages.values():
+        if (
+            p.page == first.page
+            and p.language == first.language
+            and p.item is None
+            and p.block < first.block
+            and p.text == first.context
+        ):
+            return p
+    return None
+
+
+def arrange(
+    question: str,
+    language: str,
+    chosen: list[tuple[Chunk, str, float]],
+    ranked: list[Hit],
+    passages: dict[str, Chunk],
+) -> Arrangement:
+    """Lay out an answer.
+
+    Args:
+        question: the question as asked (its wording picks list and overview shapes).
+        language: the question's language, for its cue words.
+        chosen: (passage, sentence, score) as `best_sentences` chose them, best first.
+        ranked: the retrieved passages in the answer language, best first.
+        passages: every passage of the index by id (to find a list's other items).
+    """
+    if not chosen:
+        return Arrangement("text", ())
+    several = asks_for("several", question, language)
+    listed = _list_arrangement(chosen, ranked, passages, several)
+    if listed is not None:
+        return listed
+    if asks_for("overview", question, language) and not question_types(question):
+        return _overview(chosen, ranked)
+    return Arrangement("text", tuple(Part(c, s, "sentence") for c, s, _ in chosen))
+
+
+def _list_arrangement(
+    chosen: list[tuple[Chunk, str, float]],
+    ranked: list[Hit],
+    passages: dict[str, Chunk],
+    several: bool,
+) -> Arrangement | None:
+    """A list answer when the answer is a list as a whole, None when it is not.
+
+    It is when the best sentence is a list's lead-in (it ends in ":" and cannot stand alone),
+    or when the question asks for several things and the list leads the retrieved passages:
+    the best passage is its lead-in, or two of the best three belong to it. A question that
+    one item answers best gets that item alone, as prose.
+    """
+    best_chunk, best_sentence, _ = chosen[0]
+    anchor = None
+    if best_sentence.rstrip().endswith(":") and list_items(best_chunk, passages):
+        anchor = best_chunk
+    elif several and ranked:
+        top = ranked[0].chunk
+        if top.item is None and list_items(top, passages):
+            anchor = top
+        else:
+            blocks = [_list_block(h.chunk, passages) for h in ranked[:3]]
+            leading = blocks[0]
+            if leading is not None and blocks.count(leading) >= 2:
+                anchor = top
+    if anchor is None:
+        return None
+    items = list_items(anchor, passages)
+    lead = anchor if anchor.item is None else lead_in_of(items, passages)
+    scores = {h.chunk.id: h.score for h in ranked}
+    shown = items
+    if len(items) > MAX_ITEMS:
+        # The most relevant items (retrieval's score; unretrieved ones last), in page order.
+        by_relevance = sorted(items, key=lambda p: (-scores.get(p.id, 0.0), p.item))
+        shown = sorted(by_relevance[:MAX_ITEMS], key=lambda p: p.item)
+    parts: list[Part] = []
+    if lead is not None:
+        parts.append(Part(lead, _lead_sentence(lead), "lead"))
+    parts += [Part(item, item.text, "item") for item in shown]
+    return Arrangement("list", tuple(parts), more_items=len(items) - len(shown))
+
+
+def _list_block(chunk: Chunk, passages: dict[str, Chunk]) -> tuple[str, int] | None:
+    """Which list a passage belongs to (as its item or its lead-in), or None."""
+    items = list_items(chunk, passages)
+    return (items[0].page + items[0].language, items[0].block) if items else None
+
+
+def _lead_sentence(lead: Chunk) -> str:
+    """The sentence of a lead-in paragraph that introduces the list: its last one."""
+    found = sentences(lead.text)
+    return found[-1] if found else lead.text
+
+
+def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arrangement:
+    """The best passage's chosen sentence, after the sentence before it (one that says "this
+    package" needs its antecedent), then one sentence of each other passage that matches the
+    question nearly as well; at most four, in page order."""
+    best_chunk, best_sentence, _ = chosen[0]
+    own = sentences(best_chunk.text)
+    at = own.index(best_sentence) if best_sentence in own else 0
+    picked = [(best_chunk, at, best_sentence)]
+    if at > 0:
+        picked.append((best_chunk, at - 1, own[at - 1]))
+    chosen_in = {c.id: s for c, s, _ in chosen}
+    best = next((h for h in ranked if h.chunk.id == best_chunk.id), None)
+    for hit in ranked:
+        if best is None or hit.chunk.id == best_chunk.id or hit.chunk.item is not None:
+            continue
+        if (
+            hit.score < OVERVIEW_SCORE_SHARE * best.score
+            or hit.coverage < OVERVIEW_COVERAGE_SHARE * best.coverage
+        ):
+            continue
+        candidates = sentences(hit.chunk.text)
+        sentence = chosen_in.get(hit.chunk.id) or (candidates[0] if candidates else "")
+        if sentence and not sentence.rstrip().endswith(":"):
+            picked.append((hit.chunk, candidates.index(sentence), sentence))
+    picked = picked[:OVERVIEW_SENTENCES]
+    kept = _within_words([Part(c, s, "sentence") for c, _, s in picked], keep=1)
+    order = {(c.id, s): (c.position, i) for c, i, s in picked}
+    kept.sort(key=lambda part: order[(part.chunk.id, part.sentence)])
+    return Arrangement("overview", tuple(kept))
+
+
+def _within_words(parts: list[Part], keep: int) -> list[Part]:
+    """The parts that fit in MAX_WORDS, but never fewer than `keep`."""
+    kept: list[Part] = []
+    total = 0
+    for part in parts:
+        words = len(part.sentence.split())
+        if len(kept) >= keep and total + words > MAX_WORDS:
+            break
+        kept.append(part)
+        total += words
+    return kept
