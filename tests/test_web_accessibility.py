@@ -8,6 +8,9 @@ tests/test_web_page.py; axe-core is the copy bundled by the PyPI package axe-pla
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import time
 
 import pytest
@@ -22,6 +25,7 @@ from test_web_page import (  # noqa: F401 (browser and server are fixtures used 
 )
 
 from assistant import Answer, Citation
+from assistant.web.assets import HEAD_SCRIPT, page_language_mark
 from assistant.web.render import announcement_html, question_html
 from assistant.web.ui_text import EXAMPLES, words_in_their_own_language
 
@@ -58,7 +62,7 @@ WATCH_ANNOUNCER = """() => {
   new MutationObserver(() => {
     const region = document.querySelector('#announcer [role="status"]');
     if (region && !window.__region) window.__region = region;
-    const text = region ? region.textContent.trim() : '';
+    const text = region ? region.textContent.replace(/\\s+/g, ' ').trim() : '';
     const said = window.__said;
     if (text && (!said.length || said[said.length - 1] !== text)) said.push(text);
     const log = document.querySelector('#chat [role="log"]');
@@ -317,3 +321,58 @@ def test_a_question_is_marked_with_its_language_and_speaker():
     )
     # A language code that is not one is left out rather than written into the attribute.
     assert question_html("x", 'da" onclick="alert(1)') == '<div class="question">x</div>'
+
+
+def _strict_policy(route) -> None:
+    """Serve the page under a Content-Security-Policy with no 'unsafe-eval' and no inline
+    script but those of the page itself and the accessibility script, allowed by hash."""
+    response = route.fetch()
+    body = response.body()
+    inline = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", body, re.S | re.I)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in [*inline, HEAD_SCRIPT.encode()]
+    )
+    policy = (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:"
+    )
+    headers = {**response.headers, "content-security-policy": policy}
+    route.fulfill(response=response, headers=headers, body=body)
+
+
+@pytest.mark.browser
+def test_the_page_script_runs_under_a_strict_content_security_policy(
+    browser,  # noqa: F811
+    server,  # noqa: F811
+):
+    """No eval: Gradio's event `js=` strings and gr.HTML templates would need 'unsafe-eval';
+    the one head script is allowed by its hash, and the page's accessibility holds."""
+    context = browser.new_context(locale="pl-PL")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        refused: list[str] = []
+        page.on("pageerror", lambda error: refused.append(str(error)))
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "script-src" in m.text else None,
+        )
+        page.route(server.url + "/", _strict_policy)
+        page.goto(server.url + "/")
+        _page_language_settled(page, "pl")
+        page.locator('#announcer [role="status"][aria-live="polite"]').wait_for(state="attached")
+        # The examples are drawn again in Polish; the script marks them once they are there.
+        page.wait_for_function(
+            "() => document.querySelector('#examples button')?.getAttribute('lang') === 'da'"
+        )
+        assert refused == []
+    finally:
+        context.close()
+
+
+def test_the_page_language_mark_holds_only_a_page_language():
+    assert page_language_mark("da") == '<span class="page-language" lang="da"></span>'
+    assert page_language_mark('x" onmouseover="alert(1)') == (
+        '<span class="page-language" lang="en"></span>'
+    )

@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 
 # Before gradio is imported: no analytics, no version check, no model hub, no telemetry.
@@ -30,7 +31,7 @@ import gradio as gr  # noqa: E402
 from assistant import Answer, AssistantError, Settings, ask  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.answering.messages import message  # noqa: E402
-from assistant.web.assets import CSS, PAGE_SCRIPT, SET_PAGE_LANGUAGE  # noqa: E402
+from assistant.web.assets import CSS, HEAD, page_language_mark  # noqa: E402
 from assistant.web.feedback import record_feedback, vote_from_like  # noqa: E402
 from assistant.web.render import (  # noqa: E402
     announcement_html,
@@ -61,11 +62,16 @@ STREAM_STEP_SECONDS = 0.03
 _LABELLED = ("header", "question", "send", "clear", "language", "examples", "footer")
 
 
+def _header(lang: str) -> str:
+    """The page's title and introduction, with the mark the page script reads for <html lang>."""
+    return f"# {ui_text('title', lang)}\n\n{ui_text('intro', lang)}{page_language_mark(lang)}"
+
+
 def _page_updates(language: str) -> tuple:
     """New words for every labelled component, in the page language for `language`."""
     lang = page_language(language)
     return (
-        gr.Markdown(f"# {ui_text('title', lang)}\n\n{ui_text('intro', lang)}"),
+        gr.Markdown(_header(lang)),
         gr.Textbox(label=ui_text("question_label", lang), placeholder=ui_text("placeholder", lang)),
         gr.Button(value=ui_text("send", lang)),
         gr.Button(value=ui_text("clear", lang)),
@@ -216,14 +222,15 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         return answer.to_dict()
 
     start = "en"
-    with gr.Blocks(title="AI Office assistant", analytics_enabled=False) as demo:
+    with warnings.catch_warnings():
+        # Gradio 6 would take `head` at launch; the page brings its own accessibility script
+        # here so that it does not depend on how it is launched (launch() still reads it).
+        warnings.filterwarnings("ignore", message="The parameters have been moved")
+        demo = gr.Blocks(title="AI Office assistant", analytics_enabled=False, head=HEAD)
+    with demo:
         turns = gr.State([])
-        # Not a State: the browser reads it to set <html lang> (it is only ever da, pl or en
-        # to the server, which passes it through page_language()).
-        page_lang = gr.Textbox(start, visible=False)
-        header = gr.Markdown(
-            f"# {ui_text('title', start)}\n\n{ui_text('intro', start)}", elem_id="header"
-        )
+        page_lang = gr.State(start)
+        header = gr.Markdown(_header(start), elem_id="header")
         chat = gr.Chatbot(
             show_label=False,
             elem_id="chat",
@@ -264,7 +271,7 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         )
         footer = gr.Markdown(ui_text("footer", start), elem_classes="page-footer")
         # Screen readers hear "Answering …" and then the finished answer from here.
-        announcer = gr.HTML("", elem_id="announcer", elem_classes="sr-only", js_on_load=None)
+        announcer = gr.Markdown("", elem_id="announcer", elem_classes="sr-only")
 
         labelled = [header, question, send, clear_button, language, examples, footer, page_lang]
         ask_inputs = [question, chat, turns, language, page_lang]
@@ -283,8 +290,6 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
             clear, None, [chat, turns, question, announcer], api_visibility="private"
         )
         demo.load(on_load, None, labelled, api_visibility="private")
-        demo.load(None, None, None, js=PAGE_SCRIPT, api_visibility="private")
-        page_lang.change(None, page_lang, None, js=SET_PAGE_LANGUAGE, api_visibility="private")
         gr.api(ask_api, api_name="ask")
     # More than one at a time: answers are quick, but a slow one must not hold up the rest.
     return demo.queue(default_concurrency_limit=max(2, concurrency))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.web.ui_text import words_in_their_own_language
+from assistant.web.ui_text import PAGE_LANGUAGES, words_in_their_own_language
 
 CSS = """
 :root { --a11y-subdued: #4b5563; --a11y-focus: #1d4ed8; }
@@ -58,16 +58,20 @@ textarea:focus-visible, [tabindex]:focus-visible {
   min-height: 0 !important; }
 """
 
-# Runs once when the page loads; then on every redraw. Selectors are the page's elem_ids.
-_SCRIPT = """() => {
+# One inline script in the page's <head>, no `eval`: a strict Content-Security-Policy can allow
+# it by its hash (`HEAD_SCRIPT`), where Gradio's event `js=` strings would need 'unsafe-eval'.
+HEAD_SCRIPT = """(() => {
   const ownLanguage = __WORDS__;
   const set = (element, name, value) => {
     if (element.getAttribute(name) !== value) element.setAttribute(name, value);
   };
   const tidy = () => {
+    const mark = document.querySelector('#header .page-language');
+    const language = mark ? mark.getAttribute('lang') : '';
+    if (/^[a-z]{2,3}$/.test(language)) set(document.documentElement, 'lang', language);
     // The live region is the wrapper Gradio keeps while it swaps the text inside (a region
     // made anew with each text is not read), not the block with its progress timer.
-    const announcer = document.querySelector('#announcer .html-container');
+    const announcer = document.querySelector('#announcer .prose');
     if (announcer) {
       set(announcer, 'role', 'status');
       set(announcer, 'aria-live', 'polite');
@@ -78,24 +82,30 @@ _SCRIPT = """() => {
       set(log, 'aria-busy', String(Boolean(log.querySelector('.answer.streaming'))));
     });
     document.querySelectorAll('#chat [aria-label][data-testid]').forEach((message) => {
-      if (message.dataset.testid === 'bot' || message.dataset.testid === 'user') {
-        message.removeAttribute('aria-label');
-      }
+      const who = message.getAttribute('data-testid');
+      if (who === 'bot' || who === 'user') message.removeAttribute('aria-label');
     });
     document.querySelectorAll('#examples button, #language label').forEach((element) => {
       const code = ownLanguage[element.textContent.trim()];
       if (code) set(element, 'lang', code);
     });
   };
-  new MutationObserver(tidy).observe(document.body, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'],
-  });
-  tidy();
-}"""
+  const start = () => {
+    new MutationObserver(tidy).observe(document.body, {
+      subtree: true, childList: true, characterData: true,
+      attributes: true, attributeFilter: ['aria-label'],
+    });
+    tidy();
+    document.documentElement.setAttribute('data-page-script', 'on');
+  };
+  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
+})();""".replace("__WORDS__", json.dumps(words_in_their_own_language()))
 
-PAGE_SCRIPT = _SCRIPT.replace("__WORDS__", json.dumps(words_in_their_own_language()))
+HEAD = f"<script>{HEAD_SCRIPT}</script>"
 
-# Sets `<html lang>` to the page language whenever it changes.
-SET_PAGE_LANGUAGE = """(language) => {
-  if (/^[a-z]{2,3}$/.test(language || '')) document.documentElement.lang = language;
-}"""
+
+def page_language_mark(language: str) -> str:
+    """The empty mark the script reads to set `<html lang>` (a da/pl/en code only; the
+    Markdown sanitiser keeps `class` and `lang`, not `data-` attributes)."""
+    code = language if language in PAGE_LANGUAGES else "en"
+    return f'<span class="page-language" lang="{code}"></span>'
