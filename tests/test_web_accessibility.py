@@ -26,7 +26,7 @@ from test_web_page import (  # noqa: F401 (browser and server are fixtures used 
 
 from assistant import Answer, Citation
 from assistant.web.assets import HEAD_SCRIPT, page_language_mark
-from assistant.web.render import announcement_html, question_html
+from assistant.web.render import announcement_html, answer_text_html, question_html
 from assistant.web.ui_text import EXAMPLES, words_in_their_own_language
 
 # The rules of WCAG 2.0 and 2.1, levels A and AA, as axe-core tags them.
@@ -376,3 +376,29 @@ def test_the_page_language_mark_holds_only_a_page_language():
     assert page_language_mark('x" onmouseover="alert(1)') == (
         '<span class="page-language" lang="en"></span>'
     )
+
+
+def test_quotes_in_another_language_are_marked_with_their_own():
+    quote = "Fristen er den 27. marts 2024."
+    citation = Citation(
+        number=1,
+        text=quote,
+        quote=quote,
+        language="da",
+        url=PAGE_HOST + "da/policies/ai-office",
+        title="Det Europæiske AI-kontor",
+        section="Jobmuligheder og samarbejde",
+    )
+    english = Answer(
+        text=f"The pages are in Danish and Polish only:\n(Danish) “{quote}” [1] <i>",
+        language="en",
+        citations=[citation],
+    )
+    assert answer_text_html(english) == (
+        "The pages are in Danish and Polish only:<br>(Danish) “"
+        f'<span lang="da">{quote}</span>” [1] &lt;i&gt;'
+    )
+    assert '<span lang="da">' in announcement_html(english, "en")
+    # In a Danish answer the Danish quote is in the answer's own language: nothing to mark.
+    danish = Answer(text=f"{quote} [1]", language="da", citations=[citation])
+    assert answer_text_html(danish) == f"{quote} [1]"

@@ -18,8 +18,8 @@ import json
 from assistant.web.ui_text import PAGE_LANGUAGES, words_in_their_own_language
 
 CSS = """
-:root { --a11y-subdued: #4b5563; --a11y-focus: #1d4ed8; }
-.dark { --a11y-subdued: #d1d5db; --a11y-focus: #93c5fd; }
+:root { --a11y-subdued: #4b5563; --a11y-focus: #1d4ed8; --a11y-placeholder: #6b7280; }
+.dark { --a11y-subdued: #d1d5db; --a11y-focus: #93c5fd; --a11y-placeholder: #a1a1aa; }
 :root, .dark {
   --button-primary-background-fill: #c2410c !important;
   --button-primary-background-fill-hover: #9a3412 !important;
@@ -52,6 +52,9 @@ textarea:focus-visible, [tabindex]:focus-visible {
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { transition-duration: 0s !important; animation-duration: 0s !important;
     scroll-behavior: auto !important; } }
+/* axe does not check placeholders; WCAG 1.4.3 still applies to them. */
+textarea::placeholder, input::placeholder { color: var(--a11y-placeholder) !important;
+  opacity: 1 !important; }
 .sr-only { position: absolute !important; width: 1px !important; height: 1px !important;
   padding: 0 !important; margin: -1px !important; overflow: hidden !important;
   clip: rect(0 0 0 0) !important; white-space: nowrap !important; border: 0 !important;

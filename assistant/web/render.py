@@ -179,6 +179,25 @@ def sources_html(answer: Answer, page_language: str) -> str:
     )
 
 
+def answer_text_html(answer: Answer) -> str:
+    """The answer's text as HTML, each quote in another language than the answer's (the
+    Danish and Polish quotes of an English answer) marked with its own `lang` (WCAG 3.1.2)."""
+    spans: list[tuple[int, int, str]] = []
+    for citation in answer.citations:
+        if citation.language == answer.language or not _lang(citation.language):
+            continue
+        span = _find(answer.text, citation.quote)
+        if span and all(span[1] <= start or span[0] >= end for start, end, _ in spans):
+            spans.append((*span, citation.language))
+    parts, at = [], 0
+    for start, end, code in sorted(spans):
+        parts.append(escape(answer.text[at:start]))
+        parts.append(f"<span{_lang(code)}>{escape(answer.text[start:end])}</span>")
+        at = end
+    parts.append(escape(answer.text[at:]))
+    return "".join(parts)
+
+
 def answer_html(answer: Answer, page_language: str, forced: bool = False, speaker: str = "") -> str:
     """A finished answer: any notice about the question, the text with its `[n]` markers, the
     language it is in, and its sources; led by `speaker` for screen readers when given."""
@@ -187,7 +206,7 @@ def answer_html(answer: Answer, page_language: str, forced: bool = False, speake
     notice = f'<div class="notice">{escape(answer.notice)}</div>' if answer.notice else ""
     return (
         f'<div class="answer {kind}{reason}">{_speaker(speaker)}{notice}'
-        f'<div class="answer-text" lang="{escape(answer.language)}">{escape(answer.text)}</div>'
+        f'<div class="answer-text"{_lang(answer.language)}>{answer_text_html(answer)}</div>'
         f"{language_line(answer, page_language, forced)}"
         f"{sources_html(answer, page_language)}</div>"
     )
@@ -202,10 +221,10 @@ def announcement_html(answer: Answer | None, page_language: str) -> str:
     """
     if answer is None:
         return f"<p>{escape(ui_text('answering', page_language))}</p>"
-    text = " ".join(part for part in (answer.notice, answer.text) if part)
+    notice = f"{escape(answer.notice)} " if answer.notice else ""
     sources = (
         f"<p>{escape(ui_text('sources', page_language))}: {len(answer.citations)}</p>"
         if answer.citations
         else ""
     )
-    return f"<p{_lang(answer.language)}>{escape(text)}</p>{sources}"
+    return f"<p{_lang(answer.language)}>{notice}{answer_text_html(answer)}</p>{sources}"
