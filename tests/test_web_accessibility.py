@@ -282,6 +282,10 @@ def test_html_lang_and_the_language_of_parts_follow_the_page(browser, server):  
         assert page.locator(USER).last.locator("span[lang='pl']").inner_text() == (
             "Kiedy mija termin wyrażenia zainteresowania?"
         )
+        # Gradio labels its thumbs in English for an English browser, on any page language.
+        assert page.locator('#chat button[aria-label="Dislike"]').last.get_attribute("lang") == (
+            "en"
+        )
         page.locator("#language").get_by_text("Dansk").click()
         _page_language_settled(page, "da")
         assert page.locator("#send").inner_text() == "Spørg"

@@ -8,7 +8,8 @@ the light and the dark theme (checked with axe-core by tests/test_web_accessibil
 The script keeps the page's accessibility attributes right as Gradio redraws it: `<html lang>`
 follows the page language, the live region speaks, the streaming chat stays quiet, the chat
 messages lose Gradio's aria-label (which holds the message's raw HTML), and words in another
-language than the page's (the examples, the language choices) carry their own `lang`.
+language than the page's (the examples, the language choices, Gradio's own button labels)
+carry their own `lang`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ textarea::placeholder, input::placeholder { color: var(--a11y-placeholder) !impo
 # it by its hash (`HEAD_SCRIPT`), where Gradio's event `js=` strings would need 'unsafe-eval'.
 HEAD_SCRIPT = """(() => {
   const ownLanguage = __WORDS__;
+  const gradioEnglish = new Set(['Clear', 'Like', 'Dislike', 'Use via API', 'Stop Recording']);
+  const browserLanguage = (navigator.language || 'en').split('-')[0].toLowerCase();
   const set = (element, name, value) => {
     if (element.getAttribute(name) !== value) element.setAttribute(name, value);
   };
@@ -91,6 +94,12 @@ HEAD_SCRIPT = """(() => {
     document.querySelectorAll('#examples button, #language label').forEach((element) => {
       const code = ownLanguage[element.textContent.trim()];
       if (code) set(element, 'lang', code);
+    });
+    // Gradio's own words (the chat's icon buttons, its footer) are in the browser's language
+    // when Gradio has a translation for it, else in English, whatever the page's language.
+    document.querySelectorAll('#chat button[aria-label], footer button').forEach((button) => {
+      const words = button.getAttribute('aria-label') || button.textContent.trim();
+      set(button, 'lang', gradioEnglish.has(words) ? 'en' : browserLanguage);
     });
   };
   const start = () => {
