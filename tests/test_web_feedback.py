@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import multiprocessing
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from assistant import Answer, Citation, Translation
 from assistant.web.feedback import (
+    MAX_CITATIONS,
+    FeedbackLimits,
     feedback_file,
     feedback_record,
     read_feedback,
@@ -136,3 +139,70 @@ def test_concurrent_processes_never_mix_lines(tmp_path):
         worker.join(60)
         assert worker.exitcode == 0
     assert len(read_feedback(target)) == 60
+
+
+def test_a_10_mb_field_is_cut_to_the_field_limit_and_the_record_says_so(tmp_path):
+    target = tmp_path / "feedback.jsonl"
+    huge = "æ" * 10_000_000  # 10 M characters, 20 MB as UTF-8
+    answer = _answer()
+    stored = record_feedback(huge, answer, "x" * 10_000_000, path=target)
+    limit = FeedbackLimits().max_field_chars
+    assert len(stored["question"]) == limit
+    assert stored["question"].endswith("…") and stored["question"].startswith("æææ")
+    assert len(stored["vote"]) == limit
+    assert stored["cut"] == ["vote", "question"]
+    assert stored["answer"] == answer.text  # short fields are kept whole
+    assert target.stat().st_size < 3 * limit * 2  # two cut fields, each at most 2 bytes a char
+    assert read_feedback(target)[0]["question"] == stored["question"]
+
+
+def test_citation_fields_and_their_number_are_capped():
+    citation = replace(_answer().citations[0], quote="q" * 50_000)
+    answer = replace(_answer(), citations=[citation] * 25)
+    record = feedback_record("Hvornår?", answer, "up", limits=FeedbackLimits(max_field_chars=200))
+    assert len(record["citations"]) == MAX_CITATIONS
+    assert {len(c["quote"]) for c in record["citations"]} == {200}
+    assert record["cut"] == ["citations.quote", "citations"]
+
+
+def test_a_burst_of_votes_rotates_the_file_and_keeps_the_disk_bounded(tmp_path):
+    target = tmp_path / "feedback.jsonl"
+    limits = FeedbackLimits(max_field_chars=1000, max_bytes=20_000, keep=2)
+    for n in range(300):  # about 1.4 kB a line: 420 kB if nothing were dropped
+        record_feedback(f"{n} " + "spørgsmål " * 100, _answer(), "up", path=target, limits=limits)
+    files = sorted(tmp_path.glob("feedback*.jsonl"))
+    assert [f.name for f in files] == ["feedback.1.jsonl", "feedback.2.jsonl", "feedback.jsonl"]
+    assert all(f.stat().st_size <= limits.max_bytes for f in files)
+    assert sum(f.stat().st_size for f in files) <= (limits.keep + 1) * limits.max_bytes
+    # What is kept is the newest votes, in order, every line whole.
+    kept = [int(r["question"].split()[0]) for r in read_feedback(target)]
+    assert kept == list(range(300 - len(kept), 300))
+    assert len(kept) > 20
+
+
+def test_keep_zero_starts_the_file_afresh(tmp_path):
+    target = tmp_path / "feedback.jsonl"
+    limits = FeedbackLimits(max_field_chars=1000, max_bytes=10_000, keep=0)
+    for n in range(50):
+        record_feedback(f"{n} " + "x" * 900, _answer(), "up", path=target, limits=limits)
+    assert [f.name for f in tmp_path.glob("feedback*.jsonl")] == ["feedback.jsonl"]
+    assert target.stat().st_size <= limits.max_bytes
+    assert read_feedback(target)[-1]["question"].startswith("49 ")
+
+
+def test_limits_come_from_the_environment_with_clear_errors(monkeypatch):
+    assert FeedbackLimits.from_env({}) == FeedbackLimits()
+    limits = FeedbackLimits.from_env(
+        {
+            "ASSISTANT_FEEDBACK_MAX_FIELD_CHARS": "500",
+            "ASSISTANT_FEEDBACK_MAX_BYTES": "1000000",
+            "ASSISTANT_FEEDBACK_KEEP": "0",
+        }
+    )
+    assert limits == FeedbackLimits(max_field_chars=500, max_bytes=1_000_000, keep=0)
+    with pytest.raises(ValueError, match="ASSISTANT_FEEDBACK_MAX_BYTES must be a whole number"):
+        FeedbackLimits.from_env({"ASSISTANT_FEEDBACK_MAX_BYTES": "lots"})
+    with pytest.raises(ValueError, match="ASSISTANT_FEEDBACK_MAX_FIELD_CHARS must be at least"):
+        FeedbackLimits.from_env({"ASSISTANT_FEEDBACK_MAX_FIELD_CHARS": "3"})
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_MAX_FIELD_CHARS", "300")
+    assert len(feedback_record("q" * 1000, _answer(), "up")["question"]) == 300

@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 
 # Before gradio is imported: no analytics, no version check, no model hub, no telemetry.
@@ -30,8 +31,10 @@ import gradio as gr  # noqa: E402
 from assistant import Answer, AssistantError, Settings, ask  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.answering.messages import message  # noqa: E402
+from assistant.web.assets import CSS, HEAD, page_language_mark  # noqa: E402
 from assistant.web.feedback import record_feedback, vote_from_like  # noqa: E402
 from assistant.web.render import (  # noqa: E402
+    announcement_html,
     answer_html,
     partial_answer_html,
     question_html,
@@ -55,35 +58,20 @@ AUTH_MESSAGE = "Det Europæiske AI-kontor · Europejski Urząd ds. AI · the Eur
 STREAM_SECONDS = 0.8  # how long an answer takes to appear word by word, at most
 STREAM_STEP_SECONDS = 0.03
 
-CSS = """
-.gradio-container { max-width: 980px !important; margin: 0 auto !important; }
-.answer.abstention .answer-text { font-style: italic; }
-.notice { font-size: 0.9em; opacity: 0.8; margin-bottom: 0.4em; }
-.answer-language { font-size: 0.85em; opacity: 0.7; margin-top: 0.4em; }
-.sources { margin-top: 0.8em; border-top: 1px solid var(--border-color-primary);
-  padding-top: 0.5em; }
-.sources-heading { font-weight: 600; margin-bottom: 0.3em; }
-.source-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
-  padding: 0.6em 0.8em; margin: 0.5em 0; background: var(--background-fill-secondary); }
-.source-head { font-size: 0.9em; margin-bottom: 0.3em; }
-.source-number { font-weight: 700; }
-.source-text { margin: 0.3em 0 !important; font-size: 0.92em; }
-.source-text mark { background: #ffe08a; color: inherit; padding: 0 2px; border-radius: 2px; }
-.source-link, .translation-link { font-size: 0.9em; }
-.source-translation { margin-top: 0.4em; font-size: 0.9em; }
-.source-translation summary { cursor: pointer; }
-.page-footer { font-size: 0.8em; opacity: 0.7; text-align: center; }
-"""
-
 # The page's components whose words follow the conversation's language, in output order.
 _LABELLED = ("header", "question", "send", "clear", "language", "examples", "footer")
+
+
+def _header(lang: str) -> str:
+    """The page's title and introduction, with the mark the page script reads for <html lang>."""
+    return f"# {ui_text('title', lang)}\n\n{ui_text('intro', lang)}{page_language_mark(lang)}"
 
 
 def _page_updates(language: str) -> tuple:
     """New words for every labelled component, in the page language for `language`."""
     lang = page_language(language)
     return (
-        gr.Markdown(f"# {ui_text('title', lang)}\n\n{ui_text('intro', lang)}"),
+        gr.Markdown(_header(lang)),
         gr.Textbox(label=ui_text("question_label", lang), placeholder=ui_text("placeholder", lang)),
         gr.Button(value=ui_text("send", lang)),
         gr.Button(value=ui_text("clear", lang)),
@@ -153,15 +141,16 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
     ) -> Iterator[tuple]:
         question = question or ""
         if not question.strip():  # an empty submit is a slip of the Enter key, not a question
-            yield gr.skip(), gr.skip(), gr.skip(), *_unchanged_page()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), *_unchanged_page()
             return
         forced = forced_language(choice)
+        speaker = ui_text("question_speaker", page_lang)
         chat = [
             *chat,
-            {"role": "user", "content": question_html(question)},
+            {"role": "user", "content": question_html(question, speaker=speaker)},
             {"role": "assistant", "content": partial_answer_html("")},
         ]
-        yield chat, turns, "", *_unchanged_page()
+        yield chat, turns, "", announcement_html(None, page_lang), *_unchanged_page()
         history = _history(turns)
         try:
             answer = ask(question, history, language=forced, settings=settings)
@@ -173,14 +162,28 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         pause = min(STREAM_STEP_SECONDS, STREAM_SECONDS / max(1, len(steps)))
         for prefix in steps[:-1]:
             chat[-1] = {"role": "assistant", "content": partial_answer_html(prefix)}
-            yield chat, turns, gr.skip(), *_unchanged_page()
+            yield chat, turns, gr.skip(), gr.skip(), *_unchanged_page()
             time.sleep(pause)
+        # The question is now known to be in the answer's language (WCAG 3.1.2).
+        known = answer.language if answer.reason != "error" else None
+        chat[-2] = {
+            "role": "user",
+            "content": question_html(question, known, ui_text("question_speaker", lang)),
+        }
         chat[-1] = {
             "role": "assistant",
-            "content": answer_html(answer, lang, forced=forced is not None),
+            "content": answer_html(
+                answer, lang, forced=forced is not None, speaker=ui_text("answer_speaker", lang)
+            ),
         }
         turns = [*turns, (question, answer)]
-        yield chat, turns, gr.skip(), *_page_updates(answer.language)
+        yield (
+            chat,
+            turns,
+            gr.skip(),
+            announcement_html(answer, lang),
+            *_page_updates(answer.language),
+        )
 
     def vote(turns: list, page_lang: str, like: gr.LikeData) -> None:
         index = like.index[0] if isinstance(like.index, list | tuple) else like.index
@@ -197,7 +200,7 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         return _page_updates(forced) if forced else _unchanged_page()
 
     def clear() -> tuple:
-        return [], [], ""
+        return [], [], "", ""
 
     def pick_example(sample: object) -> str:
         if isinstance(sample, list | tuple):
@@ -219,12 +222,15 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         return answer.to_dict()
 
     start = "en"
-    with gr.Blocks(title="AI Office assistant", analytics_enabled=False) as demo:
+    with warnings.catch_warnings():
+        # Gradio 6 would take `head` at launch; the page brings its own accessibility script
+        # here so that it does not depend on how it is launched (launch() still reads it).
+        warnings.filterwarnings("ignore", message="The parameters have been moved")
+        demo = gr.Blocks(title="AI Office assistant", analytics_enabled=False, head=HEAD)
+    with demo:
         turns = gr.State([])
         page_lang = gr.State(start)
-        header = gr.Markdown(
-            f"# {ui_text('title', start)}\n\n{ui_text('intro', start)}", elem_id="header"
-        )
+        header = gr.Markdown(_header(start), elem_id="header")
         chat = gr.Chatbot(
             show_label=False,
             elem_id="chat",
@@ -264,19 +270,25 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
             samples_per_page=len(EXAMPLES),
         )
         footer = gr.Markdown(ui_text("footer", start), elem_classes="page-footer")
+        # Screen readers hear "Answering …" and then the finished answer from here.
+        announcer = gr.Markdown("", elem_id="announcer", elem_classes="sr-only")
 
         labelled = [header, question, send, clear_button, language, examples, footer, page_lang]
         ask_inputs = [question, chat, turns, language, page_lang]
-        ask_outputs = [chat, turns, question, *labelled]
+        ask_outputs = [chat, turns, question, announcer, *labelled]
 
-        question.submit(respond, ask_inputs, ask_outputs, api_visibility="private")
-        send.click(respond, ask_inputs, ask_outputs, api_visibility="private")
+        # Progress shows on the chat only: a timer in the live region would be read out.
+        answering = {"api_visibility": "private", "show_progress_on": [chat]}
+        question.submit(respond, ask_inputs, ask_outputs, **answering)
+        send.click(respond, ask_inputs, ask_outputs, **answering)
         examples.click(
             pick_example, examples, question, api_visibility="private", queue=False
-        ).then(respond, ask_inputs, ask_outputs, api_visibility="private")
+        ).then(respond, ask_inputs, ask_outputs, **answering)
         chat.like(vote, [turns, page_lang], None, api_visibility="private")
         language.change(choose_language, [language, page_lang], labelled, api_visibility="private")
-        clear_button.click(clear, None, [chat, turns, question], api_visibility="private")
+        clear_button.click(
+            clear, None, [chat, turns, question, announcer], api_visibility="private"
+        )
         demo.load(on_load, None, labelled, api_visibility="private")
         gr.api(ask_api, api_name="ask")
     # More than one at a time: answers are quick, but a slow one must not hold up the rest.

@@ -63,9 +63,23 @@ def _token(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(value)).strip("-") or "none"
 
 
-def question_html(question: str) -> str:
-    """A person's question as it appears in the chat: plain text, nothing live."""
-    return f'<div class="question">{escape(question)}</div>'
+def _speaker(label: str) -> str:
+    """Who speaks, for screen readers only (the chat shows it by the bubble's side)."""
+    return f'<span class="sr-only">{escape(label)} </span>' if label else ""
+
+
+def _lang(code: str | None) -> str:
+    """A `lang` attribute for a language code, or "" when the code is unknown or odd."""
+    return f' lang="{code}"' if code and re.fullmatch(r"[a-z]{2,3}", code) else ""
+
+
+def question_html(question: str, language: str | None = None, speaker: str = "") -> str:
+    """A person's question as it appears in the chat: plain text, nothing live; marked with
+    its `language` once known, and led by `speaker` for screen readers when given."""
+    text = escape(question)
+    if _lang(language):
+        text = f"<span{_lang(language)}>{text}</span>"
+    return f'<div class="question">{_speaker(speaker)}{text}</div>'
 
 
 def partial_answer_html(text: str) -> str:
@@ -165,15 +179,52 @@ def sources_html(answer: Answer, page_language: str) -> str:
     )
 
 
-def answer_html(answer: Answer, page_language: str, forced: bool = False) -> str:
+def answer_text_html(answer: Answer) -> str:
+    """The answer's text as HTML, each quote in another language than the answer's (the
+    Danish and Polish quotes of an English answer) marked with its own `lang` (WCAG 3.1.2)."""
+    spans: list[tuple[int, int, str]] = []
+    for citation in answer.citations:
+        if citation.language == answer.language or not _lang(citation.language):
+            continue
+        span = _find(answer.text, citation.quote)
+        if span and all(span[1] <= start or span[0] >= end for start, end, _ in spans):
+            spans.append((*span, citation.language))
+    parts, at = [], 0
+    for start, end, code in sorted(spans):
+        parts.append(escape(answer.text[at:start]))
+        parts.append(f"<span{_lang(code)}>{escape(answer.text[start:end])}</span>")
+        at = end
+    parts.append(escape(answer.text[at:]))
+    return "".join(parts)
+
+
+def answer_html(answer: Answer, page_language: str, forced: bool = False, speaker: str = "") -> str:
     """A finished answer: any notice about the question, the text with its `[n]` markers, the
-    language it is in, and its sources."""
+    language it is in, and its sources; led by `speaker` for screen readers when given."""
     kind = "abstention" if answer.abstained else "answered"
     reason = f" reason-{_token(answer.reason)}" if answer.reason else ""
     notice = f'<div class="notice">{escape(answer.notice)}</div>' if answer.notice else ""
     return (
-        f'<div class="answer {kind}{reason}">{notice}'
-        f'<div class="answer-text" lang="{escape(answer.language)}">{escape(answer.text)}</div>'
+        f'<div class="answer {kind}{reason}">{_speaker(speaker)}{notice}'
+        f'<div class="answer-text"{_lang(answer.language)}>{answer_text_html(answer)}</div>'
         f"{language_line(answer, page_language, forced)}"
         f"{sources_html(answer, page_language)}</div>"
     )
+
+
+def announcement_html(answer: Answer | None, page_language: str) -> str:
+    """What the page's live region says: "Answering …" while `answer` is None, then the
+    finished answer once, as plain text with how many sources it cites.
+
+    The chat streams word by word; a screen reader told of every step would read fragments
+    again and again, so the chat itself stays quiet and this region speaks twice.
+    """
+    if answer is None:
+        return f"<p>{escape(ui_text('answering', page_language))}</p>"
+    notice = f"{escape(answer.notice)} " if answer.notice else ""
+    sources = (
+        f"<p>{escape(ui_text('sources', page_language))}: {len(answer.citations)}</p>"
+        if answer.citations
+        else ""
+    )
+    return f"<p{_lang(answer.language)}>{notice}{answer_text_html(answer)}</p>{sources}"

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 PAGE_LANGUAGES = ("da", "pl", "en")
 
-# Example questions to start from, in both page languages, whatever the page language is.
-EXAMPLES: tuple[str, ...] = (
-    "Hvornår er fristen for interessetilkendegivelser?",
-    "Hvad er AI-pagten?",
-    "Hvordan kan jeg kontakte AI-kontoret?",
-    "Kiedy mija termin wyrażenia zainteresowania?",
-    "Czym jest pakt na rzecz AI?",
-    "Jaki jest adres e-mail Biura ds. AI?",
+# Example questions to start from, in both page languages, whatever the page language is,
+# each with the language it is written in (the page marks it, WCAG 3.1.2 language of parts).
+_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("da", "Hvornår er fristen for interessetilkendegivelser?"),
+    ("da", "Hvad er AI-pagten?"),
+    ("da", "Hvordan kan jeg kontakte AI-kontoret?"),
+    ("pl", "Kiedy mija termin wyrażenia zainteresowania?"),
+    ("pl", "Czym jest pakt na rzecz AI?"),
+    ("pl", "Jaki jest adres e-mail Biura ds. AI?"),
 )
+EXAMPLES: tuple[str, ...] = tuple(text for _, text in _EXAMPLES)
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "da": {
@@ -32,6 +34,9 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "language_label": "Svarsprog",
         "auto": "Automatisk",
         "examples": "Eksempler",
+        "answering": "Svarer …",
+        "question_speaker": "Dit spørgsmål:",
+        "answer_speaker": "Svar:",
         "sources": "Kilder",
         "open_page": "Åbn siden ved citatet",
         "translation": "Samme afsnit på den {language} side",
@@ -57,6 +62,9 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "language_label": "Język odpowiedzi",
         "auto": "Automatycznie",
         "examples": "Przykłady",
+        "answering": "Odpowiadam …",
+        "question_speaker": "Twoje pytanie:",
+        "answer_speaker": "Odpowiedź:",
         "sources": "Źródła",
         "open_page": "Otwórz stronę w miejscu cytatu",
         "translation": "Ten sam fragment na stronie w języku {language}",
@@ -82,6 +90,9 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "language_label": "Answer language",
         "auto": "Automatic",
         "examples": "Examples",
+        "answering": "Answering …",
+        "question_speaker": "Your question:",
+        "answer_speaker": "Answer:",
         "sources": "Sources",
         "open_page": "Open the page at the quote",
         "translation": "The same passage on the {language} page",
@@ -169,6 +180,15 @@ def language_choices(in_language: str | None) -> list[tuple[str, str]]:
         (ui_text("auto", in_language) if code == "auto" else _OWN_NAMES[code], code)
         for code in LANGUAGE_CHOICES
     ]
+
+
+def words_in_their_own_language() -> dict[str, str]:
+    """Page words that keep their own language whatever the page's (the examples, the language
+    choices), each with its language code, so the page can mark them with `lang`."""
+    return {
+        **{text: code for code, text in _EXAMPLES},
+        **{name: code for code, name in _OWN_NAMES.items()},
+    }
 
 
 def forced_language(choice: str | None) -> str | None:
