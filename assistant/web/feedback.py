@@ -3,7 +3,8 @@ evaluation set.
 
 One line per vote: the question, the answer text, its language, its citations and the vote,
 with a UTC timestamp. The file is the `feedback_file` setting (`ASSISTANT_FEEDBACK_FILE`,
-default `feedback/feedback.jsonl` in the state folder). Writers in threads and in other processes take a lock, so lines never mix.
+default `feedback/feedback.jsonl` in the state folder). Writers in threads and in other
+processes take a lock, so lines never mix.
 
 The page is public, so nothing a client sends may grow the disk without bound: every text
 field is cut to `ASSISTANT_FEEDBACK_MAX_FIELD_CHARS` (the record names the fields it cut), a
