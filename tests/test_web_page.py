@@ -328,3 +328,20 @@ def test_api_answers_for_load_tests(server):
 
     with pytest.raises(Exception, match="three strings"):
         client.predict("ECAT", [["only a question"]], "", api_name="/ask")
+
+
+@pytest.mark.browser
+def test_a_list_answer_is_shown_as_a_list_with_a_source_per_item(visit, tmp_path):
+    message = visit.ask("Hvad er AI-kontorets opgaver?")
+    items = message.locator(".answer-text ul.answer-items li")
+    assert items.count() >= 3
+    texts = items.all_inner_texts()
+    assert all(text.rstrip().endswith("]") for text in texts)  # each item cited
+    lead = message.locator(".answer-text p").first.inner_text()
+    assert lead.rstrip(" []0123456789").endswith(":")  # the lead-in, never alone
+    assert message.locator(".source-card").count() == items.count() + 1
+    # The picture is of the list itself: the source cards below it are folded away for it.
+    message.locator(".sources").evaluate("el => { el.style.display = 'none'; }")
+    message.screenshot(path=str(tmp_path / "list.png"))
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(tmp_path / "list.png", PROJECT_DIR / "docs" / "list-answer.png")

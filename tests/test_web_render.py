@@ -11,6 +11,7 @@ from assistant import Answer, Citation, Translation, ask
 from assistant.web.render import (
     CURSOR,
     answer_html,
+    answer_text_html,
     escape,
     highlight,
     language_line,
@@ -341,3 +342,27 @@ def test_every_example_question_gets_a_cited_answer_in_its_language(settings):
         assert not answer.abstained, question
         assert answer.language == language, question
         assert answer.citations[0].language == language, question
+
+
+def test_a_list_answer_is_a_real_list_with_every_item_escaped():
+    items = ["Første <b>opgave</b> [2]", "Anden opgave [3]"]
+    answer = Answer(
+        text="Kontoret hjælper ved at: [1]\n"
+        + "\n".join(f"- {item}" for item in items)
+        + "\n… og 4 punkter mere på siden.",
+        language="da",
+        format="list",
+        items=items,
+    )
+    html = answer_text_html(answer)
+    assert html == (
+        "<p>Kontoret hjælper ved at: [1]</p>"
+        '<ul class="answer-items"><li>Første &lt;b&gt;opgave&lt;/b&gt; [2]</li>'
+        "<li>Anden opgave [3]</li></ul>"
+        "<p>… og 4 punkter mere på siden.</p>"
+    )
+
+
+def test_a_line_that_only_looks_like_an_item_stays_text():
+    answer = Answer(text="- not an item [1]", language="da", format="list", items=["other [1]"])
+    assert "<li>" not in answer_text_html(answer)

@@ -181,7 +181,10 @@ def sources_html(answer: Answer, page_language: str) -> str:
 
 def answer_text_html(answer: Answer) -> str:
     """The answer's text as HTML, each quote in another language than the answer's (the
-    Danish and Polish quotes of an English answer) marked with its own `lang` (WCAG 3.1.2)."""
+    Danish and Polish quotes of an English answer) marked with its own `lang` (WCAG 3.1.2).
+    A list answer's items are a real list (`<ul>`), so screen readers announce it as one."""
+    if answer.format == "list" and answer.items:
+        return _list_text_html(answer)
     spans: list[tuple[int, int, str]] = []
     for citation in answer.citations:
         if citation.language == answer.language or not _lang(citation.language):
@@ -195,6 +198,25 @@ def answer_text_html(answer: Answer) -> str:
         parts.append(f"<span{_lang(code)}>{escape(answer.text[start:end])}</span>")
         at = end
     parts.append(escape(answer.text[at:]))
+    return "".join(parts)
+
+
+def _list_text_html(answer: Answer) -> str:
+    """A list answer: its lead-in as a paragraph, its "- item [n]" lines as list items, and
+    any line after them (how many more items the page has) as a paragraph; all escaped."""
+    items = set(answer.items)
+    parts: list[str] = []
+    in_list = False
+    for line in answer.text.splitlines():
+        item = line[2:] if line.startswith("- ") and line[2:] in items else None
+        if item is not None and not in_list:
+            parts.append('<ul class="answer-items">')
+        elif item is None and in_list:
+            parts.append("</ul>")
+        in_list = item is not None
+        parts.append(f"<li>{escape(item)}</li>" if item is not None else f"<p>{escape(line)}</p>")
+    if in_list:
+        parts.append("</ul>")
     return "".join(parts)
 
 
