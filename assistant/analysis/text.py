@@ -1,4 +1,4 @@
-"""Words, stems and sentences for Danish, Polish and the languages questions come in.
+"""Words, stems and sentences in the languages of the pages and of the questions.
 
 Stemming is Snowball's (PyStemmer) for the language of the text. The captures glue some
 words together ("håndhævelseaf", "UEdąży", "PanelNaukowy"); `split_glued` splits such a token
@@ -8,8 +8,10 @@ keep the original spelling.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from pathlib import Path
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _UPPER = "A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ"
@@ -17,38 +19,26 @@ _LOWER = "a-zà-ÿąćęłńóśźż"
 # "PanelNaukowy" (lower then upper) and "UEdąży" (an acronym then a lower-case word).
 _CAMEL = re.compile(rf"(?<=[{_LOWER}])(?=[{_UPPER}])|(?<=[{_UPPER}]{{2}})(?=[{_LOWER}]{{3}})")
 
-STEMMER_NAMES = {
-    "da": "danish",
-    "pl": "polish",
-    "en": "english",
-    "de": "german",
-    "sv": "swedish",
-    "no": "norwegian",
-    "fr": "french",
-    "es": "spanish",
-    "it": "italian",
-    "nl": "dutch",
-}
+_LANGUAGES_FILE = Path(__file__).resolve().parent / "languages.json"
+
+
+@cache
+def _languages() -> dict:
+    return json.loads(_LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+def stemmer_name(language: str) -> str | None:
+    """The Snowball stemmer for an ISO 639-1 code, None for a language without one."""
+    return _languages()["snowball"].get(language)
+
+
+def page_languages() -> tuple[str, ...]:
+    """The languages a corpus page may be in: those with a Snowball stemmer."""
+    return tuple(sorted(_languages()["snowball"]))
+
 
 # Question words and verbs that say nothing about the subject ("what does it do?"): they are
 # dropped before matching so that they neither find passages nor count as unanswered terms.
-_QUESTION_WORDS = {
-    "da": """hvad hvem hvor hvornår hvordan hvorfor hvilke hvilken hvilket hvis laver gør gøre
-        gjort kan kunne skal skulle vil ville må have har havde er var være været blive bliver
-        blev findes ske sker mig jeg du dig vi os man sig noget nogen fortæl fortælle forklar
-        ved vide tak venligst hos gerne også og eller men så om der det den de en et til af på i
-        med for fra som at ikke nu ja nej mon hvorledes""",
-    "pl": """co kto gdzie kiedy jak dlaczego czy jaki jaka jakie jakich który która które
-        którzy czym kim czego kogo komu ile jest są być był była było będzie robi robią
-        zajmuje zajmują może można mogę mogą musi ma mają mi mnie ja ty my się to ten ta te
-        tego tej i oraz lub albo ale a w we z ze na do o od po za dla przez u pod nad przy
-        nie tak już też również proszę powiedz powiedzieć wyjaśnij mi jakie jest tam tu
-        tutaj adres""",
-    "en": """what who whom whose where when why how which is are was were be been being do
-        does did done can could should would will shall may might must have has had i me my
-        you your we us our they them it its this that these those the a an of to in on at for
-        from by with about and or but not tell explain please there any some also""",
-}
 # In a question in another language, the words that only name the page's own subject ("the AI
 # Office") match everywhere and prove nothing about whether the page answers it.
 _SUBJECT_WORDS = {
@@ -62,7 +52,7 @@ _SUBJECT_WORDS = {
 def _stemmer(language: str):
     import Stemmer  # PyStemmer: Snowball stemmers compiled in C
 
-    return Stemmer.Stemmer(STEMMER_NAMES.get(language, "english"))
+    return Stemmer.Stemmer(stemmer_name(language) or "english")
 
 
 @cache
@@ -79,7 +69,7 @@ def stopwords(language: str) -> frozenset[str]:
         "fr": bm25s_stopwords.STOPWORDS_FRENCH,
     }
     words = set(lists.get(language, ()))
-    words |= set(_QUESTION_WORDS.get(language, "").split())
+    words |= set(_languages()["question_words"].get(language, "").split())
     words |= set(_SUBJECT_WORDS.get(language, "").split())
     return frozenset(w.lower() for w in words)
 

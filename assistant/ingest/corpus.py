@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.analysis.text import page_languages, stemmer_name
 from assistant.errors import CorpusError
 
-SUPPORTED_LANGUAGES = ("da", "pl")
 MANIFEST_NAME = "manifest.json"
 
 
@@ -55,10 +55,10 @@ def load_pages(corpus_dir: str | Path) -> list[Page]:
         except (KeyError, TypeError) as exc:
             raise CorpusError(f"{manifest_path}: entry {entry!r} lacks field {exc}.") from exc
         path = corpus_dir / file
-        if language not in SUPPORTED_LANGUAGES:
+        if stemmer_name(language) is None:
             raise CorpusError(
                 f"{path}: language {language!r} is not supported "
-                f"(supported: {', '.join(SUPPORTED_LANGUAGES)})."
+                f"(supported: {', '.join(page_languages())})."
             )
         if not path.is_file():
             raise CorpusError(f"{path}: named in the manifest but the file does not exist.")
