@@ -3,11 +3,14 @@ conversation's language (Danish, Polish, else English)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from assistant.web.ui_text import (
-    EXAMPLES,
     UI_TEXT,
+    auth_message,
+    examples,
     forced_language,
     language_choices,
     language_from_header,
@@ -76,6 +79,21 @@ def test_language_from_accept_language_header(header, language):
     assert language_from_header(header) == language
 
 
-def test_examples_are_danish_and_polish():
-    assert any("interessetilkendegivelser" in q for q in EXAMPLES)
-    assert any("wyrażenia zainteresowania" in q for q in EXAMPLES)
+def test_examples_title_and_login_words_come_from_the_corpus_site_file():
+    assert any("interessetilkendegivelser" in q for q in examples())
+    assert any("wyrażenia zainteresowania" in q for q in examples())
+    assert ui_text("title", "da") == "Spørg om Det Europæiske AI-kontor"
+    assert "Europejski Urząd ds. AI" in auth_message()
+
+
+def test_another_site_gets_its_own_words_and_generic_ones_without_a_site_file(
+    tmp_path, monkeypatch
+):
+    site = {"title": {"en": "Ask about the Robotics Office"}, "examples": []}
+    (tmp_path / "site.json").write_text(json.dumps(site), encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(tmp_path))
+    assert ui_text("title", "en") == "Ask about the Robotics Office"
+    assert ui_text("title", "da") == "Spørg om siderne"  # no Danish title: the generic one
+    assert examples() == ()
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(tmp_path / "elsewhere"))
+    assert ui_text("title", "pl") == "Zapytaj o strony"

@@ -41,12 +41,15 @@ from assistant.web.render import (  # noqa: E402
     stream_steps,
 )
 from assistant.web.ui_text import (  # noqa: E402
-    EXAMPLES,
+    auth_message,
     forced_language,
     language_choices,
     language_from_header,
     page_language,
     ui_text,
+)
+from assistant.web.ui_text import (
+    examples as example_questions,
 )
 
 log = logging.getLogger("assistant.app")
@@ -54,7 +57,6 @@ log = logging.getLogger("assistant.app")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_CONCURRENCY = 4
-AUTH_MESSAGE = "Det Europæiske AI-kontor · Europejski Urząd ds. AI · the European AI Office"
 STREAM_SECONDS = 0.8  # how long an answer takes to appear word by word, at most
 STREAM_STEP_SECONDS = 0.03
 
@@ -264,10 +266,10 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
             clear_button = gr.Button(ui_text("clear", start), elem_id="clear", scale=1)
         examples = gr.Dataset(
             components=[question],
-            samples=[[example] for example in EXAMPLES],
+            samples=[[example] for example in example_questions()],
             label=ui_text("examples", start),
             elem_id="examples",
-            samples_per_page=len(EXAMPLES),
+            samples_per_page=len(example_questions()),
         )
         footer = gr.Markdown(ui_text("footer", start), elem_classes="page-footer")
         # Screen readers hear "Answering …" and then the finished answer from here.
@@ -310,7 +312,7 @@ def launch_options(host: str, port: int, environ: dict | None = None) -> dict:
         "server_port": port,
         "share": False,
         "auth": (user, password) if user else None,
-        "auth_message": AUTH_MESSAGE if user else None,
+        "auth_message": auth_message() if user else None,
         "ssr_mode": False,
         "mcp_server": False,
         "show_error": False,

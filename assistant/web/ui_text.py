@@ -7,26 +7,16 @@ and lookups: nothing here imports the web framework.
 
 from __future__ import annotations
 
-PAGE_LANGUAGES = ("da", "pl", "en")
+from assistant.ingest.site import Site, load_site
 
-# Example questions to start from, in both page languages, whatever the page language is,
-# each with the language it is written in (the page marks it, WCAG 3.1.2 language of parts).
-_EXAMPLES: tuple[tuple[str, str], ...] = (
-    ("da", "Hvornår er fristen for interessetilkendegivelser?"),
-    ("da", "Hvad er AI-pagten?"),
-    ("da", "Hvordan kan jeg kontakte AI-kontoret?"),
-    ("pl", "Kiedy mija termin wyrażenia zainteresowania?"),
-    ("pl", "Czym jest pakt na rzecz AI?"),
-    ("pl", "Jaki jest adres e-mail Biura ds. AI?"),
-)
-EXAMPLES: tuple[str, ...] = tuple(text for _, text in _EXAMPLES)
+PAGE_LANGUAGES = ("da", "pl", "en")
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "da": {
-        "title": "Spørg om Det Europæiske AI-kontor",
-        "intro": "Svarene citerer Europa-Kommissionens officielle side om AI-kontoret, på dansk "
-        "eller polsk, med et link, der åbner siden ved det citerede sted. Står svaret ikke på "
-        "siden, siger assistenten det.",
+        # Generic words; the site's own title, intro and footer come from corpus/site.json.
+        "title": "Spørg om siderne",
+        "intro": "Svarene citerer de officielle sider, med et link, der åbner siden ved det "
+        "citerede sted. Står svaret ikke på siderne, siger assistenten det.",
         "question_label": "Dit spørgsmål",
         "placeholder": "Skriv et spørgsmål på dansk eller polsk …",
         "send": "Spørg",
@@ -47,14 +37,13 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "forced": "valgt",
         "thanks": "Tak! Din vurdering er gemt.",
         "withdrawn": "Din vurdering er fjernet.",
-        "footer": "Sidens indhold © Den Europæiske Union, genbrugt med kildeangivelse. "
-        "Alt kører på denne maskine.",
+        "footer": "Alt kører på denne maskine.",
     },
     "pl": {
-        "title": "Zapytaj o Europejski Urząd ds. AI",
-        "intro": "Odpowiedzi cytują oficjalną stronę Komisji Europejskiej o Urzędzie ds. AI, "
-        "po duńsku lub po polsku, z linkiem otwierającym stronę w cytowanym miejscu. Jeśli "
-        "strona o tym nie mówi, asystent to przyzna.",
+        # Generic words; the site's own title, intro and footer come from corpus/site.json.
+        "title": "Zapytaj o strony",
+        "intro": "Odpowiedzi cytują oficjalne strony, z linkiem otwierającym stronę w cytowanym "
+        "miejscu. Jeśli strony o tym nie mówią, asystent to przyzna.",
         "question_label": "Twoje pytanie",
         "placeholder": "Zadaj pytanie po polsku lub po duńsku …",
         "send": "Zapytaj",
@@ -75,14 +64,13 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "forced": "wybrany",
         "thanks": "Dziękujemy! Twoja ocena została zapisana.",
         "withdrawn": "Twoja ocena została usunięta.",
-        "footer": "Treść strony © Unia Europejska, wykorzystana z podaniem źródła. "
-        "Wszystko działa na tym komputerze.",
+        "footer": "Wszystko działa na tym komputerze.",
     },
     "en": {
-        "title": "Ask about the European AI Office",
-        "intro": "Answers quote the European Commission's official page about the AI Office, "
-        "in Danish or Polish, with a link that opens the page at the quoted sentence. When "
-        "the page doesn't say, the assistant tells you so.",
+        # Generic words; the site's own title, intro and footer come from corpus/site.json.
+        "title": "Ask about the pages",
+        "intro": "Answers quote the official pages, with a link that opens the page at the quoted "
+        "sentence. When the pages don't say, the assistant tells you so.",
         "question_label": "Your question",
         "placeholder": "Ask a question in Danish or Polish …",
         "send": "Ask",
@@ -103,8 +91,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "forced": "chosen",
         "thanks": "Thank you! Your rating is saved.",
         "withdrawn": "Your rating is removed.",
-        "footer": "Page content © European Union, reused with attribution. "
-        "Everything runs on this machine.",
+        "footer": "Everything runs on this machine.",
     },
 }
 
@@ -158,9 +145,30 @@ def page_language(language: str | None) -> str:
 
 
 def ui_text(key: str, language: str | None, /, **values: str) -> str:
-    """The page text `key` in the page language for `language`, with `values` filled in."""
-    template = UI_TEXT[page_language(language)][key]
+    """The page text `key` in the page language for `language`, with `values` filled in.
+
+    The site's own title, intro and footer (corpus/site.json) win over the generic words."""
+    lang = page_language(language)
+    template = current_site().text(key, lang) or UI_TEXT[lang][key]
     return template.format(**values) if values else template
+
+
+def current_site() -> Site:
+    """The site file of the configured corpus (`ASSISTANT_CORPUS_DIR`, or the shipped one)."""
+    from assistant.settings import Settings
+
+    return load_site(Settings.from_env().corpus_dir)
+
+
+def examples() -> tuple[str, ...]:
+    """The site's example questions, in the languages they are written in."""
+    return tuple(e.question for e in current_site().examples)
+
+
+def auth_message() -> str:
+    """What the login form says: the site's name in each of its languages."""
+    names = current_site().texts.get("name", {})
+    return " · ".join(dict.fromkeys(names.values())) or UI_TEXT["en"]["title"]
 
 
 def language_name(code: str, in_language: str | None) -> str:
@@ -186,7 +194,7 @@ def words_in_their_own_language() -> dict[str, str]:
     """Page words that keep their own language whatever the page's (the examples, the language
     choices), each with its language code, so the page can mark them with `lang`."""
     return {
-        **{text: code for code, text in _EXAMPLES},
+        **{e.question: e.language for e in current_site().examples},
         **{name: code for code, name in _OWN_NAMES.items()},
     }
 

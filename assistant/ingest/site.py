@@ -1,0 +1,58 @@
+"""What the corpus says about its site: the subject's name, the page's title, introduction,
+footer and example questions, per language (`corpus/site.json`).
+
+Everything particular to the site being served lives in that file beside its pages, so that
+another site's pages need no code change. Without the file, the page uses generic words.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.errors import CorpusError
+
+SITE_NAME = "site.json"
+TEXT_FIELDS = ("name", "title", "intro", "footer")
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example question and the language it is written in."""
+
+    language: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """The site's own words, each a mapping from language code to text."""
+
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+
+    def text(self, key: str, language: str) -> str | None:
+        """The site's `key` ("name", "title", "intro", "footer") in `language`, or None."""
+        return self.texts.get(key, {}).get(language)
+
+
+@lru_cache(maxsize=8)
+def load_site(corpus_dir: Path) -> Site:
+    """Read `site.json` from the corpus folder; an empty Site when there is none.
+
+    Raises CorpusError naming the file when it is there but not valid.
+    """
+    path = Path(corpus_dir) / SITE_NAME
+    if not path.is_file():
+        return Site()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        texts = {key: {str(k): str(v) for k, v in raw.get(key, {}).items()} for key in TEXT_FIELDS}
+        examples = tuple(
+            Example(str(e["language"]), str(e["question"])) for e in raw.get("examples", [])
+        )
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise CorpusError(f"{path}: not a valid site file ({exc}).") from exc
+    return Site(texts, examples)
