@@ -80,6 +80,7 @@ class Engine:
             resolution.hits,
             lang,
             self.index,
+            question=clean.text,
             notice=notice,
             follow_up=clean.text if resolution.follow_up else None,
             question_language=asked_in,

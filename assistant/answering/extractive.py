@@ -2,9 +2,8 @@
 
 Every sentence of the answer is a verbatim sentence of a cited passage, so it is faithful by
 construction; what can go wrong is choosing the wrong one or answering when the pages are
-silent. The guard against the latter is coverage: the share of the question's IDF-weighted
-stems that the best passage holds. A question about something the pages never mention
-("pizza", "who heads the office") leaves its rarest words unmatched and is abstained on.
+silent. Whether they answer is `answerability.decide`'s call; this module writes the answer,
+the "the pages don't say" reply (with the nearest passage, cited), or the out-of-scope one.
 """
 
 from __future__ import annotations
@@ -12,24 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.analysis.text import sentences
-from assistant.answer import Answer, Citation, Translation, text_fragment_link
+from assistant.answer import Answer, Citation, Trace, TracedPassage, Translation, text_fragment_link
+from assistant.answering.answerability import MAX_PASSAGES, NOT_ON_PAGE, Decision, decide
 from assistant.answering.messages import message
 from assistant.index.builds import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import coverage
-from assistant.retrieval.retriever import RARE_WORD, Hit
-
-# Set by hand on da/pl development questions, then checked on eval/qa.jsonl (README,
-# "Evaluation"): 13 of 14 out-of-scope questions abstained on, 11% false abstentions, nearly
-# all of them paraphrases that share no word with the page.
-MIN_COVERAGE = 0.4
-# ... or a lower coverage when the passage holds one of the question's rare words (one that
-# few passages use): "fristen" in a question that also says "søge job", which the page
-# words differently.
-MIN_COVERAGE_WITH_RARE_WORD = 0.2
+from assistant.retrieval.retriever import Hit
 
 SECOND_SENTENCE_RATIO = 0.8
-MAX_PASSAGES = 3
 LANGUAGE_NAMES = {
     "en": {"da": "Danish", "pl": "Polish"},
     "de": {"da": "Dänisch", "pl": "Polnisch"},
@@ -97,50 +87,86 @@ def best_sentences(
     return chosen
 
 
-def is_answerable(hits: list[Hit], served: bool) -> bool:
-    """Whether the best passages hold enough of the question to answer it."""
-    top = hits[:MAX_PASSAGES]
-    if not top:
-        return False
-    if served:
-        return any(_holds_question(h) for h in top)
-    # Other languages: only glossary words, names, numbers and answer types can match, so
-    # a rare one of them must (the subject words "AI Office" alone prove nothing).
-    return any(h.coverage >= MIN_COVERAGE and h.rarest_match >= RARE_WORD for h in top)
-
-
-def _holds_question(hit: Hit) -> bool:
-    if hit.coverage >= MIN_COVERAGE:
-        return True
-    return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
+def is_answerable(hits: list[Hit], served: bool, question: str = "") -> bool:
+    """Whether the best passages answer the question (see `answerability.decide`)."""
+    return decide(question, hits, served).answered
 
 
 def compose(
     hits: list[Hit],
     language: str,
     index: Index,
+    question: str = "",
     follow_up: str | None = None,
     question_language: str | None = None,
     **answer_fields,
 ) -> Answer:
     """An answer in `language` from the hits, or an abstention when they do not answer.
 
-    `follow_up` is the question itself when it was searched with the previous one;
-    `question_language` its language when the answer language was forced to another.
+    `question` is the question's own words (what answerability reads); `follow_up` the same
+    when it was searched with the previous question; `question_language` its language when
+    the answer language was forced to another.
     """
     served = language in index.languages
-    if not is_answerable(hits, served):
+    decision = decide(follow_up or question, hits, served)
+    answer_fields["trace"] = trace_of(hits, decision)
+    if not decision.answered:
+        if decision.outcome == NOT_ON_PAGE:
+            return not_on_page(decision, language, index, question, **answer_fields)
         return abstention(language, **answer_fields)
     if served:
         chosen = best_sentences(
-            [h for h in hits if h.chunk.language == language],
+            [h for h in decision.hits if h.chunk.language == language],
             index,
             follow_up=(follow_up, question_language or language) if follow_up else None,
         )
         citations = [_citation(n, c, index) for n, c in enumerate(chosen, start=1)]
         text = " ".join(f"{c.sentence} [{n}]" for n, c in enumerate(chosen, start=1))
         return Answer(text=text, language=language, citations=citations, **answer_fields)
-    return _foreign_answer(hits, language, index, **answer_fields)
+    ordered = decision.hits + [h for h in hits if h not in decision.hits]
+    return _foreign_answer(ordered, language, index, **answer_fields)
+
+
+def not_on_page(
+    decision: Decision, language: str, index: Index, question: str, **answer_fields
+) -> Answer:
+    """The pages are about this, but do not say it: say so, naming the question, and quote
+    the nearest passage (cited) for what the pages do say. Still an abstention."""
+    text = message("not_on_page", language, question=question.strip().rstrip("?").strip())
+    citations: list[Citation] = []
+    nearest = [h for h in decision.hits if h.chunk.language == language][:1]
+    chosen = best_sentences(nearest, index, limit=1) if nearest else []
+    if chosen:
+        citations = [_citation(1, chosen[0], index)]
+        text += " " + message("nearest", language) + f" “{chosen[0].sentence}” [1]"
+    return Answer(
+        text=text,
+        language=language,
+        citations=citations,
+        abstained=True,
+        reason=NOT_ON_PAGE,
+        **answer_fields,
+    )
+
+
+def trace_of(hits: list[Hit], decision: Decision) -> Trace:
+    """What was retrieved, with its scores, and what answerability decided and why."""
+    return Trace(
+        passages=[
+            TracedPassage(
+                passage_id=h.chunk.id,
+                language=h.chunk.language,
+                score=round(h.score, 4),
+                cosine=round(h.dense, 4),
+                standing=round(h.standing, 3),
+                coverage=round(h.coverage, 3),
+            )
+            for h in hits
+        ],
+        decision=decision.outcome,
+        why=decision.why,
+        expected_types=[t.strip("⟨⟩") for t in decision.expected_types],
+    )
 
 
 def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_fields) -> Answer:
