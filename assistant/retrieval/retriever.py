@@ -35,6 +35,16 @@ WEIGHTS = {
     "lexical_same": 0.4,  # BM25 in the passage language = question language
     "lexical_other": 0.0,  # BM25 in the other page language
 }
+# For an English-only model (all-MiniLM-L6-v2, the fallback): BM25 leads, as it did when that
+# was the default (chosen then on the whole set).
+LEXICAL_WEIGHTS = {"dense": 0.35, "lexical_same": 1.0, "lexical_other": 0.25}
+
+
+def weights_for(model: str) -> dict[str, float]:
+    """The fusion weights for an index built with `model`."""
+    from assistant.index.embedding import is_multilingual
+
+    return WEIGHTS if is_multilingual(model) else LEXICAL_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -61,9 +71,10 @@ class Hit:
 class HybridRetriever:
     """Finds passages for a question in a given answer language (or all, for others)."""
 
-    def __init__(self, index: Index, embedder):
+    def __init__(self, index: Index, embedder, weights: dict[str, float] | None = None):
         self.index = index
         self.embedder = embedder
+        self.weights = weights if weights is not None else WEIGHTS
 
     def retrieve(
         self,
@@ -107,14 +118,14 @@ class HybridRetriever:
                 lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
             }
             same = passage_language == judged_in or (not judged_in and passage_language in targets)
-            weight = WEIGHTS["lexical_same"] if same else WEIGHTS["lexical_other"]
+            weight = self.weights["lexical_same"] if same else self.weights["lexical_other"]
             rankings.append((weight, max_normalised(self._map(found, targets))))
 
         vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
-        rankings.append((WEIGHTS["dense"], min_max_normalised(dense_similarity)))
+        rankings.append((self.weights["dense"], min_max_normalised(dense_similarity)))
 
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
