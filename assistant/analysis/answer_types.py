@@ -121,14 +121,14 @@ _ASKED = {
         re.I,
     ),
     PLACE: re.compile(
-        r"\b(hvor\s+ligger|hvor\s+holder|beliggende|placeret|i\s+hvilke[nt]?\s+(by|byer|land|"
-        r"lande)\b|gdzie\s+(się\s+)?(mieści|znajduj|ma\s+siedzibę)\w*|w\s+jakich\s+"
+        r"\b(hvor\s+ligger|hvor\s+holder|beliggende|placeret|(i\s+)?hvilke[nt]?\s+(by|byer|land|"
+        r"lande)\b|które\s+kraje|którymi\s+krajami|z\s+jakimi\s+krajami|which\s+countries|gdzie\s+(się\s+)?(mieści|znajduj|ma\s+siedzibę)\w*|w\s+jakich\s+"
         r"(miastach|krajach)|w\s+którym\s+(mieście|kraju)|where\s+(is|are)\b|located|based|"
         r"in\s+which\s+(cit|countr)\w*|wo\s+(ist|liegt|befindet)|où\s+(est|se\s+trouve))",
         re.I,
     ),
     DATE: re.compile(
-        r"\b(hvornår|når|kiedy|when|wann|quand|frist\w*|termin\w*|deadline\w*|dato(en)?|"
+        r"\b(hvornår|kiedy|when|wann|quand|frist\w*|termin\w*|deadline\w*|dato(en)?|"
         r"date|datum)\b",
         re.I,
     ),
