@@ -117,6 +117,7 @@ def test_the_small_predicates():
         ("Pod jaki numer telefonu mogę zadzwonić?", {PHONE}),
         ("W jakich godzinach jest otwarty Urząd ds. AI?", {HOURS}),
         ("Hvornår er fristen?", {DATE}),
+        ("A o której godzinie?", {DATE}),  # a time of day, not opening hours
         ("I hvilke byer ligger AI-fabrikkerne?", {PLACE}),
         ("Kto przewodniczy Radzie?", {LEADER}),
         ("Hvad er AI-pagten?", set()),

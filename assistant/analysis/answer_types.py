@@ -110,8 +110,8 @@ _ASKED = {
         r"\b(hvor\s+ofte|jak\s+często|how\s+often|wie\s+oft|à\s+quelle\s+fréquence)\b", re.I
     ),
     HOURS: re.compile(
-        r"\b(åbent|åbningstid\w*|godzin\w*|opening\s+hours|öffnungszeit\w*|geöffnet|"
-        r"horaires?)\b",
+        r"\b(åbent|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
+        r"opening\s+hours|öffnungszeit\w*|geöffnet|horaires?\s+d'ouverture)\b",
         re.I,
     ),
     LEADER: re.compile(
@@ -128,7 +128,8 @@ _ASKED = {
         re.I,
     ),
     DATE: re.compile(
-        r"\b(hvornår|kiedy|when|wann|quand|frist\w*|termin\w*|deadline\w*|dato(en)?|"
+        r"\b(hvornår|kiedy|when|wann|quand|o\s+której|hvilket\s+tidspunkt|what\s+time|"
+        r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
         r"date|datum)\b",
         re.I,
     ),

@@ -130,6 +130,7 @@ def decide(
     served: bool = True,
     readable: bool = True,
     limits: Thresholds = MULTILINGUAL,
+    follow_up: bool = False,
 ) -> Decision:
     """Answered, out of scope, or not on the pages, for `question` and its ranked hits.
 
@@ -139,6 +140,8 @@ def decide(
         served: whether the answer language is a language of the pages.
         readable: whether the question's language is one the assistant knows words of.
         limits: the model's thresholds (`thresholds_for`).
+        follow_up: the hits were searched with the previous question, which named the
+            subject ("A o której godzinie?" after a question about the deadline).
     """
     top = list(hits[:MAX_PASSAGES])
     types = expected_types(question)
@@ -168,7 +171,7 @@ def decide(
         )
     # A count, a date or an amount is a fact about something named: the passage must name it
     # (by words), or any passage with a number would answer "how many X?" for every X.
-    anchored = bool(types & ANCHORED_TYPES)
+    anchored = bool(types & ANCHORED_TYPES) and not follow_up
     present = [h for h in typed if holds_words(h) or (not anchored and stands_out(h, limits))]
     if not present:
         return Decision(

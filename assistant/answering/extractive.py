@@ -120,7 +120,9 @@ def compose(
     the answer language was forced to another.
     """
     served = language in index.languages
-    decision = decide(follow_up or question, hits, served, readable, limits)
+    decision = decide(
+        follow_up or question, hits, served, readable, limits, follow_up=follow_up is not None
+    )
     answer_fields["trace"] = trace_of(hits, decision)
     if not decision.answered:
         if decision.outcome == NOT_ON_PAGE:
