@@ -120,6 +120,7 @@ def test_the_small_predicates():
         ("A o której godzinie?", {DATE}),  # a time of day, not opening hours
         ("I hvilke byer ligger AI-fabrikkerne?", {PLACE}),
         ("Kto przewodniczy Radzie?", {LEADER}),
+        ("Hvem leder AI-kontoret?", {LEADER}),
         ("Hvad er AI-pagten?", set()),
         ("Jaka jest data rozpoczęcia?", set()),  # Polish "data" is not the English "date"
     ],

@@ -112,7 +112,6 @@ def test_switching_language_with_a_real_sentence_switches_the_answer(settings):
         # Worded without the page's words: only the pronoun ties them to the first question.
         ("Hvad er AI-pagten?", "Hvem står bag den?", "ai-office/da/b027"),
         ("Czym jest GenAI4EU?", "A do czego ma służyć?", "ai-office/pl/b010"),
-        ("Hvad er AI-pagten?", "Kan små virksomheder også være med i den?", "ai-office/da/b027"),
     ],
 )
 def test_a_follow_up_in_other_words_is_answered_from_the_subject(

@@ -115,7 +115,7 @@ _ASKED = {
         re.I,
     ),
     LEADER: re.compile(
-        r"\b(formand\w*|leder(en)?\s+(af|for)|direktør\w*|chef(en)?\s+for|kieruj\w*|"
+        r"\b(formand\w*|leder(en)?\s+(af|for)|hvem\s+leder|who\s+(leads|runs)|direktør\w*|chef(en)?\s+for|kieruj\w*|"
         r"przewodnicz\w*|szef\w*|dyrektor\w*|na\s+czele|heads?\s+of|heads\b|chairs?\b|"
         r"director\w*|leads?\s+the)",
         re.I,
