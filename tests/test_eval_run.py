@@ -15,7 +15,7 @@ from assistant.evaluation.harness import main
 from assistant.resources import PROJECT_DIR
 
 FLOORS = {  # the test split, measured 2026-12-01 in brackets (docs/answering.md)
-    "hit@1": 0.68,  # (0.71)
+    "hit@1": 0.70,  # (0.73)
     "retrieval_hit@3": 0.82,  # (0.85)
     "retrieval_mrr": 0.76,  # (0.79)
     "citation_precision": 0.97,  # (1.00)
@@ -24,14 +24,14 @@ FLOORS = {  # the test split, measured 2026-12-01 in brackets (docs/answering.md
     "key_fact_recall": 0.72,  # (0.75)
     "abstention_recall": 0.74,  # (0.77: out of scope and not on the pages together)
     "abstention_precision": 0.93,  # (0.96)
-    "answered_right": 0.51,  # (0.54)
-    "da/hit@1": 0.63,  # (0.66)
-    "pl/hit@1": 0.71,  # (0.74)
+    "answered_right": 0.52,  # (0.55)
+    "da/hit@1": 0.61,  # (0.64)
+    "pl/hit@1": 0.77,  # (0.80)
     "fact/hit@1": 0.92,  # (0.95)
     "follow_up/hit@1": 0.75,  # (0.78)
     "topic_change/hit@1": 0.95,  # (1.00)
     "other_language/hit@1": 0.74,  # (0.77)
-    "paraphrase/hit@1": 0.33,  # (0.37)
+    "paraphrase/hit@1": 0.43,  # (0.47)
     "not_on_page/abstention_recall": 0.69,  # (0.72)
     "out_of_scope/abstention_recall": 0.95,  # (1.00)
 }
