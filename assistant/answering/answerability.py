@@ -174,10 +174,12 @@ def decide(
     anchored = bool(types & ANCHORED_TYPES) and not follow_up
     present = [h for h in typed if holds_words(h) or (not anchored and stands_out(h, limits))]
     if not present:
+        held = f" that hold the {', '.join(named)} asked for" if named else ""
         return Decision(
             NOT_ON_PAGE,
-            f"coverage {typed[0].coverage:.2f} and standing {typed[0].standing:.2f}: the "
-            "question's focus is in none of the best passages, by words or by meaning",
+            f"the question's focus is in none of the best passages{held}, by words or by "
+            f"meaning (nearest {typed[0].chunk.id}: coverage {typed[0].coverage:.2f}, "
+            f"standing {typed[0].standing:.2f})",
             typed[:1],
             named,
         )
