@@ -38,19 +38,43 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class TracedPassage:
+    """One retrieved passage behind an answer, with the scores it was judged by."""
+
+    passage_id: str
+    language: str
+    score: float  # fused retrieval score
+    cosine: float  # the model's cosine to the question
+    standing: float  # how far that cosine stands above the other candidates (std. scores)
+    coverage: float  # share of the question's IDF-weighted stems the passage holds
+
+
+@dataclass(frozen=True)
+class Trace:
+    """How an answer was made: what was retrieved, and what answerability decided and why."""
+
+    passages: list[TracedPassage] = field(default_factory=list)
+    decision: str = ""  # "answered", "out_of_scope", "not_on_page"; "" when not reached
+    why: str = ""
+    expected_types: list[str] = field(default_factory=list)  # e.g. ["count"], ["email"]
+
+
+@dataclass(frozen=True)
 class Answer:
     """A reply to one question.
 
     `text` carries `[n]` markers that point to `citations[n-1]`. `abstained` is True when the
-    pages do not answer the question (then there are no citations).
+    pages do not answer the question: then `reason` says why ("out_of_scope": not about the
+    subject; "not_on_page": about it, but the pages don't say, and the one citation, if any,
+    is the nearest thing they do say). `trace` records what was retrieved and decided.
     """
 
     text: str
     language: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
-    # Why there is no real answer: "empty", "too_long", "no_letters", "out_of_scope",
-    # "unsupported_language" ... or "" for a normal answer.
+    # Why there is no real answer: "empty", "no_letters", "out_of_scope", "not_on_page",
+    # ... or "" for a normal answer.
     reason: str = ""
     notice: str = ""  # a remark about the question itself, e.g. that it was cut
     resolved_question: str = ""  # the question as searched (follow-ups resolved)
@@ -63,6 +87,7 @@ class Answer:
     # items as shown, each ending in its [n], so API callers can render the list themselves.
     format: str = "text"
     items: list[str] = field(default_factory=list)
+    trace: Trace = field(default_factory=Trace)
 
     def to_dict(self) -> dict:
         return asdict(self)

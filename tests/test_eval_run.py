@@ -1,7 +1,8 @@
-"""The whole Q&A set through the command line, against the session's index, with floors.
+"""The Q&A set's test split through the command line, against the session's index, with floors.
 
-The floors sit a little under what the assistant measures today (see README, "Evaluation"):
-when a change makes answers worse, this test fails. Raise them when the numbers go up.
+The floors sit a little under what the assistant measures on the test split today (see
+docs/answering.md): when a change makes answers worse, this test fails. Raise them when the
+numbers go up. Thresholds and weights are chosen on the dev split, never on this one.
 """
 
 import json
@@ -15,22 +16,26 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-FLOORS = {  # measured 2026-11-22 in brackets
-    "hit@1": 0.75,  # (0.79)
-    "retrieval_hit@3": 0.84,  # (0.88)
-    "retrieval_mrr": 0.82,  # (0.86)
+FLOORS = {  # the test split, measured 2026-12-01 in brackets (docs/answering.md)
+    "hit@1": 0.70,  # (0.73)
+    "retrieval_hit@3": 0.82,  # (0.85)
+    "retrieval_mrr": 0.76,  # (0.79)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.86,  # (0.91)
-    "abstention_recall": 0.85,  # (0.94: 15 of 16, topic changes to pizza included)
-    "abstention_precision": 0.44,  # (0.50)
-    "da/hit@1": 0.78,  # (0.82)
-    "pl/hit@1": 0.69,  # (0.73)
-    "fact/hit@1": 0.88,  # (0.93)
-    "follow_up/hit@1": 0.80,  # (0.90)
-    "topic_change/hit@1": 0.85,  # (1.00)
-    "other_language/hit@1": 0.80,  # (0.92)
+    "key_fact_recall": 0.72,  # (0.75)
+    "abstention_recall": 0.74,  # (0.77: out of scope and not on the pages together)
+    "abstention_precision": 0.93,  # (0.96)
+    "answered_right": 0.52,  # (0.55)
+    "da/hit@1": 0.61,  # (0.64)
+    "pl/hit@1": 0.77,  # (0.80)
+    "fact/hit@1": 0.92,  # (0.95)
+    "follow_up/hit@1": 0.75,  # (0.78)
+    "topic_change/hit@1": 0.95,  # (1.00)
+    "other_language/hit@1": 0.74,  # (0.77)
+    "paraphrase/hit@1": 0.43,  # (0.47)
+    "not_on_page/abstention_recall": 0.69,  # (0.72)
+    "out_of_scope/abstention_recall": 0.95,  # (1.00)
 }
 
 
@@ -50,6 +55,8 @@ def run(settings, tmp_path_factory):
             str(settings.index_dir),
             "--out",
             str(out),
+            "--split",
+            "test",
             "--quiet",
             *floors,
         ],
@@ -80,7 +87,8 @@ def test_the_reports_are_written(run):
     assert (out / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "report.png").stat().st_size > 20_000
 
-    assert report["overall"]["items"] == len(report["results"]) >= 80
+    assert report["overall"]["items"] == len(report["results"]) >= 140
+    assert report["split"] == "test"
     assert report["judge"].startswith("offline:")
     assert "ask() itself retrieved" in report["retrieval_source"]
     for language in ("da", "pl", "en", "de", "fr"):
@@ -92,8 +100,17 @@ def test_the_reports_are_written(run):
         numbers = report["by_language"][language]
         for metric in ("hit@1", "retrieval_mrr", "faithfulness", "key_fact_recall"):
             assert 0.0 <= numbers[metric] <= 1.0, (language, metric)
-        assert numbers["abstention_recall"] >= 0.8
-    assert set(report["by_category"]) >= {"fact", "paraphrase", "follow_up", "out_of_scope"}
+        assert numbers["abstention_recall"] >= 0.7  # out of scope and not on the pages
+    assert set(report["by_category"]) >= {
+        "fact",
+        "paraphrase",
+        "follow_up",
+        "out_of_scope",
+        "not_on_page",
+    }
+    for numbers in report["by_category"].values():  # the four outcomes share every item
+        four = ("answered_right", "answered_wrong", "abstained_right", "abstained_wrong")
+        assert abs(sum(numbers[k] for k in four) - 1.0) < 1e-9
     assert report["overall"]["latency_p95_ms"] >= report["overall"]["latency_p50_ms"] > 0
     assert sum(report["pairs"]["counts"].values()) >= 40
     assert "## Per language" in markdown and "| da |" in markdown
@@ -107,11 +124,16 @@ def test_the_answers_behind_the_numbers_are_real(run):
     assert "27. marts 2024 kl. 12.00 CET" in deadline["answer"]
     assert deadline["citations"][0]["passage_id"] == "ai-office/da/b030"
     assert deadline["citation_rank"] == 1 and deadline["language_ok"] is True
-    pizza = results["oos-pizza-pl"]
-    assert pizza["abstained"] is True and pizza["answer_language"] == "pl"
-    follow_up = results["fu-jobs-deadline-pl"]
-    assert follow_up["history"] == ["Jakich pracowników rekrutuje Biuro ds. AI?"]
-    assert "27 marca 2024" in follow_up["answer"]
+    assert all(r["retrieval_source"] == "ask" for r in results.values())
+    football = results["oos-worldcup-pl"]
+    assert football["abstained"] is True and football["answer_language"] == "pl"
+    assert football["reason"] == "out_of_scope"
+    panel = results["nop-panel-size-da"]
+    assert panel["abstained"] is True and panel["reason"] == "not_on_page"
+    assert panel["answer"].startswith("Siderne om Det Europæiske AI-kontor siger ikke")
+    follow_up = results["fu-deadline-time-pl"]
+    assert follow_up["history"] == ["Kiedy mija termin wyrażenia zainteresowania?"]
+    assert "godz. 12.00" in follow_up["answer"]
 
 
 def test_a_floor_that_does_not_hold_fails_the_run(settings, tmp_path, capsys):

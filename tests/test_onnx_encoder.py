@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from assistant.index.embedding import FALLBACK_MODEL as MINILM
 from assistant.index.embedding import Embedder, convert_model, resolve_model_path
 from assistant.index.encoder import OnnxEncoder, UnsupportedModel, convert, is_converted
-from assistant.settings import DEFAULT_MODEL
 
 TEXTS = [
     # Danish and Polish, questions and passages, short and long, as the assistant sees them.
@@ -31,12 +31,12 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory):
-    return convert(resolve_model_path(DEFAULT_MODEL), tmp_path_factory.mktemp("onnx") / "m.onnx")
+    return convert(resolve_model_path(MINILM), tmp_path_factory.mktemp("onnx") / "m.onnx")
 
 
 def test_onnx_vectors_equal_sentence_transformers(graph):
-    onnx_vectors = Embedder(DEFAULT_MODEL, graph=graph).encode_passages(TEXTS)
-    reference = Embedder(DEFAULT_MODEL).encode_passages(TEXTS)
+    onnx_vectors = Embedder(MINILM, graph=graph).encode_passages(TEXTS)
+    reference = Embedder(MINILM).encode_passages(TEXTS)
     assert onnx_vectors.shape == reference.shape == (len(TEXTS), 384)
     assert onnx_vectors.dtype == np.float32
     cosines = np.sum(onnx_vectors * reference, axis=1)
@@ -46,7 +46,7 @@ def test_onnx_vectors_equal_sentence_transformers(graph):
 
 def test_batching_does_not_change_vectors(graph):
     """Padding to the longest text of a batch must not leak into the shorter ones."""
-    encoder = OnnxEncoder(graph, resolve_model_path(DEFAULT_MODEL), batch_size=4)
+    encoder = OnnxEncoder(graph, resolve_model_path(MINILM), batch_size=4)
     together = encoder.encode(TEXTS)
     alone = np.stack([encoder.encode([t])[0] for t in TEXTS])
     assert np.abs(together - alone).max() < 1e-5

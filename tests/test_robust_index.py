@@ -63,10 +63,6 @@ def _garbage_embeddings(index_dir):
     (active_build(index_dir) / "embeddings.npy").write_bytes(b"\x93NUMPY garbage" * 10)
 
 
-def _garbage_encoder(index_dir):
-    (active_build(index_dir) / "encoder.onnx").write_bytes(b"not an onnx graph" * 100)
-
-
 def _delete_build(index_dir):
     shutil.rmtree(active_build(index_dir))
 
@@ -84,7 +80,6 @@ UNREADABLE = [
     _garbage_manifest,
     _delete_lexical,
     _garbage_embeddings,
-    _garbage_encoder,
     _delete_build,
     _delete_index,
 ]
@@ -132,7 +127,8 @@ def test_a_damaged_chroma_store_still_answers_and_ingest_repairs_it(settings, tm
     assert_answers_right(mine)
 
 
-@pytest.mark.parametrize("damage", [_truncate_passages, _garbage_encoder], ids=_name)
+# (A garbage ONNX graph, for models encoded that way: tests/test_embedding_backends.py.)
+@pytest.mark.parametrize("damage", [_truncate_passages], ids=_name)
 def test_assistant_ingest_repairs_what_the_message_tells_to_run_it_for(settings, tmp_path, damage):
     """The message says "Run `assistant ingest`": that must repair the index, not report an
     unchanged corpus as up to date."""

@@ -1,9 +1,17 @@
-"""Expected answer types: a question that asks "when" wants a date, "which e-mail" an address.
+"""Expected answer types: a question that asks "when" wants a date, "how many" a number.
 
-Passages get a type token for what they contain (an e-mail address, a date); questions get
-the token of the answer they ask for. The tokens then take part in BM25 and coverage like
-words, so "Hvad er e-mailadressen?" finds the passage with CNECT-AIOFFICE@ec.europa.eu even
-though the page never says "e-mail", and a "when" question prefers the sentence with the date.
+Two uses:
+
+- Type tokens in BM25: passages get a token for what they hold (an e-mail address, a date),
+  questions the token of what they ask for, so "Hvad er e-mailadressen?" finds the passage
+  with the address although the page never says "e-mail".
+- Answerability (`answering/answerability.py`): a question that asks for a count, an amount
+  of money, a phone number, a postal address, a time of day or how often, is answered only
+  by a passage that holds one.
+
+What marks each type in a question is language data: interrogatives and the general words
+for the kind of thing asked ("telefon", "budget", "how often"), in the languages questions
+come in. Nothing here knows what any page says.
 """
 
 from __future__ import annotations
@@ -12,42 +20,164 @@ import re
 
 EMAIL = "⟨email⟩"
 DATE = "⟨date⟩"
+COUNT = "⟨count⟩"
+MONEY = "⟨money⟩"
+PHONE = "⟨phone⟩"
+POSTAL = "⟨postal⟩"
+HOURS = "⟨hours⟩"
+PLACE = "⟨place⟩"
+LEADER = "⟨leader⟩"
+FREQUENCY = "⟨frequency⟩"
 
 # An e-mail address, without the full stop of a sentence that ends with one. Shared by the
 # grounding check and the evaluation's judge, which need the same addresses verbatim.
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_DATE_IN_TEXT = re.compile(
-    r"\b(19|20)\d{2}\b|\b\d{1,2}\.\d{2}\b|"
-    r"\b(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|"
+
+_MONTHS = (
+    r"januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|"
     r"stycz\w*|lut\w*|mar(ca|zec)|kwie\w*|maj\w*|czerw\w*|lip\w*|sierp\w*|wrze\w*|paździer\w*|"
-    r"listopad\w*|grud\w*)\b",
-    re.IGNORECASE,
+    r"listopad\w*|grud\w*|january|february|march|june|july|october"
 )
-_ASKS_EMAIL = re.compile(
-    r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bskrive|\bhenvend|napisa|\bwrite\b",
-    re.IGNORECASE,
-)
-_ASKS_DATE = re.compile(
-    r"\b(hvornår|når|kiedy|when|wann|quand|frist\w*|termin\w*|deadline\w*|dato\w*|data|date)\b",
-    re.IGNORECASE,
-)
+# Number words per language (a Polish "to" is "this", a Danish one "two").
+_NUMBER_WORDS = {
+    "da": r"to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|tyve|hundrede|tusind\w*|million\w*|"
+    r"milliard\w*|dusin",
+    "pl": r"dwa|dwie|dwóch|trzy|trzech|cztery|pięć|sześć|siedem|osiem|dziewięć|dziesięć|"
+    r"dwanaście|dwadzieścia|sto|stu|tysi[ąę]c\w*|milion\w*|miliard\w*",
+    "en": r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|"
+    r"million\w*|billion\w*|dozen\w*",
+}
+
+# What a passage holds.
+_IN_TEXT = {
+    EMAIL: EMAIL_ADDRESS,
+    DATE: re.compile(rf"\b(19|20)\d{{2}}\b|\b\d{{1,2}}\.\d{{2}}\b|\b({_MONTHS})\b", re.I),
+    # A number that is not a year, a day of a month, a time of day or part of a name
+    # ("GenAI4EU"); number words are added per language (`held_types`).
+    COUNT: re.compile(
+        rf"(?<![\w.,])(?!(19|20)\d{{2}}\b)\d+(?![\w.:]\d)(?!\w)(?!\.?\s*({_MONTHS})\b)", re.I
+    ),
+    MONEY: re.compile(
+        r"[€$£]\s?\d|\d\s?[€$£]|\b\d[\d.,\s]*\s?(mio\.?|mia\.?|mln|mld|million\w*|billion\w*|"
+        r"milliard\w*|miliard\w*|milion\w*)?\s?(eur|euro|euros|kr\.?|kroner|dkk|zł|złotych|pln|"
+        r"usd|dollars?)(?!\w)",
+        re.I,
+    ),
+    PHONE: re.compile(r"(\+|\b00)\d{2}[\s\d()-]{6,}\d|\b(tlf|tel|telefon)\.?:?\s*\+?\d", re.I),
+    POSTAL: re.compile(
+        r"\b[A-Z]{1,2}-?\d{4,5}\s+[A-ZÀ-Ž]\w+|\b\d{2}-\d{3}\s+[A-ZŁŚŻŹĆ]\w+|"
+        r"\b(rue|avenue|gade|vej|ulica|ul\.|street|straße|strasse)\b",
+        re.I,
+    ),
+    HOURS: re.compile(r"\b\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\b", re.I),
+    # A place: a locative preposition before a name ("i Bruxelles", "w Sewilli", "in Ispra").
+    PLACE: re.compile(r"\b(i|på|w|we|in|at|à|en)\s+[A-ZÆØÅÀ-ÞĄĆĘŁŃÓŚŹŻ][a-zæøåà-ÿąćęłńóśźż]"),
+    # Who leads: the passage names a role of leadership (a name alone cannot be told from
+    # the name of a body without a name recogniser).
+    LEADER: re.compile(
+        r"\b(formand\w*|leder(en|e)?\b|direktør\w*|chef(en)?\b|przewodnicząc\w*|szef\w*|"
+        r"dyrektor\w*|kierownik\w*|head\b|chair\w*|director\w*)",
+        re.I,
+    ),
+    FREQUENCY: re.compile(
+        r"\b(dagligt?|ugentligt?|månedligt?|årligt?|hver(t|e)?\s+(dag|uge|måned|år)|"
+        r"\w+\s+gange?\s+(om|i|pr\.?)|codziennie|co\s+(tydzień|miesiąc|roku|rok|kwartał)|"
+        r"raz\s+w|razy\s+w|corocznie|rocznie|miesięcznie|tygodniowo|daily|weekly|monthly|"
+        r"yearly|annually|every\s+(day|week|month|year)|times\s+a|twice|regelmæssigt|"
+        r"regularnie|regularly)\b",
+        re.I,
+    ),
+}
+
+# What a question asks for. Order matters where cues overlap: a postal address or a phone
+# number is not an e-mail address, an amount of money is more than a count.
+_ASKED = {
+    POSTAL: re.compile(r"post\w*adress\w*|\bpocztow\w*|\bpostal\b|\bpost(al)?\s+address", re.I),
+    PHONE: re.compile(r"telefon\w*|\bringe\b|zadzwoni\w*|\bphone\b", re.I),
+    EMAIL: re.compile(
+        r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bskrive|\bhenvend|napisa|\bwrite\b",
+        re.I,
+    ),
+    MONEY: re.compile(
+        r"\b(koste[rt]?|pris(en)?|budget\w*|budżet\w*|løn(nen)?|tjener?|bøde[rn]?\w*|penge|"
+        r"kosztuj\w*|koszt\w*|cen[aęy]|zarabia\w*|wynagrodz\w*|kar[ay]?\b|pieniędzy|kwot\w*|"
+        r"how\s+much|cost\w*|price|salary|earn\w*|fines|money|kostet|kosten|gehalt|"
+        r"combien\s+co[uû]te|co[uû]t|prix|salaire)\b",
+        re.I,
+    ),
+    COUNT: re.compile(
+        r"\b(hvor\s+mange|antal(let)?|ile|ilu|liczb\w*|how\s+many|number\s+of|wie\s+viele|"
+        r"anzahl|combien)\b",
+        re.I,
+    ),
+    FREQUENCY: re.compile(
+        r"\b(hvor\s+ofte|jak\s+często|how\s+often|wie\s+oft|à\s+quelle\s+fréquence)\b", re.I
+    ),
+    HOURS: re.compile(
+        r"\b(åbent|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
+        r"opening\s+hours|öffnungszeit\w*|geöffnet|horaires?\s+d'ouverture)\b",
+        re.I,
+    ),
+    LEADER: re.compile(
+        r"\b(formand\w*|leder(en)?\s+(af|for)|hvem\s+leder|who\s+(leads|runs)|direktør\w*|chef(en)?\s+for|kieruj\w*|"
+        r"przewodnicz\w*|szef\w*|dyrektor\w*|na\s+czele|heads?\s+of|heads\b|chairs?\b|"
+        r"director\w*|leads?\s+the)",
+        re.I,
+    ),
+    PLACE: re.compile(
+        r"\b(hvor\s+ligger|hvor\s+holder|beliggende|placeret|(i\s+)?hvilke[nt]?\s+(by|byer|land|"
+        r"lande)\b|które\s+kraje|którymi\s+krajami|z\s+jakimi\s+krajami|which\s+countries|gdzie\s+(się\s+)?(mieści|znajduj|ma\s+siedzibę)\w*|w\s+jakich\s+"
+        r"(miastach|krajach)|w\s+którym\s+(mieście|kraju)|where\s+(is|are)\b|located|based|"
+        r"in\s+which\s+(cit|countr)\w*|wo\s+(ist|liegt|befindet)|où\s+(est|se\s+trouve))",
+        re.I,
+    ),
+    DATE: re.compile(
+        r"\b(hvornår|kiedy|when|wann|quand|o\s+której|hvilket\s+tidspunkt|what\s+time|"
+        r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
+        r"date|datum)\b",
+        re.I,
+    ),
+}
+# Cues that one type's cue does not count when another is present ("postadresse" is no
+# e-mail; "ile kosztuje" asks for money, not a count; opening hours are not a date).
+_OVERRIDES = {POSTAL: {EMAIL}, PHONE: {EMAIL}, MONEY: {COUNT}, HOURS: {DATE}, FREQUENCY: {DATE}}
+# The types BM25 sees as tokens (the others only decide answerability: a passage with any
+# number should not win a "how many" question by that alone).
+_SEARCHED = (EMAIL, DATE)
 
 
 def passage_types(text: str) -> list[str]:
-    """Type tokens for what a passage holds."""
-    types = []
-    if EMAIL_ADDRESS.search(text):
-        types.append(EMAIL)
-    if _DATE_IN_TEXT.search(text):
-        types.append(DATE)
-    return types
+    """Type tokens for BM25: what a passage holds, of the searched types."""
+    return [t for t in _SEARCHED if _IN_TEXT[t].search(text)]
 
 
 def question_types(text: str) -> list[str]:
-    """Type tokens for the answer a question asks for."""
-    types = []
-    if _ASKS_EMAIL.search(text):
-        types.append(EMAIL)
-    if _ASKS_DATE.search(text):
-        types.append(DATE)
-    return types
+    """Type tokens for BM25: what a question asks for, of the searched types."""
+    asked = expected_types(text)
+    return [t for t in _SEARCHED if t in asked]
+
+
+def expected_types(question: str) -> set[str]:
+    """Every answer type the question asks for (empty: it asks for a description)."""
+    asked = {t for t, pattern in _ASKED.items() if pattern.search(question)}
+    for stronger, weaker in _OVERRIDES.items():
+        if stronger in asked:
+            asked -= weaker
+    return asked
+
+
+def held_types(text: str, language: str = "") -> set[str]:
+    """Every answer type a passage (or sentence) in `language` holds an instance of."""
+    held = {t for t, pattern in _IN_TEXT.items() if pattern.search(text)}
+    if language in _NUMBER_WORDS and _number_words(language).search(text):
+        held.add(COUNT)
+    return held
+
+
+_compiled: dict[str, re.Pattern] = {}
+
+
+def _number_words(language: str) -> re.Pattern:
+    if language not in _compiled:
+        _compiled[language] = re.compile(rf"\b({_NUMBER_WORDS[language]})\b", re.I)
+    return _compiled[language]

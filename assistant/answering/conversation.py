@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.analysis.text import words
 from assistant.answer import Answer
+from assistant.answering.answerability import SCOPE_COSINE
 from assistant.answering.extractive import is_answerable
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
@@ -25,6 +26,13 @@ _REFERRING = {
     "da": "og men så den det de dem deres dens dets der her hvad hvem hvornår også samme".split(),
     "pl": "a i oraz ale to ten ta te tego tej go jego jej ich nim niej tam też również".split(),
     "en": "and but so it its they them their that this those there also same what about".split(),
+}
+# Pronouns that point back at something named earlier, anywhere in the question ("Kan det
+# også straffe nogen?", "A czy małe firmy też mogą w nim być?"): language data.
+_POINTING = {
+    "da": set("den det dem deres dens dets han hun ham hende sådan".split()),
+    "pl": set("go jego jej ich nim niej nią nich niego niemu on ona ono oni one".split()),
+    "en": set("it its they them their he she him her".split()),
 }
 _TYPE_TOKEN = re.compile(r"^⟨.*⟩$")
 
@@ -50,8 +58,11 @@ def looks_like_follow_up(question: str, content_stems: Sequence[str], language: 
     subject = [s for s in content_stems if not _TYPE_TOKEN.match(s)]
     if len(subject) <= SHORT_FOLLOW_UP and len(words(question)) <= 6:
         return True
-    first = next(iter(words(question)), "").lower()
-    return first in _REFERRING.get(language, _REFERRING["en"])
+    tokens = [w.lower() for w in words(question)]
+    first = next(iter(tokens), "")
+    if first in _REFERRING.get(language, _REFERRING["en"]):
+        return True
+    return _points_back(" ".join(tokens[1:]), language)
 
 
 def resolve(
@@ -72,7 +83,11 @@ def resolve(
     stems = alone[0].query_stems if alone else ()
     if not looks_like_follow_up(question, stems, asked_in):
         return Resolution(question, alone, False)
-    if _names_unknown_subject(retriever, stems, asked_in):
+    if (
+        _names_unknown_subject(retriever, stems, asked_in)
+        and not _close_to_pages(alone)
+        and not _points_back(question, asked_in)
+    ):
         return Resolution(question, alone, False)
 
     previous = previous_question(history)
@@ -93,6 +108,17 @@ def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> 
         return False  # "when?", "which address?": asks about the previous subject
     subject = [s for s in stems if not _TYPE_TOKEN.match(s)]
     return bool(lexical and subject and not any(lexical.knows(s) for s in subject))
+
+
+def _points_back(question: str, language: str) -> bool:
+    """Whether the question holds a pronoun that points at something named earlier."""
+    pointing = _POINTING.get(language, _POINTING["en"])
+    return any(w.lower() in pointing for w in words(question))
+
+
+def _close_to_pages(hits: list[Hit]) -> bool:
+    """Whether the question alone is, by meaning, about what the pages are about."""
+    return bool(hits) and hits[0].dense >= SCOPE_COSINE
 
 
 def _stands_alone(alone: list[Hit], combined: list[Hit]) -> bool:

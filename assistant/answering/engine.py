@@ -9,15 +9,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from assistant.analysis.language import LanguageGuess, detect_language, lexicons_from_chunks
+from assistant.analysis.language import (
+    READABLE_SHARE,
+    LanguageGuess,
+    detect_language,
+    known_share,
+    lexicons_from_chunks,
+)
 from assistant.analysis.questions import clean_question
 from assistant.answer import Answer
+from assistant.answering.answerability import thresholds_for
 from assistant.answering.conversation import resolve
 from assistant.answering.extractive import compose
 from assistant.answering.messages import message
 from assistant.errors import IndexUnavailableError
 from assistant.index.builds import Index, active_build, ingest
-from assistant.retrieval.retriever import HybridRetriever
+from assistant.retrieval.retriever import HybridRetriever, weights_for
 from assistant.settings import Settings
 
 History = Sequence[tuple[str, Answer]]
@@ -30,7 +37,9 @@ class Engine:
         self.settings = settings
         self.index = _open_or_build(settings, build_if_missing, progress)
         self.embedder = self.index.embedder()  # the build's ONNX graph when it has one
-        self.retriever = HybridRetriever(self.index, self.embedder)
+        model = self.index.manifest.get("model", settings.model)
+        self.retriever = HybridRetriever(self.index, self.embedder, weights_for(model))
+        self.limits = thresholds_for(model)
         self.lexicons = lexicons_from_chunks(self.index.passages.values())
 
     def detect(self, text: str, history: History | None = None) -> LanguageGuess:
@@ -80,6 +89,9 @@ class Engine:
             resolution.hits,
             lang,
             self.index,
+            question=clean.text,
+            limits=self.limits,
+            readable=known_share(clean.text, self.lexicons.get(guess.code)) >= READABLE_SHARE,
             notice=notice,
             follow_up=clean.text if resolution.follow_up else None,
             question_language=asked_in,

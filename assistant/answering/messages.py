@@ -8,6 +8,9 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "da": {
+        "not_on_page": "Siderne om Det Europæiske AI-kontor siger ikke noget om det, du spørger "
+        "om („{question}“).",
+        "nearest": "Det nærmeste, de siger, er:",
         "out_of_scope": "Det står der ikke noget om på siderne om Det Europæiske AI-kontor, "
         "så det kan jeg ikke svare på.",
         "empty": "Skriv et spørgsmål om Det Europæiske AI-kontor.",
@@ -20,6 +23,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_items": "… og {count} punkter mere på siden.",
     },
     "pl": {
+        "not_on_page": "Strony o Europejskim Urzędzie ds. AI nie mówią o tym, o co pytasz "
+        "(„{question}”).",
+        "nearest": "Najbliższe temu jest:",
         "out_of_scope": "Strony o Europejskim Urzędzie ds. AI nic o tym nie mówią, więc nie "
         "mogę odpowiedzieć na to pytanie.",
         "empty": "Zadaj pytanie o Europejski Urząd ds. AI.",
@@ -32,6 +38,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_items": "… oraz {count} innych punktów na stronie.",
     },
     "en": {
+        "not_on_page": "The pages about the European AI Office don't say what you asked "
+        "(“{question}”).",
+        "nearest": "The nearest thing they say is:",
         "out_of_scope": "The pages about the European AI Office don't say, so I can't answer that.",
         "empty": "Please ask a question about the European AI Office.",
         "too_long": "The question was too long ({length} characters); I used only the first "
@@ -45,12 +54,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "closest passages, quoted as they stand:",
     },
     "de": {
+        "not_on_page": "Die Seiten über das Europäische KI-Büro sagen nichts zu Ihrer Frage "
+        "(„{question}“).",
+        "nearest": "Am nächsten kommt:",
         "out_of_scope": "Die Seiten über das Europäische KI-Büro sagen dazu nichts.",
         "other_language": "Die offiziellen Seiten gibt es nur auf Dänisch und Polnisch; hier "
         "sind die passendsten Stellen im Wortlaut:",
         "sources": "Quellen",
     },
     "fr": {
+        "not_on_page": "Les pages sur le Bureau européen de l'IA ne disent rien sur votre "
+        "question (« {question} »).",
+        "nearest": "Ce qui s'en approche le plus :",
         "out_of_scope": "Les pages sur le Bureau européen de l'IA n'en disent rien.",
         "other_language": "Les pages officielles n'existent qu'en danois et en polonais ; "
         "voici les passages les plus proches, cités tels quels :",

@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when the metric (overall, or of a language or category) is below VALUE; "
         "repeatable, e.g. hit@1=0.8 or pl/faithfulness=0.95",
     )
+    parser.add_argument(
+        "--split",
+        choices=["dev", "test", "all"],
+        default="all",
+        help="only the items of this split: thresholds and weights are chosen on dev, "
+        "the numbers reported are test's (default: all)",
+    )
     parser.add_argument("--language", action="append", help="only items in this language")
     parser.add_argument("--category", action="append", help="only items of this category")
     parser.add_argument(
@@ -115,7 +122,7 @@ def build_report(
         "judge": judge_name,
         "index": index,
         "retrieval_source": (
-            "the top 5 passages ask() itself retrieved (recorded from the engine's retriever)"
+            "the top 5 passages ask() itself retrieved (read from Answer.trace)"
             if sources == ["ask"]
             else f"mixed: {sources} (see retrieval_source per item)"
         ),
@@ -194,6 +201,8 @@ def failures(results: list[dict]) -> dict[str, list[dict]]:
 
 
 def _select(items: list[Item], args: argparse.Namespace) -> list[Item]:
+    if args.split != "all":
+        items = [i for i in items if i.split == args.split]
     if args.language:
         items = [i for i in items if i.language in args.language]
     if args.category:
@@ -230,6 +239,7 @@ def cmd_run(args: argparse.Namespace, settings, floors) -> int:
     results, latencies = run(items, settings, judge, progress=not args.quiet)
     index = {"build": engine.index.folder.name, "model": settings.model}
     report = build_report(results, latencies, args.set, judge.name, index)
+    report["split"] = args.split
     report["seconds"] = round(time.perf_counter() - started, 1)
 
     out = Path(args.out)

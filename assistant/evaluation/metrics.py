@@ -34,6 +34,11 @@ METRICS: dict[str, tuple[bool, str]] = {
     "abstention_precision": (True, "abstentions that were on out-of-scope items"),
     "abstention_recall": (True, "out-of-scope items abstained on"),
     "false_abstention_rate": (False, "answerable items abstained on"),
+    # The four outcomes, each a share of the group's items (they sum to 1).
+    "answered_right": (True, "answerable items answered with a gold first citation"),
+    "answered_wrong": (False, "items answered wrongly: a non-gold first citation, or unanswerable"),
+    "abstained_right": (True, "unanswerable items abstained on"),
+    "abstained_wrong": (False, "answerable items abstained on (as a share of all items)"),
     "topic_drag": (False, "topic-change follow-ups citing the earlier turn's passage"),
     "latency_p50_ms": (False, "median time of one ask() call"),
     "latency_p95_ms": (False, "95th percentile time of one ask() call"),
@@ -205,10 +210,25 @@ def summarise(results: Sequence[dict]) -> dict[str, float | int | None]:
         "abstention_recall": ratio(abstained_oos, len(out_of_scope)),
         "false_abstention_rate": ratio(sum(r["abstained"] for r in answerable), len(answerable)),
         "topic_drag": mean([float(d) for d in drag]),
+        **outcomes(results),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         "errors": sum(bool(r["error"]) for r in results),
     }
+
+
+def outcomes(results: Sequence[dict]) -> dict[str, float | None]:
+    """The four outcomes as shares of the items: answered right or wrong, abstained right or
+    wrong (an error counts as answered wrong)."""
+    counts = {"answered_right": 0, "answered_wrong": 0, "abstained_right": 0, "abstained_wrong": 0}
+    for r in results:
+        if r["abstained"] and not r["error"]:
+            counts["abstained_right" if not r["answerable"] else "abstained_wrong"] += 1
+        elif r["answerable"] and r["citation_rank"] == 1 and not r["error"]:
+            counts["answered_right"] += 1
+        else:
+            counts["answered_wrong"] += 1
+    return {name: ratio(count, len(results)) for name, count in counts.items()}
 
 
 def group_by(results: Sequence[dict], key: str) -> dict[str, dict]:

@@ -24,6 +24,10 @@ COLUMNS = [
     ("abstention_precision", "abst.P"),
     ("abstention_recall", "abst.R"),
     ("false_abstention_rate", "false.abst"),
+    ("answered_right", "ans.ok"),
+    ("answered_wrong", "ans.bad"),
+    ("abstained_right", "abs.ok"),
+    ("abstained_wrong", "abs.bad"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
 ]
@@ -163,15 +167,25 @@ def write_json(report: dict, path: Path) -> None:
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+OUTCOMES = [
+    ("answered_right", "answered right", "#2e7d32"),
+    ("abstained_right", "abstained right", "#81c784"),
+    ("answered_wrong", "answered wrong", "#c62828"),
+    ("abstained_wrong", "abstained wrong", "#ef9a9a"),
+]
+
+
 def chart(report: dict, path: Path) -> None:
-    """Grouped bars: the main metrics, one group per metric, one bar per language."""
+    """Two panels: the main metrics per language (grouped bars), and per category the four
+    outcomes (stacked bars: what share of its items was answered or abstained, rightly or
+    wrongly)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     languages = list(report["by_language"])
-    fig, ax = plt.subplots(figsize=(11, 4.8), dpi=110)
+    fig, (ax, bx) = plt.subplots(2, 1, figsize=(11, 9), dpi=110)
     width = 0.8 / max(1, len(languages))
     for index, language in enumerate(languages):
         values = [report["by_language"][language].get(m) for m, _ in CHART_METRICS]
@@ -189,9 +203,25 @@ def chart(report: dict, path: Path) -> None:
     ax.set_xticks(range(len(CHART_METRICS)), [label for _, label in CHART_METRICS], rotation=15)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share")
-    ax.set_title(f"AI Office assistant evaluation, {report['overall']['items']} items")
+    split = report.get("split", "all")
+    ax.set_title(
+        f"AI Office assistant evaluation, {report['overall']['items']} items (split: {split})"
+    )
     ax.legend(ncols=len(languages), loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=8)
     ax.grid(axis="y", alpha=0.3)
+
+    categories = list(report["by_category"])
+    bottoms = [0.0] * len(categories)
+    for metric, label, colour in OUTCOMES:
+        values = [report["by_category"][c].get(metric) or 0.0 for c in categories]
+        bx.bar(range(len(categories)), values, 0.7, bottom=bottoms, label=label, color=colour)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    names = [f"{c}\n(n={report['by_category'][c]['items']})" for c in categories]
+    bx.set_xticks(range(len(categories)), names, fontsize=8)
+    bx.set_ylim(0, 1.0)
+    bx.set_ylabel("share of items")
+    bx.set_title("Outcomes by category")
+    bx.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 from assistant import Answer, ask
 from assistant.answering.engine import get_engine
@@ -196,26 +195,6 @@ def _failed(item: Item) -> dict:
     }
 
 
-@contextmanager
-def recorded_retrieval(settings: Settings) -> Iterator[list]:
-    """Record (question, hits) of every `retrieve` call the engine makes inside the block."""
-    retriever = get_engine(settings).retriever
-    calls: list = []
-    original = retriever.retrieve
-
-    def recording(question, *args, **kwargs):
-        hits = original(question, *args, **kwargs)
-        focus = kwargs.get("focus") or (args[2] if len(args) > 2 else "")
-        calls.append((f"{question} {focus}".strip() if focus else question, hits))
-        return hits
-
-    retriever.retrieve = recording
-    try:
-        yield calls
-    finally:
-        del retriever.retrieve  # the instance attribute; the class method shows through again
-
-
 def run(
     items: Sequence[Item],
     settings: Settings,
@@ -246,12 +225,11 @@ def run(
                     earlier[key] = ask(question, history=list(history), settings=settings)
                     latencies.append((time.perf_counter() - started) * 1000)
                 history.append((question, earlier[key]))
-            with recorded_retrieval(settings) as calls:
-                started = time.perf_counter()
-                answer = ask(item.question, history=history or None, settings=settings)
-                latency = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            answer = ask(item.question, history=history or None, settings=settings)
+            latency = (time.perf_counter() - started) * 1000
             latencies.append(latency)
-            retrieved, source = _retrieved(calls, settings, answer, item)
+            retrieved, source = _retrieved(settings, answer, item)
         except Exception as exc:  # one broken answer must not stop the run; it is reported
             error = f"{type(exc).__name__}: {exc}"
         asked.append((item, answer, retrieved, latency, error, source))
@@ -271,17 +249,17 @@ def run(
     return results, latencies
 
 
-def _retrieved(calls: list, settings: Settings, answer: Answer, item: Item):
-    # A follow-up is searched alone and with its context: the ranking behind the answer is
-    # the one for the text the answer says it searched, else the one holding its citations.
-    cited = {c.passage_id for c in answer.citations}
-    searched = [hits for text, hits in calls if text == answer.resolved_question]
-    holding = [hits for _, hits in calls if cited <= {h.chunk.id for h in hits}]
-    if calls:
-        hits, source = (searched or holding or [calls[-1][1]])[-1], "ask"
+def _retrieved(settings: Settings, answer: Answer, item: Item):
+    """The ranking behind the answer, as its trace records it (what ask() itself retrieved);
+    a separate retrieval only for answers that record none (e.g. an empty question)."""
+    passages = get_engine(settings).index.passages
+    traced = [p.passage_id for p in answer.trace.passages if p.passage_id in passages]
+    if traced:
+        ids, source = traced[:RETRIEVAL_DEPTH], "ask"
     else:
         language = answer.language
         question = answer.resolved_question or item.question
         retriever = get_engine(settings).retriever
-        hits, source = retriever.retrieve(question, language, k=RETRIEVAL_DEPTH), "separate"
-    return [(h.chunk.id, h.chunk.language, h.chunk.text) for h in hits], source
+        hits = retriever.retrieve(question, language, k=RETRIEVAL_DEPTH)
+        ids, source = [h.chunk.id for h in hits], "separate"
+    return [(i, passages[i].language, passages[i].text) for i in ids], source

@@ -18,7 +18,6 @@ import numpy as np
 from assistant.analysis.answer_types import passage_types, question_types
 from assistant.analysis.text import content_stems, stopwords, words
 from assistant.retrieval.fusion import PREFIX_MIN, contains
-from assistant.retrieval.glossary import translate_terms
 
 # Bump when chunking, stemming or the tokens given to BM25 change (text.py, chunking.py,
 # answer_types.py, this file): builds made by another version are rebuilt, not reused.
@@ -101,13 +100,12 @@ class LexicalIndex:
         """The tokens of a question, for this index's passages.
 
         A question in another language loses its own function words first (the passage
-        stemmer would not know them), and an English one gains the glossary's page words.
+        stemmer would not know them); names and numbers it shares with the pages still match.
         """
         text = question
         if question_language != self.language:
             stop = stopwords(question_language)
             text = " ".join(w for w in words(question) if w.lower() not in stop)
-            text += " " + translate_terms(question, self.language)
         return content_stems(text, self.language, self.vocabulary) + question_types(question)
 
     def expand(self, query_stems: list[str], limit: int = 3) -> list[str]:

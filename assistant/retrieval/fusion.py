@@ -22,6 +22,18 @@ def min_max_normalised(scores: Mapping[str, float]) -> dict[str, float]:
     return {key: (value - low) / (high - low) for key, value in scores.items()}
 
 
+def standard_scores(scores: Mapping[str, float]) -> dict[str, float]:
+    """How many standard deviations each score stands above the mean of all of them."""
+    if len(scores) < 2:
+        return {key: 0.0 for key in scores}
+    values = list(scores.values())
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    if spread <= 1e-9:
+        return {key: 0.0 for key in scores}
+    return {key: (value - mean) / spread for key, value in scores.items()}
+
+
 def weighted_sum(rankings: Iterable[tuple[float, Mapping[str, float]]]) -> dict[str, float]:
     """Convex score fusion: the weighted sum of already-normalised scores per id.
 

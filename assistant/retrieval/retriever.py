@@ -1,8 +1,10 @@
 """Hybrid retrieval: stemmed BM25 and dense vectors, fused, in the question's language.
 
 Every ranking is mapped into the answer language before fusion: a Polish passage found for a
-Danish question counts for its Danish translation. BM25 in the question's own language weighs
-most, because the default embedding model is English-trained and weak on Danish and Polish.
+Danish question counts for its Danish translation. The multilingual model's ranking weighs
+most (it reads Danish, Polish, English, German and French by meaning); BM25 in the question's
+own language adds exact names, numbers and terms. Questions in languages the pages are not in
+are matched by the model alone, plus whatever names and numbers they share with the pages.
 """
 
 from __future__ import annotations
@@ -18,16 +20,31 @@ from assistant.retrieval.fusion import (
     coverage,
     max_normalised,
     min_max_normalised,
+    standard_scores,
     weighted_sum,
 )
 
+DENSE_MERGE = "max"
 CANDIDATES = 20  # per ranking, before fusion
 RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the highest IDF
+# Chosen on eval/'s dev split (scripts in docs/answering.md): the multilingual model's
+# ranking leads; BM25 in the question's language adds names, numbers and exact terms. BM25 in
+# the other page language added nothing on dev (names and numbers are in both pages).
 WEIGHTS = {
-    "lexical_same": 1.0,  # BM25 in the passage language = question language
-    "lexical_other": 0.25,  # BM25 in the other language: names, numbers, shared words
-    "dense": 0.35,  # the default model is weak on da/pl; a multilingual one deserves more
+    "dense": 1.0,  # cosine to the passage or its translation, min-max normalised
+    "lexical_same": 0.4,  # BM25 in the passage language = question language
+    "lexical_other": 0.0,  # BM25 in the other page language
 }
+# For an English-only model (all-MiniLM-L6-v2, the fallback): BM25 leads, as it did when that
+# was the default (chosen then on the whole set).
+LEXICAL_WEIGHTS = {"dense": 0.35, "lexical_same": 1.0, "lexical_other": 0.25}
+
+
+def weights_for(model: str) -> dict[str, float]:
+    """The fusion weights for an index built with `model`."""
+    from assistant.index.embedding import is_multilingual
+
+    return WEIGHTS if is_multilingual(model) else LEXICAL_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,10 @@ class Hit:
     rarest_match: float  # how rare (as a share of the highest IDF) its rarest matched stem is
     matched_rare: tuple[str, ...] = ()  # question stems it holds that few passages use
     passage_stems: tuple[str, ...] = ()  # the passage as its language analyses it
+    # How far the passage's cosine stands above the question's other candidates (standard
+    # scores over the dense candidates): a passage that speaks to the question stands out; a
+    # question about the subject in general is about as close to many passages.
+    standing: float = 0.0
     # The passage the question was matched against: `chunk` itself, or its translation in the
     # question's language when the answer language was forced to another one.
     judged: Chunk | None = None
@@ -50,9 +71,10 @@ class Hit:
 class HybridRetriever:
     """Finds passages for a question in a given answer language (or all, for others)."""
 
-    def __init__(self, index: Index, embedder):
+    def __init__(self, index: Index, embedder, weights: dict[str, float] | None = None):
         self.index = index
         self.embedder = embedder
+        self.weights = weights if weights is not None else WEIGHTS
 
     def retrieve(
         self,
@@ -96,13 +118,16 @@ class HybridRetriever:
                 lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
             }
             same = passage_language == judged_in or (not judged_in and passage_language in targets)
-            weight = WEIGHTS["lexical_same"] if same else WEIGHTS["lexical_other"]
+            weight = self.weights["lexical_same"] if same else self.weights["lexical_other"]
             rankings.append((weight, max_normalised(self._map(found, targets))))
 
+        # (Encoding on a second thread while BM25 runs was tried: 32.7 against 33.2 ms p50,
+        # BM25 is too small a part to hide; not worth a thread.)
         vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
-        dense_similarity = self._map(dict(dense_hits), targets)
-        rankings.append((WEIGHTS["dense"], min_max_normalised(dense_similarity)))
+        dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
+        standing = standard_scores(dense_similarity)
+        rankings.append((self.weights["dense"], min_max_normalised(dense_similarity)))
 
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
@@ -128,6 +153,7 @@ class HybridRetriever:
                     score=fused[passage_id],
                     coverage=coverage(stems, passage_stems, lexical.idf),
                     dense=dense_similarity.get(passage_id, 0.0),
+                    standing=standing.get(passage_id, 0.0),
                     query_stems=tuple(stems),
                     rarest_match=max((lexical.idf(s) for s in matched), default=0.0)
                     / lexical.max_idf,
@@ -146,22 +172,33 @@ class HybridRetriever:
                 return translation
         return chunk
 
-    def _map(self, scores: dict[str, float], targets: list[str]) -> dict[str, float]:
+    def _map(
+        self, scores: dict[str, float], targets: list[str], merge: str = "max"
+    ) -> dict[str, float]:
         """Scores moved into the target languages: an other-language passage scores for its
-        translation (the best score wins when several land on one passage)."""
+        translation. When several land on one passage, the best wins ("max") or they are
+        averaged ("mean": a passage and its translation both judged by meaning)."""
+        if merge == "mean":
+            gathered: dict[str, list[float]] = {}
+            for passage_id, score in scores.items():
+                for target_id in self._targets(passage_id, targets):
+                    gathered.setdefault(target_id, []).append(score)
+            return {key: sum(v) / len(v) for key, v in gathered.items()}
         out: dict[str, float] = {}
         for passage_id, score in scores.items():
-            chunk = self.index.passages.get(passage_id)
-            if chunk is None:
-                continue
-            if chunk.language in targets:
-                mapped = [passage_id]
-            else:
-                mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
-            for target_id in mapped:
-                if target_id in self.index.passages:
-                    out[target_id] = max(out.get(target_id, score), score)
+            for target_id in self._targets(passage_id, targets):
+                out[target_id] = max(out.get(target_id, score), score)
         return out
+
+    def _targets(self, passage_id: str, targets: list[str]) -> list[str]:
+        """The passage itself when in a target language, else its translations in them."""
+        chunk = self.index.passages.get(passage_id)
+        if chunk is None:
+            return []
+        if chunk.language in targets:
+            return [passage_id]
+        mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
+        return [t for t in mapped if t in self.index.passages]
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:

