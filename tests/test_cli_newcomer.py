@@ -64,4 +64,4 @@ def test_eval_help_points_to_docs_that_exist():
     text = " ".join(result.stdout.split())
     assert "eval/README" not in text
     assert "docs/evaluation.md" in text and (PROJECT_DIR / "docs" / "evaluation.md").is_file()
-    assert "--split {dev,test}" in text
+    assert "--split {dev,test,all}" in text

@@ -82,10 +82,10 @@ def test_the_whole_set_holds_its_floors(run):
 
 def test_the_reports_are_written(run):
     _, out = run
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    markdown = (out / "report.md").read_text(encoding="utf-8")
-    assert (out / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (out / "report.png").stat().st_size > 20_000
+    report = json.loads((out / "report-test.json").read_text(encoding="utf-8"))
+    markdown = (out / "report-test.md").read_text(encoding="utf-8")
+    assert (out / "report-test.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "report-test.png").stat().st_size > 20_000
 
     assert report["overall"]["items"] == len(report["results"]) >= 140
     assert report["split"] == "test"
@@ -119,7 +119,7 @@ def test_the_reports_are_written(run):
 
 def test_the_answers_behind_the_numbers_are_real(run):
     _, out = run
-    results = {r["id"]: r for r in json.loads((out / "report.json").read_text())["results"]}
+    results = {r["id"]: r for r in json.loads((out / "report-test.json").read_text())["results"]}
     deadline = results["deadline-da"]
     assert "27. marts 2024 kl. 12.00 CET" in deadline["answer"]
     assert deadline["citations"][0]["passage_id"] == "ai-office/da/b030"

@@ -4,8 +4,6 @@ tiny inline data, with exact expected values. No index, no model."""
 import pytest
 
 from assistant.analysis.answer_types import DATE, EMAIL, passage_types, question_types
-from assistant.answering.extractive import MIN_COVERAGE, RARE_WORD, is_answerable
-from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import (
     FUZZY_WEIGHT,
     contains,
@@ -15,7 +13,6 @@ from assistant.retrieval.fusion import (
     similar_stems,
     weighted_sum,
 )
-from assistant.retrieval.retriever import Hit
 
 pytestmark = pytest.mark.unit
 
@@ -90,17 +87,3 @@ def test_passage_types(text, expected):
 )
 def test_question_types(question, expected):
     assert question_types(question) == expected
-
-
-def _hit(coverage: float, rarest: float) -> Hit:
-    chunk = Chunk("p/da/b001", "p", "da", "u", "t", "s", 0, 1, None, "tekst")
-    return Hit(chunk, 1.0, coverage, 0.5, ("x",), rarest)
-
-
-def test_answerable_needs_enough_of_the_question_or_a_rare_word():
-    assert is_answerable([_hit(MIN_COVERAGE, 0.0)], served=True)
-    assert not is_answerable([_hit(MIN_COVERAGE / 4, 0.0)], served=True)
-    assert not is_answerable([], served=True)
-    # Another language: coverage alone is not enough, a rare word must match too.
-    assert not is_answerable([_hit(1.0, 0.0)], served=False)
-    assert is_answerable([_hit(MIN_COVERAGE, RARE_WORD)], served=False)

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from assistant.analysis.answer_types import question_types
-from assistant.analysis.text import sentences
+from assistant.analysis.text import content_stems, sentences
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.retriever import Hit
 
@@ -155,7 +155,8 @@ def _list_arrangement(
     """A list answer when the answer is a list as a whole, None when it is not.
 
     It is when the best sentence is a list's lead-in (it ends in ":" and cannot stand alone),
-    or when the question asks for several things and the list leads the retrieved passages:
+    when the question asks about the heading the best passage's list stands under, or when
+    the question asks for several things and the list leads the retrieved passages:
     the best passage is its lead-in, or two of the best three belong to it. A question that
     one item answers best gets that item alone, as prose.
     """
@@ -163,6 +164,10 @@ def _list_arrangement(
     anchor = None
     if best_sentence.rstrip().endswith(":") and list_items(best_chunk, passages):
         anchor = best_chunk
+    elif ranked and list_items(ranked[0].chunk, passages) and asks_about_heading(ranked[0]):
+        # "Hvad er AI-kontorets opgaver?" under the heading "AI-kontorets opgaver": the
+        # question names the section the list stands in, so the list is the answer.
+        anchor = ranked[0].chunk
     elif several and ranked:
         top = ranked[0].chunk
         if top.item is None and list_items(top, passages):
@@ -187,6 +192,14 @@ def _list_arrangement(
         parts.append(Part(lead, _lead_sentence(lead), "lead"))
     parts += [Part(item, item.text, "item") for item in shown]
     return Arrangement("list", tuple(parts), more_items=len(items) - len(shown))
+
+
+def asks_about_heading(hit: Hit) -> bool:
+    """Whether every content word of the question is a word of the passage's section heading:
+    the question asks about the section as a whole, not about one thing in it."""
+    asked = {s for s in hit.query_stems if not s.startswith("⟨")}
+    heading = set(content_stems(hit.chunk.section, hit.chunk.language))
+    return bool(asked) and asked <= heading
 
 
 def _list_block(chunk: Chunk, passages: dict[str, Chunk]) -> tuple[str, int] | None:

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.evaluation.dataset import DEFAULT_SET, SPLITS, Item, load_items
+from assistant.evaluation.dataset import DEFAULT_SET, Item, load_items
 from assistant.evaluation.metrics import METRICS, group_by, percentile, summarise
 from assistant.evaluation.report import chart, markdown, terminal, write_json
 from assistant.resources import state_dir
@@ -64,9 +64,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--language", action="append", help="only items in this language")
     parser.add_argument("--category", action="append", help="only items of this category")
-    parser.add_argument(
-        "--split", choices=list(SPLITS), help="only items of this split (dev or test)"
-    )
     parser.add_argument("--quiet", action="store_true", help="no progress dots")
     return parser
 
@@ -207,15 +204,14 @@ def _select(items: list[Item], args: argparse.Namespace) -> list[Item]:
         items = [i for i in items if i.language in args.language]
     if args.category:
         items = [i for i in items if i.category in args.category]
-    if args.split:
-        items = [i for i in items if i.split == args.split]
     return items
 
 
 def report_stem(args: argparse.Namespace) -> str:
     """`report` for the whole set; `report-pl-paraphrase` for a subset, so that a subset run
     never overwrites the full report."""
-    parts = [*(args.language or []), *(args.category or []), *([args.split] if args.split else [])]
+    split = [args.split] if args.split and args.split != "all" else []
+    parts = [*(args.language or []), *(args.category or []), *split]
     return "-".join(["report", *("".join(c if c.isalnum() else "_" for c in p) for p in parts)])
 
 
