@@ -17,6 +17,8 @@ runs it (what `assistant serve` does); docs/deploying.md says how to put it behi
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
 import re
@@ -57,34 +59,52 @@ _ALLOWED = [(method, re.compile(path + r"\Z")) for method, path in ALLOWED_ROUTE
 LOGIN_PATHS = ("/login", "/login/")
 MAX_LOGIN_BODY = 8192
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        # Gradio's page starts with small inline scripts and sets styles inline.
-        "script-src 'self' 'unsafe-inline'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "frame-src 'none'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(inline_scripts: list[bytes] = ()) -> str:
+    """The page's policy: everything from its own origin; the inline scripts of the HTML
+    being served are allowed by their hashes, no others (so injected markup cannot run)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in inline_scripts
+    )
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {hashes}".strip(),
+            # Gradio's components and theme set styles inline.
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "frame-src 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 SECURITY_HEADERS = (
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 )
+_OURS = {b"content-security-policy", *(name for name, _ in SECURITY_HEADERS)}
+
+
+def _headers(csp: str) -> list[tuple[bytes, bytes]]:
+    return [(b"content-security-policy", csp.encode()), *SECURITY_HEADERS]
 
 
 def route_allowed(method: str, path: str) -> bool:
     """True when the page or its API uses this route (HEAD counts as GET)."""
     method = "GET" if method == "HEAD" else method
+    if ".." in path.split("/"):
+        return False  # no climbing out of the asset folders, whatever Gradio would do
     return any(m == method and pattern.match(path) for m, pattern in _ALLOWED)
 
 
@@ -105,7 +125,7 @@ class PageGuard:
         method = scope["method"]
         path = scope["path"][len(scope.get("root_path", "")) :] or "/"
         if not route_allowed(method, path):
-            log.info("refused %s of a route the page does not use (%d chars)", method, len(path))
+            log.debug("refused %s of a route the page does not use (%d chars)", method, len(path))
             await _respond(send, 404, {"detail": "Not Found"})
             return
         if self.throttle is not None and method == "POST" and path in LOGIN_PATHS:
@@ -172,11 +192,27 @@ async def _form_user(scope: Scope, body: bytes) -> str:
 
 
 def _with_headers(send: Send) -> Send:
+    """`send` adding the protective headers; an HTML page is held until complete so its
+    inline scripts can be hashed into its policy."""
+    held: dict = {}
+
     async def send_with_headers(message: dict) -> None:
         if message["type"] == "http.response.start":
-            names = {name for name, _ in SECURITY_HEADERS}
-            kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-            message = {**message, "headers": [*kept, *SECURITY_HEADERS]}
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+            message = {**message, "headers": headers}
+            if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                held["start"], held["body"] = message, []
+                return
+            message["headers"] = [*headers, *_headers(CONTENT_SECURITY_POLICY)]
+        elif message["type"] == "http.response.body" and "start" in held:
+            held["body"].append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(held["body"])
+            start = held.pop("start")
+            csp = content_security_policy(_INLINE_SCRIPT.findall(body))
+            await send({**start, "headers": [*start["headers"], *_headers(csp)]})
+            message = {"type": "http.response.body", "body": body}
         await send(message)
 
     return send_with_headers
@@ -191,7 +227,7 @@ async def _respond(send: Send, status: int, body: dict, headers: list | None = N
             (b"content-type", b"application/json"),
             (b"content-length", str(len(payload)).encode()),
             *(headers or []),
-            *SECURITY_HEADERS,
+            *_headers(CONTENT_SECURITY_POLICY),
         ],
     }
     await send(start)
