@@ -12,7 +12,9 @@ a model download):
 - onnxruntime: `ORT_DISABLE_TELEMETRY` (forced). Its native 1DS telemetry thread otherwise
   resolves `mobile.events.data.microsoft.com` during ingestion (seen under strace).
 - chromadb: `ANONYMIZED_TELEMETRY` (forced) turns off its posthog product telemetry.
-- gradio: `GRADIO_ANALYTICS_ENABLED` (forced) turns off analytics and the version check.
+- gradio: `GRADIO_ANALYTICS_ENABLED` (forced) turns off analytics and the version check;
+  `GRADIO_RUN_HISTORY` (forced) its record of every call, which could be pushed to a Hugging
+  Face bucket.
 - huggingface_hub, transformers, sentence-transformers: `HF_HUB_DISABLE_TELEMETRY`,
   `HF_HUB_DISABLE_UPDATE_CHECK` and `DO_NOT_TRACK` (forced); `HF_HUB_OFFLINE` and
   `TRANSFORMERS_OFFLINE` (default 1): no model hub calls.
@@ -28,6 +30,7 @@ FORCED = {
     "ORT_DISABLE_TELEMETRY": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
+    "GRADIO_RUN_HISTORY": "False",
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "HF_HUB_DISABLE_UPDATE_CHECK": "1",
     "DO_NOT_TRACK": "1",

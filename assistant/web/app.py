@@ -216,12 +216,21 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         header = request.headers.get("accept-language") if request else None
         return _page_updates(language_from_header(header))
 
-    def ask_api(question: str, history: list, language: str) -> dict:
+    def ask_api(question: str, history: list, language: str, request: gr.Request) -> dict:
         """Answer one question as JSON; history is [[question, answer_text, language], ...]
         and language is "da", "pl" or "" to detect it. Only the last turns are read (the
         reply's "limits" says how many); a request that cannot be read gets an answer
         with reason "invalid_input" saying what was wrong, never an exception."""
-        return answer_api_request(question, history, language, settings)
+        try:
+            return answer_api_request(question, history, language, settings)
+        finally:
+            # Each API call is a Gradio session of its own, kept with its inputs until
+            # newer sessions push it out; an answered call needs nothing kept.
+            holder = getattr(demo, "state_holder", None)
+            if holder is not None and request is not None and request.session_hash:
+                with holder.lock:
+                    holder.session_data.pop(request.session_hash, None)
+                    holder.time_last_used.pop(request.session_hash, None)
 
     start = "en"
     with gr.Blocks(title="AI Office assistant", analytics_enabled=False) as demo:

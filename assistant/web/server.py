@@ -21,6 +21,7 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable
 
@@ -58,6 +59,9 @@ ALLOWED_ROUTES: tuple[tuple[str, str], ...] = (
 _ALLOWED = [(method, re.compile(path + r"\Z")) for method, path in ALLOWED_ROUTES]
 LOGIN_PATHS = ("/login", "/login/")
 MAX_LOGIN_BODY = 8192
+# Settings of the served page (environment; defaults work with nothing set).
+MAX_REQUEST_BYTES_ENV, MAX_REQUEST_BYTES = "ASSISTANT_MAX_REQUEST_BYTES", 1_000_000
+MAX_SESSIONS_ENV, MAX_SESSIONS = "ASSISTANT_MAX_SESSIONS", 1000
 
 
 def content_security_policy(inline_scripts: list[bytes] = ()) -> str:
@@ -111,9 +115,15 @@ def route_allowed(method: str, path: str) -> bool:
 class PageGuard:
     """ASGI middleware: allowed routes only, protective headers, throttled logins."""
 
-    def __init__(self, app, throttle: LoginThrottle | None = None):
+    def __init__(
+        self,
+        app,
+        throttle: LoginThrottle | None = None,
+        max_request_bytes: int = MAX_REQUEST_BYTES,
+    ):
         self.app = app
         self.throttle = throttle
+        self.max_request_bytes = max_request_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -131,6 +141,15 @@ class PageGuard:
         if self.throttle is not None and method == "POST" and path in LOGIN_PATHS:
             await self._login(scope, receive, send)
             return
+        if method == "POST":
+            # Read whole (it is small, or refused): Gradio keeps each session's last inputs,
+            # so an unbounded body would be unbounded memory.
+            body = await _read_body(receive, self.max_request_bytes)
+            if body is None:
+                log.warning("refused a request body over %d bytes", self.max_request_bytes)
+                await _respond(send, 413, {"detail": "Request too large."})
+                return
+            receive = _replaying(body, receive)
         await self.app(scope, receive, _with_headers(send))
 
     async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -148,15 +167,12 @@ class PageGuard:
             return
         status = {}
 
-        async def replay() -> dict:
-            return {"type": "http.request", "body": body, "more_body": False}
-
         async def watch(message: dict) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
             await _with_headers(send)(message)
 
-        await self.app(scope, replay, watch)
+        await self.app(scope, _replaying(body, receive), watch)
         if status.get("code") == 200:
             self.throttle.succeeded(address, user)
         elif status.get("code") in (400, 401, 403):
@@ -175,6 +191,21 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands over the already read `body` once, then passes on what the
+    client's connection says (its disconnect)."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _form_user(scope: Scope, body: bytes) -> str:
@@ -241,6 +272,10 @@ def build_server(demo, options: dict, throttle: LoginThrottle | None = None):
     from fastapi import FastAPI
 
     api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    # Gradio keeps each session's state (and last inputs) until this many newer sessions
+    # push it out; every API call is a session of its own. Its default, 10,000, lets memory
+    # grow by about a gigabyte.
+    demo.state_session_capacity = int(os.environ.get(MAX_SESSIONS_ENV) or MAX_SESSIONS)
     login = options.get("auth")
     app = gr.mount_gradio_app(
         api,
@@ -252,13 +287,20 @@ def build_server(demo, options: dict, throttle: LoginThrottle | None = None):
         mcp_server=False,
         show_error=False,
         footer_links=options.get("footer_links"),
+        # Gradio otherwise keeps every API call's inputs and outputs for a "run history"
+        # page (memory grows with every request, and it can be pushed to a Hugging Face bucket).
+        run_history=False,
         max_file_size=1,  # no file input on the page: nothing to upload (and the route is shut)
         css=options.get("css"),
         theme=options.get("theme"),
         server_name=options.get("server_name", "127.0.0.1"),
         server_port=options.get("server_port", 7860),
     )
-    return PageGuard(app, throttle=(throttle or LoginThrottle()) if login else None)
+    return PageGuard(
+        app,
+        throttle=(throttle or LoginThrottle()) if login else None,
+        max_request_bytes=int(os.environ.get(MAX_REQUEST_BYTES_ENV) or MAX_REQUEST_BYTES),
+    )
 
 
 def create_app():
