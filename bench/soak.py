@@ -198,6 +198,12 @@ def run(url: str, pid: int, clients: int, seconds: float, feedback: Path) -> dic
     threads = [threading.Thread(target=client, args=(seed,)) for seed in range(1, clients + 1)]
     for thread in threads:
         thread.start()
+    timeline = []  # RSS every 30 s: growth that levels off is the allocator, not a leak
+    while any(thread.is_alive() for thread in threads):
+        time.sleep(1)
+        elapsed = seconds - (stop - time.monotonic())
+        if elapsed >= 30 * (len(timeline) + 1):
+            timeline.append(round(_rss_mb(pid)))
     for thread in threads:
         thread.join()
     rss["end"] = _rss_mb(pid)
@@ -212,6 +218,7 @@ def run(url: str, pid: int, clients: int, seconds: float, feedback: Path) -> dic
         "p50_seconds": round(statistics.median(latencies), 3) if latencies else None,
         "p95_seconds": round(quantiles[18], 3),
         "server_rss_mb": {k: round(v, 1) for k, v in rss.items()},
+        "server_rss_mb_every_30s": timeline,
         "feedback_bytes": feedback.stat().st_size if feedback.exists() else 0,
         "feedback_votes": len(feedback.read_text("utf-8").splitlines()) if feedback.exists() else 0,
     }

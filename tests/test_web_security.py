@@ -231,3 +231,11 @@ def test_3000_history_turns_are_answered_from_the_last_ten(client):
         "history_turns_ignored": 2990,
         "history_turns_cut": 0,
     }
+
+
+def test_a_request_body_over_the_limit_is_refused_and_the_server_keeps_answering(server, client):
+    body = b'{"data": ["' + b"x" * 1_100_000 + b'"]}'
+    response = httpx.post(f"{server.url}/gradio_api/call/ask", content=body)
+    assert response.status_code == 413
+    _assert_protected(response)
+    assert DEADLINE["da"][1] in _ask(client, DEADLINE["da"][0], [], "")["text"]
