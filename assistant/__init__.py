@@ -5,6 +5,8 @@
 >>> answer.text, answer.citations[0].url
 """
 
+# First: telemetry and update checks off before any library is imported (see privacy.py).
+import assistant.privacy  # noqa: F401, I001
 from assistant.answer import Answer, Citation, Translation
 from assistant.api import ask
 from assistant.errors import AssistantError, CorpusError, IndexBusyError, IndexUnavailableError

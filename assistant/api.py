@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from assistant.analysis.questions import clean_question
 from assistant.answer import Answer
-from assistant.answering.engine import History, get_engine
+from assistant.answering.engine import Engine, History, get_engine
+from assistant.answering.messages import MESSAGES
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # pydantic loads with the first question, not with `import assistant`
+    from assistant.validation import InvalidInput
 
 
 def ask(
@@ -34,9 +40,44 @@ def ask(
         An Answer whose text carries [n] markers pointing to its citations, or an abstention
         (`abstained=True`, no citations) when the pages do not answer.
 
+    A request that cannot be read (a language code the assistant does not know, a history
+    that is not a list of pairs) gets an abstention with `reason="invalid_input"` saying what
+    was wrong and where. Only the last `settings.max_history_turns` turns of `history` are
+    read, each cut to `settings.max_turn_chars`.
+
     The index is built on first use when missing. Raises IndexUnavailableError when the index
     was built with a different model than the one asked for.
     """
+    from assistant.validation import InvalidInput, check_ask
+
     overrides = {"index_dir": index_dir, "corpus_dir": corpus_dir, "model": model}
     resolved = settings.with_overrides(**overrides) if settings else Settings.from_env(**overrides)
-    return get_engine(resolved).answer(question, history, language=language)
+    engine = get_engine(resolved)
+    try:
+        request = check_ask(question, history, language, resolved, known_languages(engine))
+    except InvalidInput as exc:
+        return refusal(exc, question, resolved)
+    return engine.answer(request.question, request.history, language=request.language)
+
+
+def known_languages(engine: Engine) -> set[str]:
+    """Answer languages: the index's pages, and the languages the assistant has words in."""
+    return set(engine.index.languages) | set(MESSAGES)
+
+
+def refusal(error: InvalidInput, question: object, settings: Settings) -> Answer:
+    """The reply to a request that could not be read, in the question's language when it
+    tells one (else English): what was wrong and where, never the whole bad value."""
+    engine = get_engine(settings)
+    clean = clean_question(question if isinstance(question, str | bytes) else "", 300)
+    language = "en"
+    if clean.text and not clean.problem:
+        guess = engine.detect(clean.text)
+        language = guess.code if guess.method != "fallback" else "en"
+    return Answer(
+        text=error.problem.message(language),
+        language=language,
+        abstained=True,
+        reason="invalid_input",
+        language_confident=False,
+    )

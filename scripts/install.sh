@@ -22,6 +22,12 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
+  # strace for the native no-network test (tests/test_robust_network.py fails without it).
+  if ! command -v strace >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq strace >/dev/null
+  fi
 else
   python -m pip install --quiet -e ".[web,eval]"  # the chat page and the evaluation
 fi

@@ -95,3 +95,31 @@ def running_app(settings: Settings, folder: Path) -> Iterator[RunningApp]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serving_in_thread(asgi_app) -> Iterator[str]:
+    """`asgi_app` served by uvicorn in a thread of this process on a free port; yields its
+    URL (for servers over the session's settings that need no separate process)."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(
+        asgi_app, host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                pytest.fail("the in-process server did not start")
+            time.sleep(0.05)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)

@@ -3,7 +3,6 @@ serves several people, an optional login, and a library that does not pull in th
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 
@@ -12,12 +11,6 @@ import pytest
 
 from assistant.resources import PROJECT_DIR
 from assistant.web import app
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_importing_the_library_does_not_import_the_web_ui():
@@ -83,17 +76,15 @@ def test_history_triples_become_question_answer_pairs():
 
 
 def test_login_keeps_the_page_and_the_api_closed_without_the_password(settings):
+    from _app_server import serving_in_thread
     from gradio_client import Client
     from gradio_client.exceptions import AuthenticationError
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    from assistant.web.server import build_server
+
     environ = {"ASSISTANT_USER": "anna", "ASSISTANT_PASSWORD": "s3cret"}
-    demo = app.build_app(settings)
-    demo.launch(
-        prevent_thread_lock=True, quiet=True, **app.launch_options("127.0.0.1", port, environ)
-    )
-    try:
+    server = build_server(app.build_app(settings), app.launch_options("127.0.0.1", 0, environ))
+    with serving_in_thread(server) as url:
         assert httpx.get(f"{url}/config").status_code == 401
         assert httpx.get(f"{url}/gradio_api/info").status_code == 401
         wrong = httpx.post(f"{url}/login", data={"username": "anna", "password": "wrong"})
@@ -108,5 +99,3 @@ def test_login_keeps_the_page_and_the_api_closed_without_the_password(settings):
         answer = client.predict("ECAT", [], "pl", api_name="/ask")
         assert answer["language"] == "pl"
         assert answer["citations"][0]["url"].endswith("/pl/policies/ai-office")
-    finally:
-        demo.close()

@@ -20,12 +20,8 @@ import time
 import warnings
 from collections.abc import Iterator
 
-# Before gradio is imported: no analytics, no version check, no model hub, no telemetry.
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
+# Telemetry, analytics and update checks are off before gradio loads: importing this module
+# imports `assistant` first, whose `assistant.privacy` sets the switches.
 import gradio as gr  # noqa: E402
 
 from assistant import Answer, AssistantError, Settings, ask  # noqa: E402
@@ -109,25 +105,37 @@ def _history(turns: list[tuple[str, Answer]]) -> list[tuple[str, Answer]]:
 
 
 def history_from_triples(history: object) -> list[tuple[str, Answer]]:
-    """`[[question, answer_text, language], ...]` (the API's JSON) as (question, Answer) pairs."""
-    if history in (None, ""):
-        return []
-    if not isinstance(history, list | tuple):
-        raise gr.Error("history must be a list of [question, answer_text, language] triples.")
-    pairs = []
-    for turn in history:
-        if (
-            not isinstance(turn, list | tuple)
-            or len(turn) != 3
-            or not all(isinstance(part, str) for part in turn)
-        ):
-            raise gr.Error(
-                "Each history turn must be [question, answer_text, language] (three strings), "
-                f"not {turn!r}."
-            )
-        question, text, language = turn
-        pairs.append((question, Answer(text=text, language=language)))
-    return pairs
+    """`[[question, answer_text, language], ...]` (the API's JSON) as (question, Answer) pairs,
+    the last `max_history_turns` of them; gr.Error saying which turn is wrong otherwise."""
+    from assistant.answering.messages import MESSAGES
+    from assistant.validation import InvalidInput, check_history_triples
+
+    try:
+        return check_history_triples(history, Settings(), set(MESSAGES)).history
+    except InvalidInput as exc:
+        raise gr.Error(exc.problem.message("en")) from None
+
+
+def answer_api_request(question: object, history: object, language: object, settings) -> dict:
+    """The /ask API: the request checked (`assistant.validation`), answered, and returned as
+    the Answer's dict plus "limits" (how much of the history was read)."""
+    from assistant.api import known_languages, refusal
+    from assistant.validation import InvalidInput, check_ask
+
+    try:
+        known = known_languages(get_engine(settings))
+        request = check_ask(question, history, language, settings, known, triples=True)
+        answer = ask(
+            request.question, request.history, language=request.language, settings=settings
+        )
+    except InvalidInput as exc:
+        return {**refusal(exc, question, settings).to_dict(), "limits": None}
+    except Exception as exc:  # a clear reply, never Gradio's generic error; the log: its kind
+        log.error("answering an API request failed: %s", type(exc).__name__)
+        detail = str(exc)[:200] if isinstance(exc, AssistantError) else type(exc).__name__
+        text = message("error", "en", detail=detail)
+        return {**Answer(text, "en", abstained=True, reason="error").to_dict(), "limits": None}
+    return {**answer.to_dict(), "limits": request.limits()}
 
 
 def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.Blocks:
@@ -213,15 +221,21 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         header = request.headers.get("accept-language") if request else None
         return _page_updates(language_from_header(header))
 
-    def ask_api(question: str, history: list, language: str) -> dict:
+    def ask_api(question: str, history: list, language: str, request: gr.Request) -> dict:
         """Answer one question as JSON; history is [[question, answer_text, language], ...]
-        and language is "da", "pl" or "" to detect it."""
-        pairs = history_from_triples(history)
+        and language is "da", "pl" or "" to detect it. Only the last turns are read (the
+        reply's "limits" says how many); a request that cannot be read gets an answer
+        with reason "invalid_input" saying what was wrong, never an exception."""
         try:
-            answer = ask(question or "", pairs, language=(language or None), settings=settings)
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from exc
-        return answer.to_dict()
+            return answer_api_request(question, history, language, settings)
+        finally:
+            # Each API call is a Gradio session of its own, kept with its inputs until
+            # newer sessions push it out; an answered call needs nothing kept.
+            holder = getattr(demo, "state_holder", None)
+            if holder is not None and request is not None and request.session_hash:
+                with holder.lock:
+                    holder.session_data.pop(request.session_hash, None)
+                    holder.time_last_used.pop(request.session_hash, None)
 
     start = "en"
     with warnings.catch_warnings():
@@ -298,7 +312,8 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
 
 
 def launch_options(host: str, port: int, environ: dict | None = None) -> dict:
-    """Keyword arguments for `Blocks.launch`: local by default, no share link, optional login.
+    """How the page is served (`assistant.web.server.build_server`): local by default, no
+    share link, no MCP server, no file uploads, an optional login.
 
     Raises SystemExit with a message when only one of user and password is set.
     """
@@ -351,8 +366,38 @@ def parse_args(
     return parser.parse_args(argv)
 
 
+def prepare_app(
+    host: str | None = None,
+    port: int | None = None,
+    concurrency: int | None = None,
+    settings: Settings | None = None,
+):
+    """The page ready to serve (an ASGI app): login from the environment, the index loaded
+    (built if missing) and warmed up. Raises SystemExit with a message when it cannot."""
+    from assistant.web.server import build_server
+
+    try:
+        settings = settings or Settings.from_env()
+    except AssistantError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    defaults = parse_args([], settings)
+    options = launch_options(host or defaults.host, port or defaults.port)
+    print(f"Loading the index in {settings.index_dir} (built now if missing) ...", flush=True)
+    try:
+        get_engine(settings, progress=True)
+    except AssistantError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    # The first question pays for lazy set-up in the index and the model; pay it now.
+    ask("AI", settings=settings)
+    demo = build_app(settings, concurrency=concurrency or defaults.concurrency)
+    return build_server(demo, options)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Build the index if needed, load the model, and serve the page until interrupted."""
+    """Build the index if needed, load the model, and serve the page with uvicorn until
+    interrupted."""
+    import uvicorn
+
     try:
         settings = Settings.from_env()  # a bad ASSISTANT_* value: one line, no traceback
     except AssistantError as exc:
@@ -361,18 +406,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv, settings)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    options = launch_options(args.host, args.port)
-    print(f"Loading the index in {settings.index_dir} (built now if missing) ...", flush=True)
     try:
-        get_engine(settings, progress=True)
-    except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        server = prepare_app(args.host, args.port, args.concurrency, settings)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
         return 1
-    # The first question pays for lazy set-up in the index and the model; pay it now.
-    ask("AI", settings=settings)
-    demo = build_app(settings, concurrency=args.concurrency)
     print(f"Serving the chat page on http://{args.host}:{args.port}", flush=True)
-    demo.launch(**options)
+    # No access log: request lines carry what clients send; the guard logs refusals by size.
+    uvicorn.run(server, host=args.host, port=args.port, access_log=False, log_level="warning")
     return 0
 
 
