@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Awaitable, Callable
 
+from assistant.web.assets import HEAD, HEAD_SCRIPT
 from assistant.web.login import LoginThrottle, password_check
 
 log = logging.getLogger("assistant.server")
@@ -241,7 +242,9 @@ def _with_headers(send: Send) -> Send:
                 return
             body = b"".join(held["body"])
             start = held.pop("start")
-            csp = content_security_policy(_INLINE_SCRIPT.findall(body))
+            # The page's own head script is added by Gradio's client after load, so it is
+            # not in the HTML: its hash is always allowed.
+            csp = content_security_policy([*_INLINE_SCRIPT.findall(body), HEAD_SCRIPT.encode()])
             await send({**start, "headers": [*start["headers"], *_headers(csp)]})
             message = {"type": "http.response.body", "body": body}
         await send(message)
@@ -285,6 +288,7 @@ def build_server(demo, options: dict, throttle: LoginThrottle | None = None):
         auth_message=options.get("auth_message"),
         ssr_mode=False,
         mcp_server=False,
+        head=HEAD,
         show_error=False,
         footer_links=options.get("footer_links"),
         # Gradio otherwise keeps every API call's inputs and outputs for a "run history"
