@@ -68,3 +68,15 @@ def test_the_real_pages_still_answer_beside_it(three_languages):
     assert answer.language == "da" and not answer.abstained
     assert answer.citations[0].passage_id.startswith("ai-office/da/")
     assert "27. marts 2024" in answer.text
+
+
+def test_words_that_only_name_the_subject_come_from_the_site_file(settings):
+    from assistant.index.builds import Index
+
+    index = Index.open(settings)
+    lexical = index.lexical["da"]
+    # "office" names the subject in an English question: it proves nothing, so it is dropped;
+    # "deadline" is a word of the question itself and stays.
+    assert "office" in lexical.subject_words["en"]
+    stems = lexical.analyse_query("office deadline", "en")
+    assert not any(s.startswith("offic") for s in stems)

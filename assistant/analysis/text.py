@@ -39,13 +39,6 @@ def page_languages() -> tuple[str, ...]:
 
 # Question words and verbs that say nothing about the subject ("what does it do?"): they are
 # dropped before matching so that they neither find passages nor count as unanswered terms.
-# In a question in another language, the words that only name the page's own subject ("the AI
-# Office") match everywhere and prove nothing about whether the page answers it.
-_SUBJECT_WORDS = {
-    "en": "office ai european eu",
-    "de": "ki büro büros europäische europäischen eu",
-    "fr": "ia bureau européen ue",
-}
 
 
 @cache
@@ -70,7 +63,6 @@ def stopwords(language: str) -> frozenset[str]:
     }
     words = set(lists.get(language, ()))
     words |= set(_languages()["question_words"].get(language, "").split())
-    words |= set(_SUBJECT_WORDS.get(language, "").split())
     return frozenset(w.lower() for w in words)
 
 

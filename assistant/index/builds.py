@@ -34,6 +34,7 @@ from assistant.errors import AssistantError, IndexBusyError, IndexUnavailableErr
 from assistant.index.lexical import ANALYSIS_VERSION, LexicalIndex
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, load_pages
+from assistant.ingest.site import load_site
 from assistant.settings import Settings
 
 FORMAT_VERSION = 1
@@ -341,6 +342,9 @@ class Index:
             lang: LexicalIndex.load(folder / "lexical" / lang)
             for lang in self.manifest["languages"]
         }
+        subject_words = load_site(settings.corpus_dir).subject_words
+        for lexical in self.lexical.values():
+            lexical.subject_words = subject_words
         self._store = None
 
     @property

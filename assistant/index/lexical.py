@@ -71,6 +71,8 @@ class LexicalIndex:
         self._idf = idf  # stem -> inverse document frequency, for coverage scores
         self._known: dict[str, bool] = {}
         self.analyses = AnalysisCache(self._analyse, cache_size)
+        # Per question language, words that only name the site's subject (corpus/site.json).
+        self.subject_words: dict[str, frozenset[str]] = {}
 
     @classmethod
     def build(cls, language: str, ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -100,11 +102,12 @@ class LexicalIndex:
         """The tokens of a question, for this index's passages.
 
         A question in another language loses its own function words first (the passage
-        stemmer would not know them); names and numbers it shares with the pages still match.
+        stemmer would not know them), and the words that only name the site's subject;
+        names and numbers it shares with the pages still match.
         """
         text = question
         if question_language != self.language:
-            stop = stopwords(question_language)
+            stop = stopwords(question_language) | self.subject_words.get(question_language, set())
             text = " ".join(w for w in words(question) if w.lower() not in stop)
         return content_stems(text, self.language, self.vocabulary) + question_types(question)
 

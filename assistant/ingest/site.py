@@ -1,5 +1,5 @@
 """What the corpus says about its site: the subject's name, the page's title, introduction,
-footer and example questions, per language (`corpus/site.json`).
+footer, example questions and subject words, per language (`corpus/site.json`).
 
 Everything particular to the site being served lives in that file beside its pages, so that
 another site's pages need no code change. Without the file, the page uses generic words.
@@ -32,6 +32,9 @@ class Site:
 
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     examples: tuple[Example, ...] = ()
+    # Per question language, the words that only name the site's subject ("AI Office"): in a
+    # question in a language the pages are not in they match everywhere and prove nothing.
+    subject_words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def text(self, key: str, language: str) -> str | None:
         """The site's `key` ("name", "title", "intro", "footer") in `language`, or None."""
@@ -53,6 +56,10 @@ def load_site(corpus_dir: Path) -> Site:
         examples = tuple(
             Example(str(e["language"]), str(e["question"])) for e in raw.get("examples", [])
         )
+        subject_words = {
+            str(lang): frozenset(str(words).lower().split())
+            for lang, words in raw.get("subject_words", {}).items()
+        }
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise CorpusError(f"{path}: not a valid site file ({exc}).") from exc
-    return Site(texts, examples)
+    return Site(texts, examples, subject_words)
