@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.analysis.text import language_data
+
 EMAIL = "⟨email⟩"
 DATE = "⟨date⟩"
 COUNT = "⟨count⟩"
@@ -38,15 +40,8 @@ _MONTHS = (
     r"stycz\w*|lut\w*|mar(ca|zec)|kwie\w*|maj\w*|czerw\w*|lip\w*|sierp\w*|wrze\w*|paździer\w*|"
     r"listopad\w*|grud\w*|january|february|march|june|july|october"
 )
-# Number words per language (a Polish "to" is "this", a Danish one "two").
-_NUMBER_WORDS = {
-    "da": r"to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|tyve|hundrede|tusind\w*|million\w*|"
-    r"milliard\w*|dusin",
-    "pl": r"dwa|dwie|dwóch|trzy|trzech|cztery|pięć|sześć|siedem|osiem|dziewięć|dziesięć|"
-    r"dwanaście|dwadzieścia|sto|stu|tysi[ąę]c\w*|milion\w*|miliard\w*",
-    "en": r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|"
-    r"million\w*|billion\w*|dozen\w*",
-}
+# Number words per language (a Polish "to" is "this", a Danish one "two"): language data.
+_NUMBER_WORDS = language_data("number_words")
 
 # What a passage holds.
 _IN_TEXT = {

@@ -23,14 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.analysis.text import stem, stopwords, words
+from assistant.analysis.text import language_data, stem, stopwords, words
 
-_DA_LETTERS = set("æøå")
-_PL_LETTERS = set("ąćęłńśźżó")
-_FAMILIES = {
-    "da": {"da", "no", "nb", "nn", "sv"},
-    "pl": {"pl", "sl", "sk", "cs", "hr", "lt", "lv", "sr", "bs", "uk", "ru"},
-}
+# Letters only one page language uses, and the languages langdetect confuses with each:
+# language data (analysis/languages.json).
+_LETTERS = {lang: set(letters) for lang, letters in language_data("letters").items()}
+_FAMILIES = {lang: set(family) for lang, family in language_data("families").items()}
 
 
 @dataclass(frozen=True)
@@ -101,10 +99,9 @@ def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, f
     for word in tokens:
         lower = word.lower()
         known = {lang for lang, lex in lexicons.items() if lex.knows(lower)}
-        if set(lower) & _DA_LETTERS:
-            known = (known & {"da"}) or {"da"}
-        elif set(lower) & _PL_LETTERS:
-            known = (known & {"pl"}) or {"pl"}
+        own = next((lang for lang, letters in _LETTERS.items() if set(lower) & letters), None)
+        if own:
+            known = (known & {own}) or {own}
         if len(known) > 1 and set(served) <= known:
             continue  # shared by the pages ("AI", "EU"): says nothing
         counted += 1
@@ -154,7 +151,7 @@ def detect_language(
         for served, family in _FAMILIES.items():
             if top in family and scores.get(served, 0) > 0:
                 return LanguageGuess(served, counted >= 3, "langdetect")
-        if top in _FAMILIES["da"] | _FAMILIES["pl"] and fallback:
+        if any(top in family for family in _FAMILIES.values()) and fallback:
             return LanguageGuess(fallback, False, "fallback")
         return LanguageGuess(top, counted >= 3, "langdetect")
     if counted and scores[best] > 0 and margin > 0:

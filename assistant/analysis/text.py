@@ -27,6 +27,11 @@ def _languages() -> dict:
     return json.loads(_LANGUAGES_FILE.read_text(encoding="utf-8"))
 
 
+def language_data(table: str) -> dict:
+    """One table of `languages.json` (e.g. "families", "pointing_words"), by language code."""
+    return _languages()[table]
+
+
 def stemmer_name(language: str) -> str | None:
     """The Snowball stemmer for an ISO 639-1 code, None for a language without one."""
     return _languages()["snowball"].get(language)
@@ -53,15 +58,8 @@ def stopwords(language: str) -> frozenset[str]:
     """Function words of a language plus its question words, lower-cased."""
     from bm25s import stopwords as bm25s_stopwords
 
-    lists = {
-        "da": bm25s_stopwords.STOPWORDS_DANISH,
-        "en": bm25s_stopwords.STOPWORDS_EN,
-        "de": bm25s_stopwords.STOPWORDS_GERMAN,
-        "sv": bm25s_stopwords.STOPWORDS_SWEDISH,
-        "no": bm25s_stopwords.STOPWORDS_NORWEGIAN,
-        "fr": bm25s_stopwords.STOPWORDS_FRENCH,
-    }
-    words = set(lists.get(language, ()))
+    listed = language_data("bm25s_stopwords").get(language)
+    words = set(getattr(bm25s_stopwords, listed) if listed else ())
     words |= set(_languages()["question_words"].get(language, "").split())
     return frozenset(w.lower() for w in words)
 

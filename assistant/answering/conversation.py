@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.analysis.text import words
+from assistant.analysis.text import language_data, words
 from assistant.answer import Answer
 from assistant.answering.answerability import SCOPE_COSINE
 from assistant.answering.extractive import is_answerable
@@ -22,18 +22,10 @@ from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
 
 MAX_CONTEXT_CHARS = 300
 SHORT_FOLLOW_UP = 3  # content words; a question this short needs its context
-_REFERRING = {
-    "da": "og men så den det de dem deres dens dets der her hvad hvem hvornår også samme".split(),
-    "pl": "a i oraz ale to ten ta te tego tej go jego jej ich nim niej tam też również".split(),
-    "en": "and but so it its they them their that this those there also same what about".split(),
-}
-# Pronouns that point back at something named earlier, anywhere in the question ("Kan det
-# også straffe nogen?", "A czy małe firmy też mogą w nim być?"): language data.
-_POINTING = {
-    "da": set("den det dem deres dens dets han hun ham hende sådan".split()),
-    "pl": set("go jego jej ich nim niej nią nich niego niemu on ona ono oni one".split()),
-    "en": set("it its they them their he she him her".split()),
-}
+# Words that open a follow-up ("og", "a", "and") and pronouns that point back at something
+# named earlier, anywhere in the question ("Kan det også straffe nogen?"): language data.
+_REFERRING = {k: v.split() for k, v in language_data("referring_words").items()}
+_POINTING = {k: set(v.split()) for k, v in language_data("pointing_words").items()}
 _TYPE_TOKEN = re.compile(r"^⟨.*⟩$")
 
 

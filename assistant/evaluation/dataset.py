@@ -44,7 +44,7 @@ class Item:
     def gold_for(self, language: str) -> tuple[str, ...]:
         """Gold substrings for passages in `language`; for a question in a language the pages
         are not in, the gold of every page language counts."""
-        if self.language in PAGE_LANGUAGES and language != self.language:
+        if self.language in self.gold and language != self.language:
             return ()
         return self.gold.get(language, ())
 
