@@ -141,19 +141,22 @@ def looks_right(result: dict) -> bool:
 
 
 def pair_comparison(results: list[dict]) -> dict:
-    """For questions asked in both Danish and Polish: in which language were they right?"""
+    """For questions asked in each page language (items sharing a `pair` id): in which
+    languages were they right? `counts` has "all", "none" and "only_<language>"."""
     by_pair: dict[str, dict[str, bool]] = {}
     for result in results:
-        if result["pair"] and result["language"] in ("da", "pl"):
+        if result["pair"]:
             by_pair.setdefault(result["pair"], {})[result["language"]] = looks_right(result)
-    pairs = [{"pair": p, **v} for p, v in by_pair.items() if {"da", "pl"} <= v.keys()]
-    counts = {
-        "both": sum(p["da"] and p["pl"] for p in pairs),
-        "only_da": sum(p["da"] and not p["pl"] for p in pairs),
-        "only_pl": sum(p["pl"] and not p["da"] for p in pairs),
-        "neither": sum(not p["da"] and not p["pl"] for p in pairs),
-    }
-    return {"counts": counts, "pairs": pairs}
+    paired = {p: v for p, v in by_pair.items() if len(v) >= 2}
+    languages = sorted({lang for v in paired.values() for lang in v})
+    pairs = [{"pair": p, **v} for p, v in paired.items()]
+    counts = {"all": sum(all(v.values()) for v in paired.values())}
+    for language in languages:
+        counts[f"only_{language}"] = sum(
+            v.get(language, False) and sum(v.values()) == 1 for v in paired.values()
+        )
+    counts["none"] = sum(not any(v.values()) for v in paired.values())
+    return {"languages": languages, "counts": counts, "pairs": pairs}
 
 
 def failures(results: list[dict]) -> dict[str, list[dict]]:

@@ -236,9 +236,7 @@ def group_by(results: Sequence[dict], key: str) -> dict[str, dict]:
     groups: dict[str, list[dict]] = {}
     for result in results:
         groups.setdefault(result[key], []).append(result)
-    return {name: summarise(groups[name]) for name in sorted(groups, key=_order)}
-
-
-def _order(name: str) -> tuple[int, str]:
-    first = ["da", "pl", "en", "de", "fr"]
-    return (first.index(name) if name in first else len(first), name)
+    # The biggest groups first (the page languages, the main categories), then by name.
+    return {
+        name: summarise(groups[name]) for name in sorted(groups, key=lambda n: (-len(groups[n]), n))
+    }

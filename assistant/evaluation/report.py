@@ -116,7 +116,7 @@ def markdown(report: dict) -> str:
         "",
         markdown_table(table(rows(report, "by_section"), "section")),
         "",
-        "## The same question in Danish and Polish (hit@1)",
+        "## The same question in each page language (hit@1)",
         "",
         _pairs(report["pairs"]),
         "",
@@ -133,11 +133,10 @@ def markdown(report: dict) -> str:
 
 def _pairs(pairs: dict) -> str:
     counts = pairs["counts"]
-    lines = [
-        f"{counts['both']} pairs right in both languages, {counts['only_da']} only in Danish, "
-        f"{counts['only_pl']} only in Polish, {counts['neither']} in neither.",
-    ]
-    differing = [p for p in pairs["pairs"] if p["da"] != p["pl"]]
+    only = ", ".join(f"{counts[f'only_{lang}']} only in {lang}" for lang in pairs["languages"])
+    lines = [f"{counts['all']} pairs right in every language, {only}, {counts['none']} in none."]
+    languages = pairs["languages"]
+    differing = [p for p in pairs["pairs"] if len({p[lang] for lang in languages if lang in p}) > 1]
     if differing:
         lines.append("")
         lines.append("Pairs that differ: " + ", ".join(f"`{p['pair']}`" for p in differing))
