@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assistant.analysis.answer_types import question_types
 from assistant.analysis.text import content_stems, sentences
-from assistant.ingest.chunking import Chunk
+from assistant.ingest.chunking import Chunk, chunk_id
 from assistant.retrieval.retriever import Hit
 
 MAX_ITEMS = 6  # items shown of a long list; the rest are counted
@@ -71,35 +71,34 @@ def asks_for(shape: str, question: str, language: str) -> bool:
     return any(f" {cue} " in text or text.startswith(f" {cue}") for cue in cues)
 
 
+# How far from a lead-in its list may start (blank and image blocks can stand between).
+_LEAD_IN_REACH = 3
+
+
 def list_items(chunk: Chunk, passages: dict[str, Chunk]) -> list[Chunk]:
-    """The items of the bullet list `chunk` belongs to or introduces, in page order."""
+    """The items of the bullet list `chunk` belongs to or introduces, in page order.
+
+    Passage ids are positions (`chunk_id`), so the items are looked up by id: the cost is
+    the list's length, not the index's size."""
     if chunk.item is not None:
         block = chunk.block
     else:
         # A lead-in introduces the bullet block that follows it on its page.
-        following = [
-            p
-            for p in passages.values()
-            if p.page == chunk.page
-            and p.language == chunk.language
-            and p.item is not None
-            and p.block > chunk.block
-            and p.context == chunk.text
-        ]
-        if not following:
+        block = next(
+            (
+                b
+                for b in range(chunk.block + 1, chunk.block + 1 + _LEAD_IN_REACH)
+                if (first := passages.get(chunk_id(chunk.page, chunk.language, b, 0)))
+                and first.context == chunk.text
+            ),
+            None,
+        )
+        if block is None:
             return []
-        block = min(p.block for p in following)
-    return sorted(
-        (
-            p
-            for p in passages.values()
-            if p.page == chunk.page
-            and p.language == chunk.language
-            and p.block == block
-            and p.item is not None
-        ),
-        key=lambda p: p.item,
-    )
+    items = []
+    while item := passages.get(chunk_id(chunk.page, chunk.language, block, len(items))):
+        items.append(item)
+    return items
 
 
 def lead_in_of(items: list[Chunk], passages: dict[str, Chunk]) -> Chunk | None:
@@ -107,15 +106,10 @@ def lead_in_of(items: list[Chunk], passages: dict[str, Chunk]) -> Chunk | None:
     if not items or not items[0].context:
         return None
     first = items[0]
-    for p in passages.values():
-        if (
-            p.page == first.page
-            and p.language == first.language
-            and p.item is None
-            and p.block < first.block
-            and p.text == first.context
-        ):
-            return p
+    for block in range(first.block - 1, first.block - 1 - _LEAD_IN_REACH, -1):
+        lead = passages.get(chunk_id(first.page, first.language, block, None))
+        if lead is not None and lead.text == first.context:
+            return lead
     return None
 
 
