@@ -27,6 +27,7 @@ from pathlib import Path
 from assistant.analysis.answer_types import question_types
 from assistant.analysis.text import content_stems, sentences
 from assistant.ingest.chunking import Chunk, chunk_id
+from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import Hit
 
 MAX_ITEMS = 6  # items shown of a long list; the rest are counted
@@ -166,7 +167,7 @@ def _list_arrangement(
         top = ranked[0].chunk
         if top.item is None and list_items(top, passages):
             anchor = top
-        else:
+        elif not _singled_out(ranked[0], passages):
             blocks = [_list_block(h.chunk, passages) for h in ranked[:3]]
             leading = blocks[0]
             if leading is not None and blocks.count(leading) >= 2:
@@ -186,6 +187,21 @@ def _list_arrangement(
         parts.append(Part(lead, _lead_sentence(lead), "lead"))
     parts += [Part(item, item.text, "item") for item in shown]
     return Arrangement("list", tuple(parts), more_items=len(items) - len(shown))
+
+
+def _singled_out(hit: Hit, passages: dict[str, Chunk]) -> bool:
+    """Whether the question names something only this item of its list says: a rare word of
+    the question ("retsakter") in it and in no other item nor the lead-in. Then the question
+    asks about that item ("which kinds of acts does it prepare?"), not for the list."""
+    if hit.chunk.item is None or not hit.matched_rare:
+        return False
+    items = list_items(hit.chunk, passages)
+    lead = lead_in_of(items, passages)
+    others = [p for p in items if p.id != hit.chunk.id] + ([lead] if lead else [])
+    elsewhere = set()
+    for other in others:
+        elsewhere |= set(content_stems(other.text, other.language))
+    return any(not contains(elsewhere, stem) for stem in hit.matched_rare)
 
 
 def asks_about_heading(hit: Hit) -> bool:

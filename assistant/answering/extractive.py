@@ -30,6 +30,9 @@ from assistant.retrieval.retriever import Hit
 SECOND_SENTENCE_RATIO = 0.8
 LEAD_WITH_BEST_PASSAGE = True  # dev hit@1 0.74 -> 0.76 (follow-ups unchanged)
 RANK_WEIGHT = 0.5  # chosen on dev (0.2, 0.5, 1.0: hit@1 0.71, 0.74, 0.72)
+# How much a sentence's closeness in meaning to the question counts (the model's cosine,
+# spread over [0, 1] among the candidate sentences), beside its words.
+MEANING_WEIGHT = 0.5
 LANGUAGE_NAMES = {
     "en": {"da": "Danish", "pl": "Polish"},
     "de": {"da": "Dänisch", "pl": "Polnisch"},
@@ -62,6 +65,7 @@ def best_sentences(
     if not hits:
         return []
     top_score = max(h.score for h in hits) or 1.0
+    meaning = _meaning(hits[:MAX_PASSAGES])
     choices = []
     for hit in hits[:MAX_PASSAGES]:
         quoted = sentences(hit.chunk.text)
@@ -70,8 +74,9 @@ def best_sentences(
         # answer-language passage, when the two split into as many sentences.
         judged = hit.judged or hit.chunk
         scored = sentences(judged.text)
+        cosines = meaning.get(hit.chunk.id, ())
         if len(scored) != len(quoted):
-            judged, scored = hit.chunk, quoted
+            judged, scored, cosines = hit.chunk, quoted, ()
         lexical = index.lexical[judged.language]
         context = lexical.analyse(f"{judged.section} {judged.context}")
         own_stems = (
@@ -84,6 +89,8 @@ def best_sentences(
             # The sentence's own words count most; its section helps; the passage's rank (by
             # meaning and words) counts too.
             score = own + 0.3 * with_context + RANK_WEIGHT * hit.score / top_score
+            if len(cosines) == len(quoted):
+                score += MEANING_WEIGHT * cosines[position]
             choices.append(Choice(hit, sentence, score))
     choices.sort(key=lambda c: c.score, reverse=True)
     chosen: list[Choice] = []
@@ -103,6 +110,16 @@ def best_sentences(
             break
         chosen.append(choice)
     return chosen
+
+
+def _meaning(hits: list[Hit]) -> dict[str, tuple[float, ...]]:
+    """Each hit's sentence cosines spread over [0, 1] among all the hits' sentences, so the
+    sentence closest in meaning scores 1 and the farthest 0, whatever the model's scale."""
+    every = [c for h in hits for c in h.sentence_cosines]
+    if len(every) < 2 or max(every) - min(every) <= 1e-6:
+        return {}
+    low, spread = min(every), max(every) - min(every)
+    return {h.chunk.id: tuple((c - low) / spread for c in h.sentence_cosines) for h in hits}
 
 
 def is_answerable(hits: list[Hit], served: bool, question: str = "") -> bool:

@@ -5,6 +5,7 @@ Layout of the index folder:
     ACTIVE                 name of the build that answers questions (replaced atomically)
     .lock                  held while a build runs: Chroma's embedded store is one-process
     builds/<id>/           one complete build: index.json, passages.json, embeddings.npy,
+                           sentences.npy + sentences.json (each sentence's vector),
                            encoder.onnx (the model as an ONNX graph),
                            lexical/<lang>/ (BM25), chroma/ (embedded vector store)
 
@@ -32,12 +33,13 @@ import numpy as np
 
 from assistant.errors import AssistantError, IndexBusyError, IndexUnavailableError
 from assistant.index.lexical import ANALYSIS_VERSION, LexicalIndex
+from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, load_pages
 from assistant.ingest.site import load_site
 from assistant.settings import Settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors
 ACTIVE = "ACTIVE"
 LOCK_TIMEOUT_S = 600
 
@@ -128,6 +130,12 @@ def ingest(
                 settings, partial, None if repairing else current, model_fp
             ) or get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
             embeddings, reused = _embed(chunks, embedder, current, progress)
+            sentence_vectors, counts, _ = embed_sentences(
+                [c.text for c in chunks],
+                lambda texts: embedder.encode_passages(texts, show_progress=progress),
+                _previous_sentences(embedder, current),
+            )
+            SentenceVectors(sentence_vectors, counts, [c.id for c in chunks]).save(partial, counts)
             _write_build(partial, build_id, chunks, embeddings, settings, model_fp)
 
             final = builds / build_id
@@ -174,6 +182,27 @@ def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
     new = {_text_key(c): v for c, v in zip(missing, fresh, strict=True)}
     vectors = np.stack([previous.get(_text_key(c), new.get(_text_key(c))) for c in chunks])
     return vectors.astype(np.float32), len(chunks) - len(missing)
+
+
+def _previous_sentences(embedder, current: Path | None) -> dict[str, np.ndarray]:
+    """Sentence -> vector from the active build, when it was built by the same model."""
+    if current is None or not _is_complete(current):
+        return {}
+    try:
+        manifest = json.loads((current / "index.json").read_text("utf-8"))
+        if manifest["model_fingerprint"] != embedder_fingerprint(embedder):
+            return {}
+        old = _read_passages(current)
+        vectors = SentenceVectors.load(current, [c.id for c in old])
+        return {
+            sentence: vector
+            for chunk in old
+            for sentence, vector in zip(
+                passage_sentences(chunk.text), vectors.vectors_of(chunk.id), strict=True
+            )
+        }
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 def _onnx_embedder(settings: Settings, folder: Path, current: Path | None, model_fp: str):
@@ -347,6 +376,11 @@ class Index:
             lexical.subject_words = subject_words
         self._store = None
 
+    @cached_property
+    def sentences(self) -> SentenceVectors:
+        """Each passage's sentence vectors (memory-mapped)."""
+        return SentenceVectors.load(self.folder, list(self.passages))
+
     @property
     def languages(self) -> list[str]:
         return list(self.manifest["languages"])
@@ -411,7 +445,8 @@ class Index:
                 f"The index in {settings.index_dir} is damaged ({exc}). "
                 "Run `assistant ingest` to rebuild it."
             ) from exc
-        if index.manifest.get("analysis") != analysis_fingerprint():
+        built_by = (index.manifest.get("analysis"), index.manifest.get("format"))
+        if built_by != (analysis_fingerprint(), FORMAT_VERSION):
             raise IndexUnavailableError(
                 f"The index in {settings.index_dir} was built by another version of the "
                 "assistant. Run `assistant ingest` to rebuild it."
@@ -442,6 +477,7 @@ def _check_readable(index: Index) -> None:
     try:
         count = index.vectors.count()
         dimension = index.embedder().dimension
+        index.sentences  # noqa: B018 (loads and checks them against the passages)
     except AssistantError:
         raise  # e.g. a Chroma server that cannot be reached: its own message says what to do
     except Exception as exc:  # numpy, onnxruntime and Chroma raise many types
