@@ -9,12 +9,13 @@ are matched by the model alone, plus whatever names and numbers they share with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.index.builds import Index
 from assistant.ingest.chunking import Chunk
+from assistant.retrieval.focus import removal_gains, unaccounted_words
 from assistant.retrieval.fusion import (
     contains,
     coverage,
@@ -28,6 +29,7 @@ DENSE_MERGE = "max"
 SENTENCE_MERGE = "max"
 SENTENCE_STANDING = True  # dev: paraphrase hit@1 0.60 -> 0.63, no other change
 CANDIDATES = 20  # per ranking, before fusion
+FOCUS_PASSAGES = 3  # the hits checked for words they do not account for (those an answer cites)
 RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the highest IDF
 # Chosen on eval/'s dev split (scripts in docs/answering.md): the multilingual model's
 # ranking leads; BM25 in the question's language adds names, numbers and exact terms. BM25 in
@@ -72,6 +74,9 @@ class Hit:
     sentence: float = 0.0  # cosine similarity of its best sentence (or its translation's)
     # Cosine of each sentence of `judged` to the question: which sentence says it.
     sentence_cosines: tuple[float, ...] = ()
+    # Words of the question it does not account for, and how much closer the question comes
+    # to it without each (`retrieval.focus`); only for the first few hits.
+    focus_gains: tuple[tuple[str, float], ...] = ()
 
 
 class HybridRetriever:
@@ -183,7 +188,32 @@ class HybridRetriever:
                     judged=judged,
                 )
             )
+        if judged_in is not None and self.weights.get("sentence"):
+            hits = self._with_focus_gains(hits, question, focus, vector)
         return hits
+
+    def _with_focus_gains(self, hits: list[Hit], question: str, focus: str, vector) -> list[Hit]:
+        """The first hits with the words of the question each does not account for."""
+        index = self.index
+        checked = hits[:FOCUS_PASSAGES]
+        words = {}
+        for hit in checked:
+            judged = hit.judged or hit.chunk
+            lexical = index.lexical[judged.language]
+            words[judged.id] = unaccounted_words(
+                question, judged.language, set(hit.passage_stems), lexical.knows
+            )
+        gains = removal_gains(
+            question,
+            words,
+            {pid: index.sentences.vectors_of(pid) for pid in words},
+            vector,
+            self.embedder.encode_queries,
+            focus,
+        )
+        return [
+            replace(h, focus_gains=gains.get((h.judged or h.chunk).id, ())) for h in checked
+        ] + hits[FOCUS_PASSAGES:]
 
     def _judged_chunk(self, chunk: Chunk, judged_in: str | None) -> Chunk:
         """The passage in the question's language that stands for `chunk` when judging it."""

@@ -1,0 +1,75 @@
+"""Whether a passage accounts for every word of the question, by leaving each word out.
+
+A question can sit close to a passage in meaning and still ask about something the passage
+never says: "Kan man arbejde hjemmefra, hvis man bliver ansat?" is near the recruitment
+passage, which says nothing about working from home. The test: for each word of the question
+that the passage does not hold (by stem) and the pages never use, encode the question without
+it. When the question comes *closer* to the passage's best sentence without the word, the
+passage does not account for it: the word is what is asked about, and the passage is silent
+on it. A synonym of something the passage says ("firmaer" for "virksomheder") brings the
+question closer to the passage, so leaving it out moves the question away.
+
+Measured here (retrieval has the model); decided in `answering.answerability`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from assistant.analysis.text import content_stems, stopwords, words
+from assistant.retrieval.fusion import contains
+
+MIN_WORD_LENGTH = 3  # shorter words are function words or initials, not what is asked about
+
+
+def unaccounted_words(
+    question: str, language: str, passage_stems: set[str], knows: Callable[[str], bool]
+) -> list[str]:
+    """The question's content words that the passage does not hold and no passage uses."""
+    stop = stopwords(language)
+    found = []
+    for word in words(question):
+        if len(word) < MIN_WORD_LENGTH or word.lower() in stop:
+            continue
+        stems = content_stems(word, language)
+        if stems and not any(contains(passage_stems, s) or knows(s) for s in stems):
+            found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def without(question: str, word: str) -> str:
+    """The question with every occurrence of `word` left out."""
+    return " ".join(re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", question).split())
+
+
+def removal_gains(
+    question: str,
+    words_by_passage: dict[str, list[str]],
+    sentence_vectors: dict[str, np.ndarray],
+    query_vector: np.ndarray,
+    encode: Callable[[list[str]], np.ndarray],
+    focus: str = "",
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """For each passage, how much closer the question comes to its best sentence when each
+    of its unaccounted words is left out (positive: the passage does not account for it).
+
+    One batch encodes every variant the passages need (a word shared by several passages is
+    encoded once)."""
+    needed: Sequence[str] = list(dict.fromkeys(w for ws in words_by_passage.values() for w in ws))
+    if not needed:
+        return {}
+    variants = [without(question, w) + (f" {focus}" if focus else "") for w in needed]
+    vectors = dict(zip(needed, encode(variants), strict=True))
+    gains = {}
+    for passage_id, unaccounted in words_by_passage.items():
+        sentences = sentence_vectors[passage_id]
+        if not unaccounted or not len(sentences):
+            continue
+        base = float((sentences @ query_vector).max())
+        gains[passage_id] = tuple(
+            (w, round(float((sentences @ vectors[w]).max()) - base, 4)) for w in unaccounted
+        )
+    return gains

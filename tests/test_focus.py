@@ -1,0 +1,90 @@
+"""Words of the question a passage does not account for (`retrieval.focus`), and the
+"not on the pages" decision they lead to (`answering.answerability`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant import ask
+from assistant.answering.answerability import MULTILINGUAL, lacks_focus
+from assistant.index.builds import Index
+from assistant.retrieval.focus import removal_gains, unaccounted_words, without
+from assistant.retrieval.retriever import HybridRetriever
+
+
+@pytest.mark.unit
+def test_only_content_words_the_passage_lacks_and_the_pages_never_use_are_checked():
+    known = {"kontor", "arbejd"}
+    found = unaccounted_words(
+        "Kan man arbejde hjemmefra i kontoret?", "da", {"ansæt"}, lambda s: s in known
+    )
+    assert found == ["hjemmefra"]  # "kan", "man", "i" are function words; the rest are known
+
+
+@pytest.mark.unit
+def test_a_word_is_left_out_wherever_it_stands_and_only_as_a_whole_word():
+    assert (
+        without("Czy można pracować zdalnie? Zdalnie!", "zdalnie")
+        == "Czy można pracować ? Zdalnie!"
+    )
+    assert without("deltid deltidsjob", "deltid") == "deltidsjob"
+
+
+@pytest.mark.unit
+def test_the_gain_is_how_much_closer_the_question_comes_without_the_word():
+    sentences = {"p": np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)}
+    query = np.array([0.6, 0.8], dtype=np.float32)  # best sentence: 0.8
+    encoded = []
+
+    def encode(texts):
+        encoded.extend(texts)
+        return np.array([[0.0, 1.0]], dtype=np.float32)  # without the word: 1.0
+
+    gains = removal_gains(
+        "Kan man arbejde hjemmefra?", {"p": ["hjemmefra"]}, sentences, query, encode, "fokus"
+    )
+    assert gains == {"p": (("hjemmefra", 0.2),)}
+    assert encoded == ["Kan man arbejde ? fokus"]
+    assert removal_gains("Hvad?", {"p": []}, sentences, query, encode) == {}
+
+
+def _hits(settings, question, language):
+    index = Index.open(settings)
+    return HybridRetriever(index, index.embedder()).retrieve(question, language)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "word"),
+    [
+        ("Czy w Biurze ds. AI można pracować z domu?", "pl", "domu"),
+        ("Czy Biuro ds. AI ma stołówkę?", "pl", "stołówkę"),
+    ],
+)
+def test_a_question_about_what_no_passage_says_is_not_on_the_pages(
+    settings, question, language, word
+):
+    recruitment = next(
+        h for h in _hits(settings, question, language) if h.chunk.id == "ai-office/pl/b030"
+    )
+    assert lacks_focus(recruitment, MULTILINGUAL) == word
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.reason == "not_on_page"
+    assert answer.language == "pl"
+    assert f'"{word}"' in answer.trace.why
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "passage_id"),
+    [
+        # Worded without the page's words: the words it lacks are synonyms of what it says.
+        ("Czy Urząd ds. AI obecnie zatrudnia ludzi?", "pl", "ai-office/pl/b030"),
+        ("Ansætter AI-kontoret folk for tiden?", "da", "ai-office/da/b030"),
+    ],
+)
+def test_a_paraphrase_keeps_its_answer(settings, question, language, passage_id):
+    hit = next(h for h in _hits(settings, question, language) if h.chunk.id == passage_id)
+    assert lacks_focus(hit, MULTILINGUAL) == ""
+    answer = ask(question, settings=settings)
+    assert not answer.abstained
+    assert answer.citations[0].passage_id == passage_id
