@@ -187,7 +187,7 @@ def decide(
     if present and all(missing):
         return Decision(
             NOT_ON_PAGE,
-            f"the best passages do not account for \"{missing[0]}\" (the question comes "
+            f'the best passages do not account for "{missing[0]}" (the question comes '
             f"closer to {present[0].chunk.id} without it)",
             present[:1],
             named,
