@@ -99,9 +99,30 @@ def test_default_file_is_in_the_project_feedback_folder(monkeypatch):
     assert feedback_file().parts[-2:] == ("feedback", "feedback.jsonl")
 
 
-def test_an_empty_vote_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="up, down, withdrawn"):
-        record_feedback("q", _answer(), "", path=tmp_path / "f.jsonl")
+def test_an_empty_vote_is_refused_without_repeating_it(tmp_path):
+    with pytest.raises(ValueError, match="up, down, withdrawn") as refused:
+        record_feedback("q", _answer(), ["<script>"], path=tmp_path / "f.jsonl")
+    assert "<script>" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("liked", "vote"),
+    [
+        (True, "up"),
+        (False, "down"),
+        (None, "withdrawn"),
+        ("", "withdrawn"),
+        ("custom option", None),
+        (["up"], None),
+        ("x" * 5000, None),
+        ({"liked": True}, None),
+    ],
+)
+def test_the_page_takes_only_its_own_votes(liked, vote):
+    pytest.importorskip("gradio")
+    from assistant.web.app import checked_vote
+
+    assert checked_vote(liked) == vote
 
 
 def test_concurrent_threads_never_mix_lines(tmp_path):

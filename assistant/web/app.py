@@ -104,6 +104,18 @@ def _history(turns: list[tuple[str, Answer]]) -> list[tuple[str, Answer]]:
     return [(question, answer) for question, answer in turns if answer.reason != "error"]
 
 
+def checked_vote(liked: object) -> str | None:
+    """The like widget's value as one of the page's votes (`assistant.validation`), or None
+    for anything else a client sends: the page offers no custom feedback options."""
+    from assistant.validation import InvalidInput, check_vote
+    from assistant.web.feedback import VOTES
+
+    try:
+        return check_vote(vote_from_like(liked), VOTES)
+    except InvalidInput:
+        return None
+
+
 def history_from_triples(history: object) -> list[tuple[str, Answer]]:
     """`[[question, answer_text, language], ...]` (the API's JSON) as (question, Answer) pairs,
     the last `max_history_turns` of them; gr.Error saying which turn is wrong otherwise."""
@@ -201,7 +213,9 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         if not 0 <= turn < len(turns):
             return
         question, answer = turns[turn]
-        choice = vote_from_like(like.liked)
+        choice = checked_vote(like.liked)
+        if choice is None:
+            raise gr.Error(ui_text("vote_refused", page_lang))
         record_feedback(question, answer, choice)
         gr.Info(ui_text("withdrawn" if choice == "withdrawn" else "thanks", page_lang))
 

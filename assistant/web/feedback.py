@@ -175,7 +175,10 @@ def record_feedback(
         limits: field and file limits (default `FeedbackLimits.from_env()`).
     """
     if not isinstance(vote, str) or not vote.strip():
-        raise ValueError(f"A vote must be one of {', '.join(VOTES)}, not {vote!r}.")
+        # The value itself is not repeated: it comes from a client.
+        raise ValueError(
+            f"A vote must be one of {', '.join(VOTES)} (got an empty or non-text vote)."
+        )
     limits = limits or FeedbackLimits.from_env()
     record = feedback_record(question, answer, vote, now=now, limits=limits)
     target = Path(path) if path is not None else feedback_file()

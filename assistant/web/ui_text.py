@@ -37,6 +37,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "forced": "valgt",
         "thanks": "Tak! Din vurdering er gemt.",
         "withdrawn": "Din vurdering er fjernet.",
+        "vote_refused": "Vurderingen blev ikke gemt: kun tommel op eller ned kan gemmes.",
         "footer": "Alt kører på denne maskine.",
     },
     "pl": {
@@ -64,6 +65,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "forced": "wybrany",
         "thanks": "Dziękujemy! Twoja ocena została zapisana.",
         "withdrawn": "Twoja ocena została usunięta.",
+        "vote_refused": "Ocena nie została zapisana: można zapisać tylko kciuk w górę lub w dół.",
         "footer": "Wszystko działa na tym komputerze.",
     },
     "en": {
@@ -91,6 +93,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "forced": "chosen",
         "thanks": "Thank you! Your rating is saved.",
         "withdrawn": "Your rating is removed.",
+        "vote_refused": "The rating was not saved: only thumbs up or down can be saved.",
         "footer": "Everything runs on this machine.",
     },
 }
