@@ -9,7 +9,7 @@ import pytest
 from assistant import ask
 from assistant.answering.answerability import MULTILINGUAL, lacks_focus
 from assistant.index.builds import Index
-from assistant.retrieval.focus import removal_gains, unaccounted_words, without
+from assistant.retrieval.focus import MAX_WORDS, removal_gains, unaccounted_words, without
 from assistant.retrieval.retriever import HybridRetriever
 
 
@@ -20,6 +20,13 @@ def test_only_content_words_the_passage_lacks_and_the_pages_never_use_are_checke
         "Kan man arbejde hjemmefra i kontoret?", "da", {"ansæt"}, lambda s: s in known
     )
     assert found == ["hjemmefra"]  # "kan", "man", "i" are function words; the rest are known
+
+
+@pytest.mark.unit
+def test_a_long_question_costs_a_few_encodings_at_most():
+    question = " ".join(f"ukendtord{n}" for n in range(300))
+    found = unaccounted_words(question, "da", set(), lambda s: False)
+    assert found == [f"ukendtord{n}" for n in range(MAX_WORDS)]
 
 
 @pytest.mark.unit

@@ -23,6 +23,9 @@ from assistant.analysis.text import content_stems, stopwords, words
 from assistant.retrieval.fusion import contains
 
 MIN_WORD_LENGTH = 3  # shorter words are function words or initials, not what is asked about
+# At most this many words are checked per question: each costs an encoding, and a question of
+# hundreds of unknown words (pasted text, junk) must not cost hundreds.
+MAX_WORDS = 5
 
 
 def unaccounted_words(
@@ -37,7 +40,7 @@ def unaccounted_words(
         stems = content_stems(word, language)
         if stems and not any(contains(passage_stems, s) or knows(s) for s in stems):
             found.append(word)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))[:MAX_WORDS]
 
 
 def without(question: str, word: str) -> str:
