@@ -81,3 +81,28 @@ def test_a_when_question_quotes_the_sentence_with_the_date(settings):
     assert not answer.abstained
     assert answer.citations[0].passage_id == "ai-office/da/b030"
     assert "27. marts 2024" in answer.citations[0].quote
+
+
+def test_an_index_without_sentence_vectors_is_refused_and_rebuilt_on_first_question(
+    settings, tmp_path
+):
+    """A build written before sentence vectors (format 1) is not opened half-way: `Index.open`
+    says to rebuild, and `ask()` rebuilds it."""
+    import json
+    import shutil
+
+    from assistant import IndexUnavailableError
+    from assistant.index.builds import active_build
+    from assistant.settings import Settings
+
+    old = Settings(index_dir=tmp_path / "index", corpus_dir=settings.corpus_dir)
+    shutil.copytree(settings.index_dir, old.index_dir)
+    build = active_build(old.index_dir)
+    manifest = json.loads((build / "index.json").read_text("utf-8"))
+    (build / "index.json").write_text(json.dumps({**manifest, "format": 1}), "utf-8")
+    (build / "sentences.npy").unlink()
+    with pytest.raises(IndexUnavailableError, match="another version of the assistant"):
+        Index.open(old)
+    answer = ask("Hvornår er fristen for interessetilkendegivelser?", settings=old)
+    assert answer.citations[0].passage_id == "ai-office/da/b030"
+    assert (active_build(old.index_dir) / "sentences.npy").is_file()
