@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from assistant import ask, ingest
-from assistant.index.builds import Index
+from assistant.index.opened import Index
 from assistant.resources import PROJECT_DIR
 from assistant.settings import Settings
 

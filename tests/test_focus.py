@@ -8,7 +8,7 @@ import pytest
 
 from assistant import ask
 from assistant.answering.answerability import MULTILINGUAL, lacks_focus
-from assistant.index.builds import Index
+from assistant.index.opened import Index
 from assistant.retrieval.focus import MAX_WORDS, removal_gains, unaccounted_words, without
 from assistant.retrieval.retriever import HybridRetriever
 

@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from assistant import CorpusError, IndexUnavailableError, ask, ingest
-from assistant.index.builds import Index, active_build
+from assistant.index.layout import active_build
+from assistant.index.opened import Index
 from assistant.resources import PROJECT_DIR
 from assistant.settings import Settings
 

@@ -10,7 +10,7 @@ import pytest
 from _robust import assert_answers_right, copy_index, run_cli, snapshot
 
 from assistant import CorpusError, ingest
-from assistant.index.builds import active_build
+from assistant.index.layout import active_build
 
 
 def _manifest(corpus):

@@ -21,7 +21,8 @@ from _robust import (
 )
 
 from assistant import ask, ingest
-from assistant.index.builds import Index, active_build
+from assistant.index.layout import active_build
+from assistant.index.opened import Index
 
 NEW_PAGE_URL = "https://example.org/vejledning"
 NEW_QUESTION = "Hvornår serverer kantinen smørrebrød?"

@@ -11,7 +11,8 @@ import pytest
 from _robust import DEADLINE, assert_answers_right, assert_deadline, copy_index, run_cli
 
 from assistant import IndexUnavailableError, ask, ingest
-from assistant.index.builds import Index, active_build
+from assistant.index.layout import active_build
+from assistant.index.opened import Index
 
 
 def _store_dir(index_dir):

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import ask
 from assistant.analysis.text import sentences
-from assistant.index.builds import Index
+from assistant.index.opened import Index
 from assistant.index.sentences import SentenceVectors, embed_sentences
 from assistant.retrieval.retriever import HybridRetriever
 
@@ -92,7 +92,7 @@ def test_an_index_without_sentence_vectors_is_refused_and_rebuilt_on_first_quest
     import shutil
 
     from assistant import IndexUnavailableError
-    from assistant.index.builds import active_build
+    from assistant.index.layout import active_build
     from assistant.settings import Settings
 
     old = Settings(index_dir=tmp_path / "index", corpus_dir=settings.corpus_dir)

@@ -71,7 +71,7 @@ def test_the_real_pages_still_answer_beside_it(three_languages):
 
 
 def test_words_that_only_name_the_subject_come_from_the_site_file(settings):
-    from assistant.index.builds import Index
+    from assistant.index.opened import Index
 
     index = Index.open(settings)
     lexical = index.lexical["da"]

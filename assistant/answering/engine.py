@@ -23,7 +23,9 @@ from assistant.answering.conversation import resolve
 from assistant.answering.extractive import compose
 from assistant.answering.messages import message
 from assistant.errors import IndexUnavailableError
-from assistant.index.builds import Index, active_build, ingest
+from assistant.index.builds import ingest
+from assistant.index.layout import active_build
+from assistant.index.opened import Index
 from assistant.retrieval.retriever import HybridRetriever, weights_for
 from assistant.settings import Settings
 

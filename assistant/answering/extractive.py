@@ -22,7 +22,7 @@ from assistant.answering.answerability import (
 )
 from assistant.answering.arrangement import Arrangement, arrange
 from assistant.answering.messages import message
-from assistant.index.builds import Index
+from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import coverage
 from assistant.retrieval.retriever import Hit

@@ -18,7 +18,7 @@ from assistant.analysis.text import sentences
 from assistant.answer import Answer
 from assistant.answering.extractive import cite
 from assistant.answering.grounding import SUPPORT_THRESHOLD, support
-from assistant.index.builds import Index
+from assistant.index.opened import Index
 from assistant.retrieval.retriever import Hit
 from assistant.settings import Settings
 

@@ -1,18 +1,9 @@
-"""Building and opening the index: passages, vectors and BM25, switched in atomically.
-
-Layout of the index folder:
-
-    ACTIVE                 name of the build that answers questions (replaced atomically)
-    .lock                  held while a build runs: Chroma's embedded store is one-process
-    builds/<id>/           one complete build: index.json, passages.json, embeddings.npy,
-                           sentences.npy + sentences.json (each sentence's vector),
-                           encoder.onnx (the model as an ONNX graph),
-                           lexical/<lang>/ (BM25), chroma/ (embedded vector store)
+"""Building the index: passages, vectors and BM25, written as a new build, switched in atomically.
 
 A build is written under a temporary name beside the active one and renamed when complete;
-only then does ACTIVE switch. A crash mid-build leaves the previous index whole. The build id
-hashes the corpus and the model, so re-ingesting an unchanged corpus finds the build it
-already has and changes nothing.
+only then does ACTIVE switch (`assistant.index.layout` describes the folder). A crash
+mid-build leaves the previous index whole. The build id hashes the corpus and the model, so
+re-ingesting an unchanged corpus finds the build it already has and changes nothing.
 """
 
 from __future__ import annotations
@@ -20,27 +11,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
 import time
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import AssistantError, IndexBusyError, IndexUnavailableError
-from assistant.index.lexical import ANALYSIS_VERSION, LexicalIndex
+from assistant.errors import IndexBusyError, IndexUnavailableError
+from assistant.index.layout import (
+    FORMAT_VERSION,
+    active_build,
+    analysis_fingerprint,
+    is_complete,
+    read_passages,
+    switch_active,
+)
+from assistant.index.lexical import LexicalIndex
+from assistant.index.opened import Index
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, load_pages
-from assistant.ingest.site import load_site
 from assistant.settings import Settings
 
-FORMAT_VERSION = 2  # 2: sentence vectors
-ACTIVE = "ACTIVE"
 LOCK_TIMEOUT_S = 600
 
 
@@ -57,12 +52,6 @@ class BuildReport:
     path: Path
 
 
-def analysis_fingerprint() -> str:
-    """The version of the code that turns pages into passages and tokens: when it changes, an
-    index built by the old code no longer matches how questions are analysed."""
-    return f"analysis-{ANALYSIS_VERSION}"
-
-
 def build_id_for(corpus_fp: str, model_fp: str, settings: Settings) -> str:
     store = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "local"
     key = (
@@ -77,19 +66,6 @@ def _lock(settings: Settings, timeout: float):
 
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.index_dir / ".lock"), timeout=timeout)
-
-
-def active_build(index_dir: Path) -> Path | None:
-    """The folder of the active build, or None when there is none."""
-    marker = index_dir / ACTIVE
-    if not marker.is_file():
-        return None
-    try:
-        name = marker.read_text("utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None  # binary garbage names no build
-    # Anything but a plain folder name (garbage, a path out of builds/) names no build.
-    return index_dir / "builds" / name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
 
 
 def ingest(
@@ -141,7 +117,7 @@ def ingest(
             final = builds / build_id
             shutil.rmtree(final, ignore_errors=True)
             os.replace(partial, final)
-            _switch_active(settings.index_dir, build_id)
+            switch_active(settings.index_dir, build_id)
             _remove_old_builds(builds, keep=build_id, settings=settings)
             return _report(build_id, True, chunks, reused, started, final)
     except Timeout as exc:
@@ -163,11 +139,11 @@ def _report(build_id, changed, chunks, reused, started, path) -> BuildReport:
 def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
     """Vectors for all passages, reusing those of unchanged passages from the active build."""
     previous: dict[str, np.ndarray] = {}
-    if current is not None and _is_complete(current):
+    if current is not None and is_complete(current):
         try:
             manifest = json.loads((current / "index.json").read_text("utf-8"))
             if manifest["model_fingerprint"] == embedder_fingerprint(embedder):
-                old = _read_passages(current)
+                old = read_passages(current)
                 vectors = np.load(current / "embeddings.npy")
                 previous = {_text_key(c): v for c, v in zip(old, vectors, strict=True)}
         except (OSError, ValueError, KeyError):
@@ -186,13 +162,13 @@ def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
 
 def _previous_sentences(embedder, current: Path | None) -> dict[str, np.ndarray]:
     """Sentence -> vector from the active build, when it was built by the same model."""
-    if current is None or not _is_complete(current):
+    if current is None or not is_complete(current):
         return {}
     try:
         manifest = json.loads((current / "index.json").read_text("utf-8"))
         if manifest["model_fingerprint"] != embedder_fingerprint(embedder):
             return {}
-        old = _read_passages(current)
+        old = read_passages(current)
         vectors = SentenceVectors.load(current, [c.id for c in old])
         return {
             sentence: vector
@@ -311,23 +287,13 @@ def _looks_whole(folder: Path, settings: Settings) -> bool:
     return healthy and index.manifest["collection"] in names
 
 
-def _is_complete(folder: Path) -> bool:
-    return (folder / "index.json").is_file() and (folder / "passages.json").is_file()
-
-
-def _switch_active(index_dir: Path, build_id: str) -> None:
-    tmp = index_dir / f"{ACTIVE}.tmp-{os.getpid()}"
-    tmp.write_text(build_id, "utf-8")
-    os.replace(tmp, index_dir / ACTIVE)  # atomic on POSIX: readers see old or new
-
-
 def _remove_old_builds(builds: Path, keep: str, settings: Settings) -> None:
     for folder in builds.iterdir():
         if folder.name == keep:
             continue
         if ".partial-" in folder.name and _pid_alive(folder.name.rsplit("-", 1)[-1]):
             continue
-        if settings.chroma_host and _is_complete(folder):
+        if settings.chroma_host and is_complete(folder):
             _drop_server_collection(folder, settings)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -352,137 +318,3 @@ def _pid_alive(pid: str) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _read_passages(folder: Path) -> list[Chunk]:
-    raw = json.loads((folder / "passages.json").read_text("utf-8"))
-    return [Chunk(**item) for item in raw]
-
-
-class Index:
-    """An opened build: passages by id, BM25 per language, and the vector store."""
-
-    def __init__(self, folder: Path, settings: Settings):
-        self.folder = folder
-        self.settings = settings
-        self.manifest = json.loads((folder / "index.json").read_text("utf-8"))
-        self.passages = {c.id: c for c in _read_passages(folder)}
-        self.lexical = {
-            lang: LexicalIndex.load(folder / "lexical" / lang)
-            for lang in self.manifest["languages"]
-        }
-        subject_words = load_site(settings.corpus_dir).subject_words
-        for lexical in self.lexical.values():
-            lexical.subject_words = subject_words
-        self._store = None
-
-    @cached_property
-    def sentences(self) -> SentenceVectors:
-        """Each passage's sentence vectors (memory-mapped)."""
-        return SentenceVectors.load(self.folder, list(self.passages))
-
-    @property
-    def languages(self) -> list[str]:
-        return list(self.manifest["languages"])
-
-    def embedder(self):
-        """The question encoder: the build's ONNX graph of its model (onnxruntime, no torch),
-        or sentence-transformers for a model that was not converted."""
-        from assistant.index.embedding import GRAPH_NAME, get_embedder
-        from assistant.index.encoder import is_converted
-
-        graph = self.folder / GRAPH_NAME
-        s = self.settings
-        return get_embedder(
-            s.model, s.query_prefix, s.passage_prefix, graph if is_converted(graph) else None
-        )
-
-    @cached_property
-    def vectors(self):
-        """What a question's vector search reads. On a Chroma server, the server. For the
-        embedded store, the build's embeddings.npy, searched exactly: the same vectors as its
-        Chroma collection (written together, row i = passage i), without opening Chroma."""
-        if "host" in self.manifest["store"]:
-            return self.store
-        from assistant.index.store import ArrayStore
-
-        return ArrayStore.load(self.folder / "embeddings.npy", list(self.passages))
-
-    @property
-    def store(self):
-        """The Chroma collection, opened on first use."""
-        if self._store is None:
-            from assistant.index.store import VectorStore, chroma_client
-
-            location = self.manifest["store"]
-            client = chroma_client(
-                self.folder / location["path"] if "path" in location else None,
-                location.get("host", ""),
-                int(location.get("port", 8000)),
-            )
-            self._store = VectorStore(client, self.manifest["collection"])
-        return self._store
-
-    @classmethod
-    def open(cls, settings: Settings) -> Index:
-        """Open the active build; IndexUnavailableError says what to run when it cannot."""
-        from assistant.index.embedding import model_fingerprint
-
-        folder = active_build(settings.index_dir)
-        if folder is None:
-            raise IndexUnavailableError(
-                f"No index in {settings.index_dir}. Run `assistant ingest` to build it.",
-            )
-        if not _is_complete(folder):
-            raise IndexUnavailableError(
-                f"The index in {settings.index_dir} is damaged ({folder.name} is incomplete). "
-                "Run `assistant ingest` to rebuild it."
-            )
-        try:
-            index = cls(folder, settings)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexUnavailableError(
-                f"The index in {settings.index_dir} is damaged ({exc}). "
-                "Run `assistant ingest` to rebuild it."
-            ) from exc
-        built_by = (index.manifest.get("analysis"), index.manifest.get("format"))
-        if built_by != (analysis_fingerprint(), FORMAT_VERSION):
-            raise IndexUnavailableError(
-                f"The index in {settings.index_dir} was built by another version of the "
-                "assistant. Run `assistant ingest` to rebuild it."
-            )
-        wanted = model_fingerprint(settings.model)
-        if index.manifest["model_fingerprint"] != wanted:
-            raise IndexUnavailableError(
-                f"The index in {settings.index_dir} was built with model "
-                f"{index.manifest['model']!r}, not {settings.model!r}. Run "
-                f"`assistant ingest --model {settings.model}` to rebuild it for this model.",
-                model_mismatch=True,
-            )
-        _check_readable(index)
-        return index
-
-
-def _check_readable(index: Index) -> None:
-    """Load what a question reads (the vectors, the question encoder) and check they fit the
-    passages, so that damage shows here as IndexUnavailableError, which `ask()` repairs by
-    rebuilding, instead of as an exception in the middle of a question."""
-
-    def damaged(detail: str) -> IndexUnavailableError:
-        return IndexUnavailableError(
-            f"The index in {index.settings.index_dir} is damaged ({detail}). "
-            "Run `assistant ingest` to rebuild it."
-        )
-
-    try:
-        count = index.vectors.count()
-        dimension = index.embedder().dimension
-        index.sentences  # noqa: B018 (loads and checks them against the passages)
-    except AssistantError:
-        raise  # e.g. a Chroma server that cannot be reached: its own message says what to do
-    except Exception as exc:  # numpy, onnxruntime and Chroma raise many types
-        raise damaged(f"{type(exc).__name__}: {exc}") from exc
-    if count != len(index.passages):
-        raise damaged(f"{count} vectors for {len(index.passages)} passages")
-    if dimension != index.manifest.get("dimension"):
-        raise damaged(f"the encoder gives {dimension}-dimensional vectors")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.index.builds import Index
+from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.focus import removal_gains, unaccounted_words
 from assistant.retrieval.fusion import (

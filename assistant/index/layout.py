@@ -1,0 +1,61 @@
+"""The index folder: which build is active, and what a complete build holds.
+
+    ACTIVE                 name of the build that answers questions (replaced atomically)
+    .lock                  held while a build runs: Chroma's embedded store is one-process
+    builds/<id>/           one complete build: index.json (written last), passages.json,
+                           embeddings.npy, sentences.npy + sentences.json (each sentence's
+                           vector), encoder.onnx (the model as an ONNX graph, for models that
+                           have one), lexical/<lang>/ (BM25), chroma/ (embedded vector store)
+
+`assistant.index.builds` writes builds; `assistant.index.opened` opens the active one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from assistant.index.lexical import ANALYSIS_VERSION
+from assistant.ingest.chunking import Chunk
+
+FORMAT_VERSION = 2  # 2: sentence vectors
+ACTIVE = "ACTIVE"
+
+
+def analysis_fingerprint() -> str:
+    """The version of the code that turns pages into passages and tokens: when it changes, an
+    index built by the old code no longer matches how questions are analysed."""
+    return f"analysis-{ANALYSIS_VERSION}"
+
+
+def active_build(index_dir: Path) -> Path | None:
+    """The folder of the active build, or None when there is none."""
+    marker = index_dir / ACTIVE
+    if not marker.is_file():
+        return None
+    try:
+        name = marker.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None  # binary garbage names no build
+    # Anything but a plain folder name (garbage, a path out of builds/) names no build.
+    return index_dir / "builds" / name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+
+
+def is_complete(folder: Path) -> bool:
+    """Whether a build folder holds a whole build (its manifest is written last)."""
+    return (folder / "index.json").is_file() and (folder / "passages.json").is_file()
+
+
+def switch_active(index_dir: Path, build_id: str) -> None:
+    """Make `build_id` the active build, atomically."""
+    tmp = index_dir / f"{ACTIVE}.tmp-{os.getpid()}"
+    tmp.write_text(build_id, "utf-8")
+    os.replace(tmp, index_dir / ACTIVE)  # atomic on POSIX: readers see old or new
+
+
+def read_passages(folder: Path) -> list[Chunk]:
+    """The passages of a build, in build order (row i of its vectors is passage i)."""
+    raw = json.loads((folder / "passages.json").read_text("utf-8"))
+    return [Chunk(**item) for item in raw]
