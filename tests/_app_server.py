@@ -44,9 +44,10 @@ def answers_http(url: str) -> bool:
 
 
 @contextmanager
-def running_app(settings: Settings, folder: Path) -> Iterator[RunningApp]:
-    """`python app.py --host 127.0.0.1 --port <free>` over `settings`' index, until it answers
-    HTTP; stopped on exit. Its output goes to `folder/app.log`, feedback to
+def running_app(settings: Settings, folder: Path, factory: bool = False) -> Iterator[RunningApp]:
+    """`assistant serve --host 127.0.0.1 --port <free>` over `settings`' index (with
+    `factory`: `uvicorn --factory assistant.web.app:create_app`, as docs/deploying.md says),
+    until it answers HTTP; stopped on exit. Its output goes to `folder/app.log`, feedback to
     `folder/feedback.jsonl`."""
     port = free_port()
     env = {
@@ -62,17 +63,13 @@ def running_app(settings: Settings, folder: Path) -> Iterator[RunningApp]:
     )
     log = folder / "app.log"
     with log.open("w") as output:
+        command = (
+            ["uvicorn", "--factory", "assistant.web.app:create_app"]
+            if factory
+            else ["assistant", "serve"]
+        )
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "assistant",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+            [sys.executable, "-m", *command, "--host", "127.0.0.1", "--port", str(port)],
             cwd=PROJECT_DIR,
             env=env,
             stdout=output,

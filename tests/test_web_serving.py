@@ -99,3 +99,22 @@ def test_login_keeps_the_page_and_the_api_closed_without_the_password(settings):
         answer = client.predict("ECAT", [], "pl", api_name="/ask")
         assert answer["language"] == "pl"
         assert answer["citations"][0]["url"].endswith("/pl/policies/ai-office")
+
+
+def test_the_uvicorn_factory_serves_the_guarded_page(settings, tmp_path):
+    """`uvicorn --factory assistant.web.app:create_app` (docs/deploying.md): the same page,
+    behind the same guard, as `assistant serve`."""
+    import urllib.error
+    import urllib.request
+
+    from _app_server import running_app
+
+    with running_app(settings, tmp_path, factory=True) as app:
+        with urllib.request.urlopen(app.url + "/", timeout=30) as response:
+            assert response.status == 200
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        try:
+            urllib.request.urlopen(app.url + "/gradio_api/upload", timeout=30)
+            raise AssertionError("the upload route answered")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 404

@@ -407,6 +407,13 @@ def prepare_app(
     return build_server(demo, options)
 
 
+def create_app():
+    """The served page for `uvicorn --factory assistant.web.app:create_app`: settings and
+    login from the environment, the index loaded (built if missing) and warmed up before the
+    first request."""
+    return prepare_app()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the index if needed, load the model, and serve the page with uvicorn until
     interrupted."""

@@ -10,7 +10,7 @@ The guard (`PageGuard`, plain ASGI middleware) does three things for every reque
 - slows password guessing: failed logins counted per address and per user name, 429 with
   Retry-After once there are too many (`assistant.web.login`).
 
-    uvicorn --factory assistant.web.server:create_app --host 127.0.0.1 --port 7860
+    uvicorn --factory assistant.web.app:create_app --host 127.0.0.1 --port 7860
 
 runs it (what `assistant serve` does); docs/deploying.md says how to put it behind a proxy.
 """
@@ -305,11 +305,3 @@ def build_server(demo, options: dict, throttle: LoginThrottle | None = None):
         throttle=(throttle or LoginThrottle()) if login else None,
         max_request_bytes=int(os.environ.get(MAX_REQUEST_BYTES_ENV) or MAX_REQUEST_BYTES),
     )
-
-
-def create_app():
-    """The served page for `uvicorn --factory`: settings and login from the environment, the
-    index loaded (built if missing) and warmed up before the first request."""
-    from assistant.web.app import prepare_app
-
-    return prepare_app()
