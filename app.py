@@ -6,7 +6,7 @@ by `assistant serve`).
 
 import sys
 
-from assistant.web.app import main
+from assistant.web.launch import main
 
 if __name__ == "__main__":
     sys.exit(main() or 0)

@@ -80,7 +80,7 @@ def cmd_eval(rest: list[str]) -> int:
 
 def cmd_serve(rest: list[str]) -> int:
     try:
-        from assistant.web.app import main as serve
+        from assistant.web.launch import main as serve
     except ImportError as exc:
         print(
             "error: the chat page needs its extra: "

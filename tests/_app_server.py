@@ -46,7 +46,7 @@ def answers_http(url: str) -> bool:
 @contextmanager
 def running_app(settings: Settings, folder: Path, factory: bool = False) -> Iterator[RunningApp]:
     """`assistant serve --host 127.0.0.1 --port <free>` over `settings`' index (with
-    `factory`: `uvicorn --factory assistant.web.app:create_app`, as docs/deploying.md says),
+    `factory`: `uvicorn --factory assistant.web.launch:create_app`, as docs/deploying.md says),
     until it answers HTTP; stopped on exit. Its output goes to `folder/app.log`, feedback to
     `folder/feedback.jsonl`."""
     port = free_port()
@@ -64,7 +64,7 @@ def running_app(settings: Settings, folder: Path, factory: bool = False) -> Iter
     log = folder / "app.log"
     with log.open("w") as output:
         command = (
-            ["uvicorn", "--factory", "assistant.web.app:create_app"]
+            ["uvicorn", "--factory", "assistant.web.launch:create_app"]
             if factory
             else ["assistant", "serve"]
         )

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from _app_server import serving_in_thread
 
-from assistant.web import app
+from assistant.web import app, launch
 from assistant.web.login import LoginThrottle, password_check
 from assistant.web.server import build_server
 
@@ -68,7 +68,7 @@ def test_the_password_check_takes_exactly_the_pair():
 def login_server(settings):
     """A fresh server (and so a fresh count of failures) for each test."""
     environ = {"ASSISTANT_USER": USER, "ASSISTANT_PASSWORD": PASSWORD}
-    server = build_server(app.build_app(settings), app.launch_options("127.0.0.1", 0, environ))
+    server = build_server(app.build_app(settings), launch.launch_options("127.0.0.1", 0, environ))
     with serving_in_thread(server) as url:
         yield url
 

@@ -3,6 +3,7 @@ serves several people, an optional login, and a library that does not pull in th
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 
 from assistant.resources import PROJECT_DIR
-from assistant.web import app
+from assistant.web import app, launch
 
 
 def test_importing_the_library_does_not_import_the_web_ui():
@@ -26,7 +27,7 @@ def test_importing_the_library_does_not_import_the_web_ui():
 
 
 def test_defaults_are_local_without_share_or_login():
-    options = app.launch_options("127.0.0.1", 7860, environ={})
+    options = launch.launch_options("127.0.0.1", 7860, environ={})
     assert options["server_name"] == "127.0.0.1"
     assert options["server_port"] == 7860
     assert options["share"] is False
@@ -37,29 +38,29 @@ def test_defaults_are_local_without_share_or_login():
 def test_host_and_port_come_from_arguments_or_environment(monkeypatch):
     monkeypatch.delenv("ASSISTANT_HOST", raising=False)
     monkeypatch.delenv("ASSISTANT_PORT", raising=False)
-    args = app.parse_args([])
+    args = launch.parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 7860)
     monkeypatch.setenv("ASSISTANT_HOST", "0.0.0.0")
     monkeypatch.setenv("ASSISTANT_PORT", "8123")
-    args = app.parse_args([])
+    args = launch.parse_args([])
     assert (args.host, args.port) == ("0.0.0.0", 8123)
-    args = app.parse_args(["--host", "127.0.0.2", "--port", "9000"])
+    args = launch.parse_args(["--host", "127.0.0.2", "--port", "9000"])
     assert (args.host, args.port) == ("127.0.0.2", 9000)
 
 
 def test_login_needs_both_user_and_password():
-    options = app.launch_options(
+    options = launch.launch_options(
         "127.0.0.1", 7860, {"ASSISTANT_USER": "anna", "ASSISTANT_PASSWORD": "x"}
     )
     assert options["auth"] == ("anna", "x")
     with pytest.raises(SystemExit, match="both ASSISTANT_USER and ASSISTANT_PASSWORD"):
-        app.launch_options("127.0.0.1", 7860, {"ASSISTANT_USER": "anna"})
+        launch.launch_options("127.0.0.1", 7860, {"ASSISTANT_USER": "anna"})
 
 
 def test_analytics_off_and_queue_serves_several_at_once(settings):
     demo = app.build_app(settings)
     assert demo.analytics_enabled is False
-    assert app.os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+    assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
     assert demo._queue.default_concurrency_limit == app.DEFAULT_CONCURRENCY > 1
     assert app.build_app(settings, concurrency=1)._queue.default_concurrency_limit == 2
 
@@ -83,7 +84,7 @@ def test_login_keeps_the_page_and_the_api_closed_without_the_password(settings):
     from assistant.web.server import build_server
 
     environ = {"ASSISTANT_USER": "anna", "ASSISTANT_PASSWORD": "s3cret"}
-    server = build_server(app.build_app(settings), app.launch_options("127.0.0.1", 0, environ))
+    server = build_server(app.build_app(settings), launch.launch_options("127.0.0.1", 0, environ))
     with serving_in_thread(server) as url:
         assert httpx.get(f"{url}/config").status_code == 401
         assert httpx.get(f"{url}/gradio_api/info").status_code == 401
@@ -102,7 +103,7 @@ def test_login_keeps_the_page_and_the_api_closed_without_the_password(settings):
 
 
 def test_the_uvicorn_factory_serves_the_guarded_page(settings, tmp_path):
-    """`uvicorn --factory assistant.web.app:create_app` (docs/deploying.md): the same page,
+    """`uvicorn --factory assistant.web.launch:create_app` (docs/deploying.md): the same page,
     behind the same guard, as `assistant serve`."""
     import urllib.error
     import urllib.request

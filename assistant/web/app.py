@@ -4,18 +4,12 @@ A thin shell over the `assistant` library: it reads the question, calls `ask()`,
 answer into the chat and shows its sources; the HTML comes from `assistant.web.render`, the page's
 words from `assistant.web.ui_text`, and votes go to `assistant.web.feedback`.
 
-    python app.py [--host 127.0.0.1] [--port 7860]      # `assistant serve` calls main()
-
-Environment: ASSISTANT_HOST, ASSISTANT_PORT, ASSISTANT_USER + ASSISTANT_PASSWORD (login),
-ASSISTANT_CONCURRENCY (questions answered at once), and the library's own settings.
+`assistant.web.launch` serves it (`assistant serve`).
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
-import os
-import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -27,7 +21,7 @@ import gradio as gr  # noqa: E402
 from assistant import Answer, AssistantError, Settings, ask  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.answering.messages import message  # noqa: E402
-from assistant.web.assets import CSS, HEAD, page_language_mark  # noqa: E402
+from assistant.web.assets import HEAD, page_language_mark  # noqa: E402
 from assistant.web.feedback import record_feedback, vote_from_like  # noqa: E402
 from assistant.web.render import (  # noqa: E402
     announcement_html,
@@ -36,22 +30,19 @@ from assistant.web.render import (  # noqa: E402
     question_html,
     stream_steps,
 )
+from assistant.web.ui_text import (
+    examples as example_questions,
+)
 from assistant.web.ui_text import (  # noqa: E402
-    auth_message,
     forced_language,
     language_choices,
     language_from_header,
     page_language,
     ui_text,
 )
-from assistant.web.ui_text import (
-    examples as example_questions,
-)
 
 log = logging.getLogger("assistant.app")
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
 DEFAULT_CONCURRENCY = 4
 STREAM_SECONDS = 0.8  # how long an answer takes to appear word by word, at most
 STREAM_STEP_SECONDS = 0.03
@@ -323,120 +314,3 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         gr.api(ask_api, api_name="ask")
     # More than one at a time: answers are quick, but a slow one must not hold up the rest.
     return demo.queue(default_concurrency_limit=max(2, concurrency))
-
-
-def launch_options(host: str, port: int, environ: dict | None = None) -> dict:
-    """How the page is served (`assistant.web.server.build_server`): local by default, no
-    share link, no MCP server, no file uploads, an optional login.
-
-    Raises SystemExit with a message when only one of user and password is set.
-    """
-    environ = os.environ if environ is None else environ
-    user = environ.get("ASSISTANT_USER", "")
-    password = environ.get("ASSISTANT_PASSWORD", "")
-    if bool(user) != bool(password):
-        raise SystemExit("Set both ASSISTANT_USER and ASSISTANT_PASSWORD for a login, or neither.")
-    return {
-        "server_name": host,
-        "server_port": port,
-        "share": False,
-        "auth": (user, password) if user else None,
-        "auth_message": auth_message() if user else None,
-        "ssr_mode": False,
-        "mcp_server": False,
-        "show_error": False,
-        "footer_links": ["api"],
-        "css": CSS,
-        "theme": gr.themes.Default(),
-    }
-
-
-def parse_args(
-    argv: list[str] | None = None, settings: Settings | None = None
-) -> argparse.Namespace:
-    """The page's options; their defaults come from the settings (ASSISTANT_HOST, ...)."""
-    settings = settings or Settings.from_env()
-    parser = argparse.ArgumentParser(
-        prog="assistant serve", description="Start the chat page about the European AI Office."
-    )
-    parser.add_argument(
-        "--host",
-        default=settings.host,
-        help=f"address to listen on (env ASSISTANT_HOST, default {DEFAULT_HOST})",
-    )
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=settings.port,
-        help=f"port (env ASSISTANT_PORT, default {DEFAULT_PORT})",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=settings.concurrency,
-        help="questions answered at the same time (env ASSISTANT_CONCURRENCY, default "
-        f"{DEFAULT_CONCURRENCY})",
-    )
-    return parser.parse_args(argv)
-
-
-def prepare_app(
-    host: str | None = None,
-    port: int | None = None,
-    concurrency: int | None = None,
-    settings: Settings | None = None,
-):
-    """The page ready to serve (an ASGI app): login from the environment, the index loaded
-    (built if missing) and warmed up. Raises SystemExit with a message when it cannot."""
-    from assistant.web.server import build_server
-
-    try:
-        settings = settings or Settings.from_env()
-    except AssistantError as exc:
-        raise SystemExit(f"error: {exc}") from None
-    defaults = parse_args([], settings)
-    options = launch_options(host or defaults.host, port or defaults.port)
-    print(f"Loading the index in {settings.index_dir} (built now if missing) ...", flush=True)
-    try:
-        get_engine(settings, progress=True)
-    except AssistantError as exc:
-        raise SystemExit(f"error: {exc}") from None
-    # The first question pays for lazy set-up in the index and the model; pay it now.
-    ask("AI", settings=settings)
-    demo = build_app(settings, concurrency=concurrency or defaults.concurrency)
-    return build_server(demo, options)
-
-
-def create_app():
-    """The served page for `uvicorn --factory assistant.web.app:create_app`: settings and
-    login from the environment, the index loaded (built if missing) and warmed up before the
-    first request."""
-    return prepare_app()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Build the index if needed, load the model, and serve the page with uvicorn until
-    interrupted."""
-    import uvicorn
-
-    try:
-        settings = Settings.from_env()  # a bad ASSISTANT_* value: one line, no traceback
-    except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    args = parse_args(argv, settings)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    try:
-        server = prepare_app(args.host, args.port, args.concurrency, settings)
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"Serving the chat page on http://{args.host}:{args.port}", flush=True)
-    # No access log: request lines carry what clients send; the guard logs refusals by size.
-    uvicorn.run(server, host=args.host, port=args.port, access_log=False, log_level="warning")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,7 +10,7 @@ The guard (`PageGuard`, plain ASGI middleware) does three things for every reque
 - slows password guessing: failed logins counted per address and per user name, 429 with
   Retry-After once there are too many (`assistant.web.login`).
 
-    uvicorn --factory assistant.web.app:create_app --host 127.0.0.1 --port 7860
+    uvicorn --factory assistant.web.launch:create_app --host 127.0.0.1 --port 7860
 
 runs it (what `assistant serve` does); docs/deploying.md says how to put it behind a proxy.
 """
@@ -270,7 +270,7 @@ async def _respond(send: Send, status: int, body: dict, headers: list | None = N
 
 def build_server(demo, options: dict, throttle: LoginThrottle | None = None):
     """FastAPI serving `demo` at / with the guard in front; `options` are
-    `assistant.web.app.launch_options`."""
+    `assistant.web.launch.launch_options`."""
     import gradio as gr
     from fastapi import FastAPI
 
