@@ -11,15 +11,20 @@ how the chosen sentences are laid out, from the page's structure and what the qu
 - **overview**: the question asks what something is or does ("hvad er", "czym jest") and no
   fact type (a date, an e-mail): two to four sentences from the passages that describe it, in
   page order, each cited.
-- **text**: everything else, as `best_sentences` chose it.
+- **text**: everything else, as `best_sentences` chose it, with one change for questions
+  that want several things: a sentence that enumerates ("A, B og C") and is as close to the
+  question in meaning as the passage's best sentence is quoted too, and when the sentence
+  closest in meaning of all the retrieved ones enumerates, it leads the answer.
 
-The cue words are data (`analysis/question_shapes.json`): function words of each language,
-nothing about any page's subject.
+The cue words and the conjunctions that close an enumeration are data
+(`analysis/question_shapes.json`): function words of each language, nothing about any page's
+subject.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,6 +44,10 @@ OVERVIEW_SENTENCES = 4  # most sentences of an overview
 # else (page order puts it first); too strict, and it stays one sentence, as before.
 OVERVIEW_SCORE_SHARE = 0.6
 OVERVIEW_COVERAGE_SHARE = 0.8
+# An enumerating sentence joins the answer when its cosine to the question is within this of
+# its passage's best sentence's (the model's cosines crowd into a narrow band, 0.80-0.90).
+ENUMERATION_MARGIN = 0.05  # dev: 0.00-0.03 key facts 0.86, 0.05 and 0.08 0.88
+ENUMERATION_ELEMENT_WORDS = 5  # an element of "A, B og C" before its conjunction, at most
 _SHAPES_FILE = Path(__file__).resolve().parent.parent / "analysis" / "question_shapes.json"
 
 
@@ -120,6 +129,7 @@ def arrange(
     chosen: list[tuple[Chunk, str, float]],
     ranked: list[Hit],
     passages: dict[str, Chunk],
+    more: list[Hit] | tuple[Hit, ...] = (),
 ) -> Arrangement:
     """Lay out an answer.
 
@@ -127,8 +137,10 @@ def arrange(
         question: the question as asked (its wording picks list and overview shapes).
         language: the question's language, for its cue words.
         chosen: (passage, sentence, score) as `best_sentences` chose them, best first.
-        ranked: the retrieved passages in the answer language, best first.
+        ranked: the passages the answer may cite, in the answer language, best first.
         passages: every passage of the index by id (to find a list's other items).
+        more: the other retrieved passages in the answer language: a question that asks for
+            several things may be answered by one of them when it enumerates them.
     """
     if not chosen:
         return Arrangement("text", ())
@@ -136,9 +148,77 @@ def arrange(
     listed = _list_arrangement(chosen, ranked, passages, several)
     if listed is not None:
         return listed
-    if asks_for("overview", question, language) and not question_types(question):
+    typed = bool(question_types(question))
+    if asks_for("overview", question, language) and not typed:
         return _overview(chosen, ranked)
-    return Arrangement("text", tuple(Part(c, s, "sentence") for c, s, _ in chosen))
+    if typed:
+        return Arrangement("text", tuple(Part(c, s, "sentence") for c, s, _ in chosen))
+    if several:
+        chosen = _lead_with_enumeration(chosen, [*ranked, *more])
+    return Arrangement("text", _with_enumeration(chosen, [*ranked, *more]))
+
+
+def enumerates(sentence: str, language: str) -> bool:
+    """Whether a sentence lists three or more things in a row: a short element after a comma,
+    then a conjunction ("til politisk, teknisk og juridisk arbejde")."""
+    conjunctions = set(_shapes()["conjunctions"].get(language, ()))
+    for segment in re.split(r"[,;]", sentence)[1:]:
+        words = [w.casefold() for w in segment.split()[: ENUMERATION_ELEMENT_WORDS + 1]]
+        # Not the segment's first word: ", og ..." joins two clauses, not a list's elements.
+        if any(w in conjunctions for w in words[1:]):
+            return True
+    return False
+
+
+def _cosines(hit: Hit) -> list[float]:
+    """The question's cosine to each quoted sentence of the hit (empty when they do not align:
+    the question was matched against a translation that splits differently)."""
+    quoted = sentences(hit.chunk.text)
+    return list(hit.sentence_cosines) if len(hit.sentence_cosines) == len(quoted) else []
+
+
+def _lead_with_enumeration(
+    chosen: list[tuple[Chunk, str, float]], candidates: list[Hit]
+) -> list[tuple[Chunk, str, float]]:
+    """When the sentence closest in meaning to the question, of all the retrieved passages,
+    enumerates, it answers a question that asks for several things: it leads, alone."""
+    closest = None
+    for hit in candidates:
+        for sentence, cosine in zip(sentences(hit.chunk.text), _cosines(hit), strict=False):
+            if closest is None or cosine > closest[2]:
+                closest = (hit.chunk, sentence, cosine)
+    if closest is None or closest[0].id == chosen[0][0].id:
+        return chosen
+    if not enumerates(closest[1], closest[0].language):
+        return chosen
+    return [closest]
+
+
+def _with_enumeration(
+    chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]
+) -> tuple[Part, ...]:
+    """The chosen sentences, with the best passage's sentence that enumerates beside its chosen
+    one (in page order) when it is nearly as close in meaning: "Disse kombinerer viden fra
+    A, B og C" after the sentence that names them."""
+    best_chunk, best_sentence, _ = chosen[0]
+    parts = [Part(c, s, "sentence") for c, s, _ in chosen]
+    hit = next((h for h in ranked if h.chunk.id == best_chunk.id), None)
+    cosines = _cosines(hit) if hit is not None else []
+    if not cosines or enumerates(best_sentence, best_chunk.language):
+        return tuple(parts)
+    own = sentences(best_chunk.text)
+    listing = [
+        (cosine, at)
+        for at, (sentence, cosine) in enumerate(zip(own, cosines, strict=True))
+        if sentence != best_sentence and enumerates(sentence, best_chunk.language)
+    ]
+    if not listing or max(listing)[0] < max(cosines) - ENUMERATION_MARGIN:
+        return tuple(parts)
+    at = max(listing)[1]
+    added = Part(best_chunk, own[at], "sentence")
+    before = best_sentence in own and at < own.index(best_sentence)
+    parts.insert(0 if before else 1, added)
+    return tuple(_within_words(parts, keep=2))
 
 
 def _list_arrangement(
