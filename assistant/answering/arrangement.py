@@ -47,7 +47,9 @@ OVERVIEW_COVERAGE_SHARE = 0.8
 # An enumerating sentence joins the answer when its cosine to the question is within this of
 # its passage's best sentence's (the model's cosines crowd into a narrow band, 0.80-0.90).
 ENUMERATION_MARGIN = 0.05  # dev: 0.00-0.03 key facts 0.86, 0.05 and 0.08 0.88
-ENUMERATION_ELEMENT_WORDS = 5  # an element of "A, B og C" before its conjunction, at most
+# Most words of an element before its conjunction ("teknisk og"). Dev: 2 to 5 alike; 5 also
+# took a clause (", aby czerpać korzyści społeczne i gospodarcze") for a list.
+ENUMERATION_ELEMENT_WORDS = 3
 _SHAPES_FILE = Path(__file__).resolve().parent.parent / "analysis" / "question_shapes.json"
 
 
