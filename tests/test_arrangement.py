@@ -7,14 +7,8 @@ import dataclasses
 import pytest
 
 from assistant import ask
-from assistant.answering.arrangement import (
-    ENUMERATION_MARGIN,
-    MAX_ITEMS,
-    arrange,
-    asks_for,
-    enumerates,
-    list_items,
-)
+from assistant.answering.arrangement import MAX_ITEMS, arrange, asks_for, list_items
+from assistant.answering.enumeration import ENUMERATION_MARGIN, enumerates
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.retriever import Hit
 

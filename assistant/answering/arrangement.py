@@ -9,28 +9,25 @@ how the chosen sentences are laid out, from the page's structure and what the qu
   own cited passage: all of a short list, the most relevant of a long one (in page order) with
   a count of the rest.
 - **overview**: the question asks what something is or does ("hvad er", "czym jest") and no
-  fact type (a date, an e-mail): two to four sentences from the passages that describe it, in
-  page order, each cited.
-- **text**: everything else, as `best_sentences` chose it, with one change for questions
-  that want several things: a sentence that enumerates ("A, B og C") and is as close to the
-  question in meaning as the passage's best sentence is quoted too, and when the sentence
-  closest in meaning of all the retrieved ones enumerates, it leads the answer.
+  fact type (a date, an e-mail): two to four sentences from the passages that describe it,
+  the one closest in meaning first, the others in page order, each cited.
+- **text**: everything else, as `best_sentences` chose it, with lists inside a sentence
+  ("A, B og C") quoted when they answer (`enumeration`).
 
-The cue words and the conjunctions that close an enumeration are data
-(`analysis/question_shapes.json`): function words of each language, nothing about any page's
-subject.
+The cue words are data (`analysis/question_shapes.json`): function words of each language,
+nothing about any page's subject.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from assistant.analysis.answer_types import question_types
 from assistant.analysis.text import content_stems, sentences
+from assistant.answering.enumeration import closest_enumeration, sentence_cosines, with_enumeration
 from assistant.ingest.chunking import Chunk, chunk_id
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import Hit
@@ -44,12 +41,6 @@ OVERVIEW_SENTENCES = 4  # most sentences of an overview
 # else (page order puts it first); too strict, and it stays one sentence, as before.
 OVERVIEW_SCORE_SHARE = 0.6
 OVERVIEW_COVERAGE_SHARE = 0.8
-# An enumerating sentence joins the answer when its cosine to the question is within this of
-# its passage's best sentence's (the model's cosines crowd into a narrow band, 0.80-0.90).
-ENUMERATION_MARGIN = 0.05  # dev: 0.00-0.03 key facts 0.86, 0.05 and 0.08 0.88
-# Most words of an element before its conjunction ("teknisk og"). Dev: 2 to 5 alike; 5 also
-# took a clause (", aby czerpać korzyści społeczne i gospodarcze") for a list.
-ENUMERATION_ELEMENT_WORDS = 3
 _SHAPES_FILE = Path(__file__).resolve().parent.parent / "analysis" / "question_shapes.json"
 
 
@@ -155,72 +146,20 @@ def arrange(
         return _overview(chosen, ranked)
     if typed:
         return Arrangement("text", tuple(Part(c, s, "sentence") for c, s, _ in chosen))
-    if several:
-        chosen = _lead_with_enumeration(chosen, [*ranked, *more])
-    return Arrangement("text", _with_enumeration(chosen, [*ranked, *more]))
-
-
-def enumerates(sentence: str, language: str) -> bool:
-    """Whether a sentence lists three or more things in a row: a short element after a comma,
-    then a conjunction ("til politisk, teknisk og juridisk arbejde")."""
-    conjunctions = set(_shapes()["conjunctions"].get(language, ()))
-    for segment in re.split(r"[,;]", sentence)[1:]:
-        words = [w.casefold() for w in segment.split()[: ENUMERATION_ELEMENT_WORDS + 1]]
-        # Not the segment's first word: ", og ..." joins two clauses, not a list's elements.
-        if any(w in conjunctions for w in words[1:]):
-            return True
-    return False
-
-
-def _cosines(hit: Hit) -> list[float]:
-    """The question's cosine to each quoted sentence of the hit (empty when they do not align:
-    the question was matched against a translation that splits differently)."""
-    quoted = sentences(hit.chunk.text)
-    return list(hit.sentence_cosines) if len(hit.sentence_cosines) == len(quoted) else []
-
-
-def _lead_with_enumeration(
-    chosen: list[tuple[Chunk, str, float]], candidates: list[Hit]
-) -> list[tuple[Chunk, str, float]]:
-    """When the sentence closest in meaning to the question, of all the retrieved passages,
-    enumerates, it answers a question that asks for several things: it leads, alone."""
-    closest = None
-    for hit in candidates:
-        for sentence, cosine in zip(sentences(hit.chunk.text), _cosines(hit), strict=False):
-            if closest is None or cosine > closest[2]:
-                closest = (hit.chunk, sentence, cosine)
-    if closest is None or closest[0].id == chosen[0][0].id:
-        return chosen
-    if not enumerates(closest[1], closest[0].language):
-        return chosen
-    return [closest]
-
-
-def _with_enumeration(
-    chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]
-) -> tuple[Part, ...]:
-    """The chosen sentences, with the best passage's sentence that enumerates beside its chosen
-    one (in page order) when it is nearly as close in meaning: "Disse kombinerer viden fra
-    A, B og C" after the sentence that names them."""
-    best_chunk, best_sentence, _ = chosen[0]
-    parts = [Part(c, s, "sentence") for c, s, _ in chosen]
-    hit = next((h for h in ranked if h.chunk.id == best_chunk.id), None)
-    cosines = _cosines(hit) if hit is not None else []
-    if not cosines or enumerates(best_sentence, best_chunk.language):
-        return tuple(parts)
-    own = sentences(best_chunk.text)
-    listing = [
-        (cosine, at)
-        for at, (sentence, cosine) in enumerate(zip(own, cosines, strict=True))
-        if sentence != best_sentence and enumerates(sentence, best_chunk.language)
-    ]
-    if not listing or max(listing)[0] < max(cosines) - ENUMERATION_MARGIN:
-        return tuple(parts)
-    at = max(listing)[1]
-    added = Part(best_chunk, own[at], "sentence")
-    before = best_sentence in own and at < own.index(best_sentence)
-    parts.insert(0 if before else 1, added)
-    return tuple(_within_words(parts, keep=2))
+    # Lists inside a sentence (`enumeration`): a question for several things is answered by
+    # the closest sentence of all when it enumerates them; any other may quote the best
+    # passage's enumerating sentence beside its chosen one.
+    candidates = [*ranked, *more]
+    leading = closest_enumeration(candidates) if several else None
+    if leading is not None and leading[0].id != chosen[0][0].id:
+        return Arrangement("text", (Part(*leading, "sentence"),))
+    best = next((h for h in candidates if h.chunk.id == chosen[0][0].id), None)
+    first = with_enumeration(chosen[0][:2], best)
+    parts = [Part(c, s, "sentence") for c, s in first]
+    parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:]]
+    if len(first) > 1:  # a sentence was added: the answer still stays short
+        parts = _within_words(parts, keep=len(first))
+    return Arrangement("text", tuple(parts))
 
 
 def _list_arrangement(
@@ -349,7 +288,7 @@ def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arra
 
 def _cosine_of(hit: Hit, position: int) -> float:
     """The question's cosine to sentence `position` of the hit (0 when unknown)."""
-    cosines = _cosines(hit)
+    cosines = sentence_cosines(hit)
     return cosines[position] if position < len(cosines) else 0.0
 
 
