@@ -8,6 +8,7 @@ import pytest
 
 from assistant import ask
 from assistant.answering.arrangement import MAX_ITEMS, arrange, asks_for, list_items
+from assistant.answering.enumeration import ENUMERATION_MARGIN, enumerates
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.retriever import Hit
 
@@ -44,8 +45,8 @@ def _page(n_items: int) -> dict[str, Chunk]:
     return {c.id: c for c in chunks}
 
 
-def _hit(chunk: Chunk, score: float, coverage: float = 1.0) -> Hit:
-    return Hit(chunk, score, coverage, 0.5, (), 1.0)
+def _hit(chunk: Chunk, score: float, coverage: float = 1.0, cosines=()) -> Hit:
+    return Hit(chunk, score, coverage, 0.5, (), 1.0, sentence_cosines=tuple(cosines))
 
 
 @pytest.mark.unit
@@ -142,6 +143,86 @@ def test_question_shapes_come_from_each_language_own_words(shape, question, lang
     assert asks_for(shape, question, language) is expected
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        ("Kontoret ansætter folk til politisk, teknisk og juridisk arbejde.", "da", True),
+        ("Viden fra forskere, industrien, tænketanke og civilsamfundet.", "da", True),
+        ("Biuro zatrudnia do pracy politycznej, technicznej i prawnej.", "pl", True),
+        ("Wiedza ze środowiska naukowego, przemysłu, ośrodków analitycznych i innych.", "pl", True),
+        # Two clauses joined by a comma and a conjunction are not a list ...
+        ("Arbejdet begynder, inden loven træder i kraft, og fortsætter bagefter.", "da", False),
+        # ... nor is a clause whose conjunction comes far after the comma.
+        ("Biuro promuje ekosystem, aby czerpać korzyści społeczne i gospodarcze.", "pl", False),
+        ("Kontoret ligger i Bruxelles og har mange ansatte.", "da", False),
+    ],
+)
+def test_a_sentence_enumerates_when_short_elements_close_with_a_conjunction(
+    sentence, language, expected
+):
+    assert enumerates(sentence, language) is expected
+
+
+NAMES = "Forummet samler eksperter. Disse kombinerer viden fra forskere, industrien og staten."
+
+
+@pytest.mark.unit
+def test_the_sentence_that_enumerates_is_quoted_beside_the_chosen_one_when_close_in_meaning():
+    forum = _chunk(5, NAMES, position=9)
+    passages = {forum.id: forum}
+    chosen = [(forum, "Forummet samler eksperter.", 1.0)]
+    close = [_hit(forum, 1.0, cosines=(0.88, 0.88 - ENUMERATION_MARGIN / 2))]
+    arranged = arrange("Hvor kommer deres viden fra?", "da", chosen, close, passages)
+    assert arranged.format == "text"
+    assert [p.sentence for p in arranged.parts] == [
+        "Forummet samler eksperter.",
+        "Disse kombinerer viden fra forskere, industrien og staten.",
+    ]
+    assert {p.chunk.id for p in arranged.parts} == {forum.id}
+    # Far from the question in meaning, the enumeration stays out.
+    far = [_hit(forum, 1.0, cosines=(0.88, 0.88 - 2 * ENUMERATION_MARGIN))]
+    assert len(arrange("Hvor kommer deres viden fra?", "da", chosen, far, passages).parts) == 1
+    # A question for a date is answered by the sentence with the date, alone.
+    assert len(arrange("Hvornår blev det oprettet?", "da", chosen, close, passages).parts) == 1
+
+
+@pytest.mark.unit
+def test_a_question_for_several_things_leads_with_the_closest_sentence_when_it_enumerates():
+    news = _chunk(7, "Du kan tilmelde dig nyhedsbrevet.", position=7)
+    jobs = _chunk(
+        8, "Kontoret ansætter folk til politisk, teknisk og juridisk arbejde.", position=8
+    )
+    passages = {news.id: news, jobs.id: jobs}
+    chosen = [(news, news.text, 1.0)]
+    ranked = [_hit(news, 1.0, cosines=(0.84,))]
+    more = [_hit(jobs, 0.8, cosines=(0.85,))]  # retrieved, but not among the cited passages
+    arranged = arrange(
+        "Hvilke slags arbejde søger kontoret folk til?", "da", chosen, ranked, passages, more
+    )
+    assert [(p.chunk.id, p.sentence) for p in arranged.parts] == [(jobs.id, jobs.text)]
+    # The same hits for a question about one thing keep the passage answerability chose.
+    single = arrange("Kan jeg få nyheder?", "da", chosen, ranked, passages, more)
+    assert [p.chunk.id for p in single.parts] == [news.id]
+    # And a closest sentence that lists nothing does not take the lead.
+    plain = _chunk(8, "Kontoret ansætter mange folk.", position=8)
+    closest = [_hit(plain, 0.8, cosines=(0.85,))]
+    passages[plain.id] = plain
+    kept = arrange("Hvilke slags arbejde?", "da", chosen, ranked, passages, closest)
+    assert [p.chunk.id for p in kept.parts] == [news.id]
+
+
+@pytest.mark.unit
+def test_an_overview_opens_with_the_passage_closest_in_meaning_then_page_order():
+    passages = _page(2)
+    intro, pact = passages["p/da/b001"], passages["p/da/b004"]
+    chosen = [(intro, "Kontoret blev oprettet af Kommissionen.", 1.0)]
+    ranked = [_hit(intro, 1.0, cosines=(0.83, 0.82)), _hit(pact, 0.9, cosines=(0.88,))]
+    arranged = arrange("Hvad er pagten?", "da", chosen, ranked, passages)
+    assert arranged.format == "overview"
+    assert [p.chunk.id for p in arranged.parts] == [pact.id, intro.id]
+
+
 # The real page, in Danish and Polish.
 
 
@@ -185,13 +266,17 @@ def test_no_answer_ends_on_a_lead_in(settings, question):
     ("question", "language"),
     [("Hvad er AI-kontorets rolle?", "da"), ("Czym zajmuje się Urząd ds. AI?", "pl")],
 )
-def test_an_overview_cites_several_passages_in_page_order(settings, question, language):
+def test_an_overview_cites_several_passages_after_the_closest_in_page_order(
+    settings, question, language
+):
     answer = ask(question, settings=settings)
     assert answer.language == language and not answer.abstained
     assert answer.format == "overview"
     ids = [c.passage_id for c in answer.citations]
     assert len(set(ids)) >= 2
-    assert ids == sorted(ids)  # block order is page order
+    # The passage closest in meaning opens it; the others follow in page (block) order.
+    rest = [i for i in ids if i != ids[0]]
+    assert rest == sorted(rest)
     assert f"ai-office/{language}/b002" in ids  # the page's own description of the Office
 
 
@@ -207,3 +292,42 @@ def test_a_question_about_a_lists_heading_gets_the_list():
     # A question about one thing in the section is answered by that thing alone.
     narrow = Hit(item, 1.0, 1.0, 0.5, ("kontor", "opgav", "overtrædels"), 1.0)
     assert arrange("Hvad er ...?", "da", chosen, [narrow], passages).format != "list"
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "first", "also"),
+    [
+        # Page order put the fora passage first; the panel's own sentence is closer in meaning.
+        ("Hvad er det videnskabelige panel?", "da", "ai-office/da/b026", "ai-office/da/b008"),
+        (
+            "Czym są specjalne fora i grupy ekspertów?",
+            "pl",
+            "ai-office/pl/b032",
+            "ai-office/pl/b026",
+        ),
+    ],
+)
+def test_an_overview_opens_with_the_passage_that_describes_what_was_asked(
+    settings, question, language, first, also
+):
+    answer = ask(question, settings=settings)
+    assert answer.language == language and not answer.abstained
+    assert answer.format == "overview"
+    ids = [c.passage_id for c in answer.citations]
+    assert ids[0] == first and also in ids
+
+
+def test_the_sentence_that_enumerates_is_quoted_with_the_one_that_names_the_subject(settings):
+    answer = ask(
+        "Hvordan håndhæver AI-kontoret reglerne for AI-modeller til generelle formål?",
+        settings=settings,
+    )
+    assert answer.language == "da" and answer.format == "text"
+    assert [c.passage_id for c in answer.citations][:2] == ["ai-office/da/b007"] * 2
+    assert (
+        answer.citations[0].quote
+        == "Den vil håndhæve reglerne for AI-modeller til generelle formål."
+    )
+    # The powers: evaluations, requests for information and measures, sanctions.
+    assert "anmode om oplysninger og foranstaltninger" in answer.citations[1].quote
+    assert "anvende sanktioner. [2]" in answer.text

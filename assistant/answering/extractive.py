@@ -167,6 +167,7 @@ def compose(
             [(c.hit.chunk, c.sentence, c.score) for c in chosen],
             own,
             index.passages,
+            more=[h for h in hits if h.chunk.language == language and h not in decision.hits],
         )
         return _arranged_answer(arrangement, language, index, **answer_fields)
     ordered = decision.hits + [h for h in hits if h not in decision.hits]
