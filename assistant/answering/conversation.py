@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.analysis.text import language_data, words
 from assistant.answer import Answer
-from assistant.answering.answerability import SCOPE_COSINE
+from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE
 from assistant.answering.extractive import is_answerable
-from assistant.retrieval.fusion import contains
+from assistant.retrieval.fusion import contains, coverage, min_max_normalised
 from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
 
 MAX_CONTEXT_CHARS = 300
 SHORT_FOLLOW_UP = 3  # content words; a question this short needs its context
+# How much the follow-up's own meaning (its best sentence cosine, spread over [0, 1] among the
+# passages on the subject) adds to a passage's fused score. Chosen on eval/'s dev split
+# (0, 0.25, 0.5, 0.75, 1.0: follow-up hit@1 0.89, 0.89, 0.94, 0.89, 0.89).
+OWN_MEANING_WEIGHT = 0.5
 # Words that open a follow-up ("og", "a", "and") and pronouns that point back at something
 # named earlier, anywhere in the question ("Kan det også straffe nogen?"): language data.
 _REFERRING = {k: v.split() for k, v in language_data("referring_words").items()}
@@ -89,7 +93,65 @@ def resolve(
     )
     if _changes_topic(alone, combined) or _stands_alone(alone, combined):
         return Resolution(question, alone, False)
-    return Resolution(combined_text, combined, True)
+    subject = Subject.of(history, asked_in)
+    # A follow-up's answer stays on the previous turn's subject: a passage about something else
+    # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
+    # with none left the follow-up is abstained on.
+    on_subject = [h for h in combined if subject.holds(h, retriever.index, question)]
+    return Resolution(combined_text, by_own_meaning(retriever, question, on_subject), True)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the previous turn was about: its question and the passages its answer cited."""
+
+    question: str
+    language: str
+    cited: frozenset[str]
+
+    @classmethod
+    def of(cls, history: Sequence[tuple[str, Answer]], language: str) -> Subject:
+        cited = frozenset(c.passage_id for c in history[-1][1].citations)
+        return cls(previous_question(history), language, cited)
+
+    def holds(self, hit: Hit, index, follow_up: str) -> bool:
+        """Whether a passage stays on the subject: the previous answer cited it, or it holds
+        the previous question's words or the follow-up's own (not its pointing words)."""
+        chunk = hit.judged or hit.chunk
+        if {hit.chunk.id, chunk.id, *hit.chunk.translations.values()} & self.cited:
+            return True
+        lexical = index.lexical[chunk.language]
+        pointing = _POINTING.get(self.language, set()) | set(_REFERRING.get(self.language, ()))
+        own_words = " ".join(w for w in words(follow_up) if w.lower() not in pointing)
+        for text in (self.question, own_words):
+            # Answer-type tokens are left out: any passage with a date holds "⟨date⟩".
+            stems = lexical.analyse_query(text, self.language)
+            stems = [s for s in stems if not _TYPE_TOKEN.match(s)]
+            if stems and coverage(stems, hit.passage_stems, lexical.idf) >= MIN_COVERAGE:
+                return True
+        return False
+
+
+def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -> list[Hit]:
+    """The hits re-ranked by the follow-up's own meaning as well: the search with the previous
+    question found the subject's passages; which of them answers is what the follow-up itself
+    asks ("Kan det også straffe nogen?" wants the sentence on sanctions). Each hit's sentence
+    cosines become the follow-up's own, so its sentences are chosen by that meaning too."""
+    if len(hits) < 2:
+        return hits
+    index = retriever.index
+    vector = retriever.embedder.encode_queries([question])[0]
+    own = {h.chunk.id: index.sentences.cosines((h.judged or h.chunk).id, vector) for h in hits}
+    spread = min_max_normalised({k: float(v.max(initial=0.0)) for k, v in own.items()})
+    ranked = [
+        replace(
+            h,
+            score=h.score + OWN_MEANING_WEIGHT * spread[h.chunk.id],
+            sentence_cosines=tuple(round(float(c), 4) for c in own[h.chunk.id]),
+        )
+        for h in hits
+    ]
+    return sorted(ranked, key=lambda h: h.score, reverse=True)
 
 
 def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> bool:
