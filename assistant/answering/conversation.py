@@ -97,7 +97,7 @@ def resolve(
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
     # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
     # with none left the follow-up is abstained on.
-    on_subject = [h for h in combined if subject.holds(h, retriever.index, question)]
+    on_subject = [h for h in combined if subject.holds(h, retriever.index)]
     return Resolution(combined_text, by_own_meaning(retriever, question, on_subject), True)
 
 
@@ -114,22 +114,23 @@ class Subject:
         cited = frozenset(c.passage_id for c in history[-1][1].citations)
         return cls(previous_question(history), language, cited)
 
-    def holds(self, hit: Hit, index, follow_up: str) -> bool:
-        """Whether a passage stays on the subject: the previous answer cited it, or it holds
-        the previous question's words or the follow-up's own (not its pointing words)."""
+    def holds(self, hit: Hit, index) -> bool:
+        """Whether a passage is about the previous turn's subject: the previous answer cited
+        it, or it holds the previous question's words. The follow-up's own words are no test:
+        "Hvor mange virksomheder er med i den?" names companies, which many passages about
+        other things mention too."""
         chunk = hit.judged or hit.chunk
         if {hit.chunk.id, chunk.id, *hit.chunk.translations.values()} & self.cited:
             return True
         lexical = index.lexical[chunk.language]
-        pointing = _POINTING.get(self.language, set()) | set(_REFERRING.get(self.language, ()))
-        own_words = " ".join(w for w in words(follow_up) if w.lower() not in pointing)
-        for text in (self.question, own_words):
-            # Answer-type tokens are left out: any passage with a date holds "⟨date⟩".
-            stems = lexical.analyse_query(text, self.language)
-            stems = [s for s in stems if not _TYPE_TOKEN.match(s)]
-            if stems and coverage(stems, hit.passage_stems, lexical.idf) >= MIN_COVERAGE:
-                return True
-        return False
+        previous = _subject_stems(lexical, self.question, self.language)
+        return bool(previous) and coverage(previous, hit.passage_stems, lexical.idf) >= MIN_COVERAGE
+
+
+def _subject_stems(lexical, text: str, language: str) -> list[str]:
+    """The stems of `text` that name things: answer-type tokens are left out, as any passage
+    with a date holds "⟨date⟩"."""
+    return [s for s in lexical.analyse_query(text, language) if not _TYPE_TOKEN.match(s)]
 
 
 def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -> list[Hit]:
@@ -198,4 +199,6 @@ def _changes_topic(alone: list[Hit], combined: list[Hit]) -> bool:
     combined_stems = set(best_combined.passage_stems)
     if any(contains(combined_stems, s) for s in best_combined.matched_rare):
         return False  # the combined search found the question's own rare word too
-    return any(not contains(combined_stems, s) for s in best_alone.matched_rare)
+    # Asking "when?" names no subject: a passage that holds some date is no topic of its own.
+    own_rare = [s for s in best_alone.matched_rare if not _TYPE_TOKEN.match(s)]
+    return any(not contains(combined_stems, s) for s in own_rare)
