@@ -138,7 +138,7 @@ def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -
     question found the subject's passages; which of them answers is what the follow-up itself
     asks ("Kan det også straffe nogen?" wants the sentence on sanctions). Each hit's sentence
     cosines become the follow-up's own, so its sentences are chosen by that meaning too."""
-    if len(hits) < 2:
+    if not hits:
         return hits
     index = retriever.index
     vector = retriever.embedder.encode_queries([question])[0]
