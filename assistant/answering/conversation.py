@@ -97,7 +97,8 @@ def resolve(
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
     # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
     # with none left the follow-up is abstained on.
-    on_subject = [h for h in combined if subject.holds(h, retriever.index)]
+    asks = "" if _points_back(question, asked_in) else question
+    on_subject = [h for h in combined if subject.holds(h, retriever.index, asks)]
     return Resolution(combined_text, by_own_meaning(retriever, question, on_subject), True)
 
 
@@ -114,17 +115,27 @@ class Subject:
         cited = frozenset(c.passage_id for c in history[-1][1].citations)
         return cls(previous_question(history), language, cited)
 
-    def holds(self, hit: Hit, index) -> bool:
+    def holds(self, hit: Hit, index, asks: str = "") -> bool:
         """Whether a passage is about the previous turn's subject: the previous answer cited
-        it, or it holds the previous question's words. The follow-up's own words are no test:
-        "Hvor mange virksomheder er med i den?" names companies, which many passages about
-        other things mention too."""
+        it, or it holds the previous question's words.
+
+        The follow-up's own words are no test when it points back with a pronoun ("Hvor mange
+        virksomheder er med i den?" is about the pact; other passages mention companies too).
+        An elliptical follow-up without one names what it asks for itself (`asks`: "A adres
+        e-mail?"): a passage in a section the previous answer cited that holds it counts too.
+        """
         chunk = hit.judged or hit.chunk
         if {hit.chunk.id, chunk.id, *hit.chunk.translations.values()} & self.cited:
             return True
         lexical = index.lexical[chunk.language]
         previous = _subject_stems(lexical, self.question, self.language)
-        return bool(previous) and coverage(previous, hit.passage_stems, lexical.idf) >= MIN_COVERAGE
+        if previous and coverage(previous, hit.passage_stems, lexical.idf) >= MIN_COVERAGE:
+            return True
+        sections = {index.passages[c].section for c in self.cited if c in index.passages}
+        if not asks or hit.chunk.section not in sections:
+            return False
+        own = lexical.analyse_query(asks, self.language)
+        return coverage(own, hit.passage_stems, lexical.idf) >= MIN_COVERAGE
 
 
 def _subject_stems(lexical, text: str, language: str) -> list[str]:
@@ -136,7 +147,7 @@ def _subject_stems(lexical, text: str, language: str) -> list[str]:
 def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -> list[Hit]:
     """The hits re-ranked by the follow-up's own meaning as well: the search with the previous
     question found the subject's passages; which of them answers is what the follow-up itself
-    asks ("Kan det også straffe nogen?" wants the sentence on sanctions). Each hit's sentence
+    asks ("Kan det også straffe nogen?" wants the passage on enforcing the rules). Its sentence
     cosines become the follow-up's own, so its sentences are chosen by that meaning too."""
     if not hits:
         return hits
