@@ -163,3 +163,17 @@ def test_a_follow_up_the_subject_does_not_answer_is_abstained_on(
     assert first in answer.resolved_question  # it was read as a follow-up, not a new topic
     # What the pages do say, quoted, is about the previous subject.
     assert [c.passage_id for c in answer.citations] == [nearest]
+
+
+def test_a_history_of_answer_texts_alone_still_holds_the_subject(settings):
+    """The API's history keeps only each answer's text: the sentences it quotes still show which
+    passages it answered from, so an elliptical follow-up may land next to them."""
+    from assistant import Answer
+
+    question = "Kiedy mija termin wyrażenia zainteresowania?"
+    first = ask(question, settings=settings)
+    history = [(question, Answer(text=first.text, language=first.language))]
+    answer = ask("A adres e-mail?", history=history, settings=settings)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == "ai-office/pl/b034"
+    assert "CNECT-AIOFFICE@ec.europa.eu" in answer.text

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.analysis.text import language_data, words
+from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
 from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE
 from assistant.answering.extractive import is_answerable
@@ -26,6 +26,7 @@ SHORT_FOLLOW_UP = 3  # content words; a question this short needs its context
 # passages on the subject) adds to a passage's fused score. Chosen on eval/'s dev split
 # (0, 0.25, 0.5, 0.75, 1.0: follow-up hit@1 0.89, 0.89, 0.94, 0.89, 0.89).
 OWN_MEANING_WEIGHT = 0.5
+MIN_QUOTE = 20  # characters: a shorter sentence found in an answer's text may be a chance match
 # Words that open a follow-up ("og", "a", "and") and pronouns that point back at something
 # named earlier, anywhere in the question ("Kan det også straffe nogen?"): language data.
 _REFERRING = {k: v.split() for k, v in language_data("referring_words").items()}
@@ -93,7 +94,7 @@ def resolve(
     )
     if _changes_topic(alone, combined) or _stands_alone(alone, combined):
         return Resolution(question, alone, False)
-    subject = Subject.of(history, asked_in)
+    subject = Subject.of(history, asked_in, combined)
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
     # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
     # with none left the follow-up is abstained on.
@@ -111,8 +112,16 @@ class Subject:
     cited: frozenset[str]
 
     @classmethod
-    def of(cls, history: Sequence[tuple[str, Answer]], language: str) -> Subject:
-        cited = frozenset(c.passage_id for c in history[-1][1].citations)
+    def of(cls, history: Sequence[tuple[str, Answer]], language: str, hits: list[Hit]) -> Subject:
+        """The previous turn's subject; a history that kept only the answer's text (the API's
+        triples) still shows which of `hits` it quoted, as it quotes sentences verbatim."""
+        answer = history[-1][1]
+        quoted = {
+            h.chunk.id
+            for h in hits
+            if any(len(s) >= MIN_QUOTE and s in answer.text for s in sentences(h.chunk.text))
+        }
+        cited = frozenset(c.passage_id for c in answer.citations) | quoted
         return cls(previous_question(history), language, cited)
 
     def holds(self, hit: Hit, index, asks: str = "") -> bool:
@@ -128,8 +137,7 @@ class Subject:
         if {hit.chunk.id, chunk.id, *hit.chunk.translations.values()} & self.cited:
             return True
         lexical = index.lexical[chunk.language]
-        previous = _subject_stems(lexical, self.question, self.language)
-        if previous and coverage(previous, hit.passage_stems, lexical.idf) >= MIN_COVERAGE:
+        if _holds_most_specific(lexical, self.question, self.language, hit.passage_stems):
             return True
         sections = {index.passages[c].section for c in self.cited if c in index.passages}
         if not asks or hit.chunk.section not in sections:
@@ -138,10 +146,17 @@ class Subject:
         return coverage(own, hit.passage_stems, lexical.idf) >= MIN_COVERAGE
 
 
-def _subject_stems(lexical, text: str, language: str) -> list[str]:
-    """The stems of `text` that name things: answer-type tokens are left out, as any passage
-    with a date holds "⟨date⟩"."""
-    return [s for s in lexical.analyse_query(text, language) if not _TYPE_TOKEN.match(s)]
+def _holds_most_specific(lexical, question: str, language: str, passage_stems) -> bool:
+    """Whether the passage holds the question's most specific word: of its stems the pages
+    use, the one fewest passages hold ("pagt" in "Hvad er AI-pagten?", not "ai"). Answer-type
+    tokens are no word of it: any passage with a date holds "⟨date⟩"."""
+    stems = [s for s in lexical.analyse_query(question, language) if not _TYPE_TOKEN.match(s)]
+    known = [s for s in stems if lexical.knows(s)]
+    if not known:
+        return False
+    rarest = max(lexical.idf(s) for s in known)
+    held = set(passage_stems)
+    return any(contains(held, s) for s in known if lexical.idf(s) >= rarest)
 
 
 def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -> list[Hit]:
