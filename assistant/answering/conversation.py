@@ -4,7 +4,9 @@ A follow-up is short or points back ("og", "a", "den", "go", "it"...). It is sea
 with the previous turn's question, which is what it leaves out ("Og hvornår er fristen?" after
 "Hvilke stillinger rekrutterer AI-kontoret til?"). But a follow-up that names a subject of its
 own that the previous topic lacks ("Og hvad er ECAT?") is a change of topic: then the question
-is searched alone, so the old topic is not dragged along.
+is searched alone, so the old topic is not dragged along. A follow-up's answer stays on the
+previous turn's subject (`Subject`), or it is abstained on; among the passages on the subject,
+the follow-up's own meaning picks the one that answers it.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ class Subject:
 
     def holds(self, hit: Hit, index, asks: str = "") -> bool:
         """Whether a passage is about the previous turn's subject: the previous answer cited
-        it, or it holds the previous question's words.
+        it, or it holds the previous question's most specific word.
 
         The follow-up's own words are no test when it points back with a pronoun ("Hvor mange
         virksomheder er med i den?" is about the pact; other passages mention companies too).
