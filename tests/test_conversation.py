@@ -121,3 +121,59 @@ def test_a_follow_up_in_other_words_is_answered_from_the_subject(
     assert not answer.abstained, answer.text
     assert first in answer.resolved_question  # searched together with the first question
     assert passage in [c.passage_id for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "passage", "fact"),
+    [
+        # "Hvad bruger de?" holds one common word ("bruger"); the list lead-in that also holds
+        # it is about the Office, not the factories.
+        ("Hvad er AI-fabrikker?", "Hvad bruger de?", "ai-office/da/b041", "EuroHPC"),
+        # A single passage on the subject: the follow-up's own meaning picks its sentence.
+        (
+            "Czy mogę pracować w Biurze ds. AI?",
+            "A do kiedy można się zgłaszać?",
+            "ai-office/pl/b030",
+            "27 marca 2024",
+        ),
+    ],
+)
+def test_a_follow_up_is_answered_on_the_previous_subject(settings, first, follow_up, passage, fact):
+    _, answer = _converse(settings, first, follow_up)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == passage
+    assert fact in answer.text
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "nearest"),
+    [
+        # The pages give no date for the forum: the job deadline's date is about something else.
+        ("Hvad er det rådgivende forum?", "Hvornår mødes det?", "ai-office/da/b026"),
+        ("Czym jest forum doradcze?", "A kiedy się zacznie?", "ai-office/pl/b026"),
+        # Other passages mention companies; none says how many joined the pact.
+        ("Hvad er AI-pagten?", "Hvor mange virksomheder er med i den?", "ai-office/da/b027"),
+    ],
+)
+def test_a_follow_up_the_subject_does_not_answer_is_abstained_on(
+    settings, first, follow_up, nearest
+):
+    _, answer = _converse(settings, first, follow_up)
+    assert answer.abstained and answer.reason == "not_on_page", answer.text
+    assert first in answer.resolved_question  # it was read as a follow-up, not a new topic
+    # What the pages do say, quoted, is about the previous subject.
+    assert [c.passage_id for c in answer.citations] == [nearest]
+
+
+def test_a_history_of_answer_texts_alone_still_holds_the_subject(settings):
+    """The API's history keeps only each answer's text: the sentences it quotes still show which
+    passages it answered from, so an elliptical follow-up may land next to them."""
+    from assistant import Answer
+
+    question = "Kiedy mija termin wyrażenia zainteresowania?"
+    first = ask(question, settings=settings)
+    history = [(question, Answer(text=first.text, language=first.language))]
+    answer = ask("A adres e-mail?", history=history, settings=settings)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == "ai-office/pl/b034"
+    assert "CNECT-AIOFFICE@ec.europa.eu" in answer.text

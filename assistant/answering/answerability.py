@@ -156,6 +156,9 @@ def decide(
     top = list(hits[:MAX_PASSAGES])
     types = expected_types(question)
     named = tuple(sorted(types))
+    if not top and follow_up:
+        why = "none of the passages found is about the previous question's subject"
+        return Decision(NOT_ON_PAGE, why, [], named)
     if not top:
         return Decision(OUT_OF_SCOPE, "nothing was retrieved", [], named)
     best = top[0]
