@@ -23,10 +23,16 @@ def test_only_content_words_the_passage_lacks_and_the_pages_never_use_are_checke
 
 
 @pytest.mark.unit
+def test_remnants_of_control_sequences_are_not_words_of_the_question():
+    found = unaccounted_words("2JKiedy mija termin OECD xKiedy?", "pl", set(), lambda s: False)
+    assert found == ["mija", "termin", "OECD"]
+
+
+@pytest.mark.unit
 def test_a_long_question_costs_a_few_encodings_at_most():
-    question = " ".join(f"ukendtord{n}" for n in range(300))
-    found = unaccounted_words(question, "da", set(), lambda s: False)
-    assert found == [f"ukendtord{n}" for n in range(MAX_WORDS)]
+    unknown = ["ukendt" + "".join(chr(ord("a") + int(d)) for d in str(n)) for n in range(300)]
+    found = unaccounted_words(" ".join(unknown), "da", set(), lambda s: False)
+    assert found == unknown[:MAX_WORDS]
 
 
 @pytest.mark.unit

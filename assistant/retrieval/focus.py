@@ -35,12 +35,18 @@ def unaccounted_words(
     stop = stopwords(language)
     found = []
     for word in words(question):
-        if len(word) < MIN_WORD_LENGTH or word.lower() in stop:
+        if len(word) < MIN_WORD_LENGTH or word.lower() in stop or not _looks_like_a_word(word):
             continue
         stems = content_stems(word, language)
         if stems and not any(contains(passage_stems, s) or knows(s) for s in stems):
             found.append(word)
     return list(dict.fromkeys(found))[:MAX_WORDS]
+
+
+def _looks_like_a_word(token: str) -> bool:
+    """Letters only, capitalised at most at the start (or all capitals, an acronym): what is
+    left of a control sequence or a glued fragment ("2JKiedy") asks about nothing."""
+    return token.isalpha() and (token.isupper() or not any(c.isupper() for c in token[1:]))
 
 
 def without(question: str, word: str) -> str:
