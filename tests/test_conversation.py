@@ -177,3 +177,37 @@ def test_a_history_of_answer_texts_alone_still_holds_the_subject(settings):
     assert not answer.abstained, answer.text
     assert answer.citations[0].passage_id == "ai-office/pl/b034"
     assert "CNECT-AIOFFICE@ec.europa.eu" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("first", "question", "passage", "fact"),
+    [
+        (
+            "Hvad er AI-pagten?",
+            "Hvad er e-mailadressen til AI-kontoret?",
+            "ai-office/da/b034",
+            "CNECT-AIOFFICE@ec.europa.eu",
+        ),
+        (
+            "Czym jest pakt na rzecz AI?",
+            "Jaki jest adres e-mail Biura?",
+            "ai-office/pl/b034",
+            "CNECT-AIOFFICE@ec.europa.eu",
+        ),
+    ],
+)
+@pytest.mark.parametrize("previous_answer", ["real", "text only"])
+def test_a_short_question_that_names_what_it_asks_for_stands_alone(
+    settings, first, question, passage, fact, previous_answer
+):
+    """Short, so it could be a follow-up, but it names the fact it wants (an e-mail address)
+    and no pronoun points back: the previous subject must not filter its answer away."""
+    from assistant import Answer
+
+    earlier = ask(first, settings=settings)
+    if previous_answer == "text only":
+        earlier = Answer("...", earlier.language)  # as an API client may send it
+    answer = ask(question, [(first, earlier)], settings=settings)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == passage
+    assert fact in answer.text

@@ -94,7 +94,12 @@ def resolve(
     combined = retriever.retrieve(
         question, language, focus=previous, question_language=question_language
     )
-    if _changes_topic(alone, combined) or _stands_alone(alone, combined):
+    # An answer type the question asks for is a subject of its own when the question also
+    # names something and no pronoun points back ("Hvad er e-mailadressen til AI-kontoret?"
+    # after a question about the pact), not on its own ("Og hvornår?", "Hvornår begynder den?").
+    names_something = any(not _TYPE_TOKEN.match(s) for s in stems)
+    types_count = names_something and not _points_back(question, asked_in)
+    if _changes_topic(alone, combined, types_count) or _stands_alone(alone, combined, types_count):
         return Resolution(question, alone, False)
     subject = Subject.of(history, asked_in, combined)
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
@@ -204,21 +209,21 @@ def _close_to_pages(hits: list[Hit]) -> bool:
     return bool(hits) and hits[0].dense >= SCOPE_COSINE
 
 
-def _stands_alone(alone: list[Hit], combined: list[Hit]) -> bool:
-    """True when the question names its subject itself (a rare word) and finds the same
-    passage alone as with the context: the context would only blur the search text."""
-    return bool(
-        alone
-        and combined
-        and alone[0].chunk.id == combined[0].chunk.id
-        and any(not _TYPE_TOKEN.match(s) for s in alone[0].matched_rare)
-        and is_answerable(alone, served=True)
-    )
+def _stands_alone(alone: list[Hit], combined: list[Hit], types_count: bool = False) -> bool:
+    """True when the question names its subject itself (a rare word; an answer-type token
+    only when `types_count`) and finds the same passage alone as with the context: the
+    context would only blur the search text."""
+    if not alone or not combined or alone[0].chunk.id != combined[0].chunk.id:
+        return False
+    return any(
+        types_count or not _TYPE_TOKEN.match(s) for s in alone[0].matched_rare
+    ) and is_answerable(alone, served=True)
 
 
-def _changes_topic(alone: list[Hit], combined: list[Hit]) -> bool:
+def _changes_topic(alone: list[Hit], combined: list[Hit], types_count: bool = False) -> bool:
     """True when the question alone finds a subject of its own that the combined search loses:
-    its best passage holds a rare word of the question that the combined best passage lacks."""
+    its best passage holds a rare word of the question that the combined best passage lacks
+    (an answer-type token only when `types_count`)."""
     if not alone or not combined or not is_answerable(alone, served=True):
         return False
     best_alone, best_combined = alone[0], combined[0]
@@ -228,5 +233,5 @@ def _changes_topic(alone: list[Hit], combined: list[Hit]) -> bool:
     if any(contains(combined_stems, s) for s in best_combined.matched_rare):
         return False  # the combined search found the question's own rare word too
     # Asking "when?" names no subject: a passage that holds some date is no topic of its own.
-    own_rare = [s for s in best_alone.matched_rare if not _TYPE_TOKEN.match(s)]
+    own_rare = [s for s in best_alone.matched_rare if types_count or not _TYPE_TOKEN.match(s)]
     return any(not contains(combined_stems, s) for s in own_rare)
