@@ -136,17 +136,29 @@ def _report(build_id, changed, chunks, reused, started, path) -> BuildReport:
     )
 
 
+def _reusable_passages(embedder, current: Path | None) -> list[Chunk]:
+    """The active build's passages when its vectors can be reused: it is whole and was
+    built by the same model; [] otherwise."""
+    if current is None or not is_complete(current):
+        return []
+    try:
+        manifest = json.loads((current / "index.json").read_text("utf-8"))
+        if manifest["model_fingerprint"] != embedder_fingerprint(embedder):
+            return []
+        return read_passages(current)
+    except (OSError, ValueError, KeyError):
+        return []
+
+
 def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
     """Vectors for all passages, reusing those of unchanged passages from the active build."""
     previous: dict[str, np.ndarray] = {}
-    if current is not None and is_complete(current):
+    old = _reusable_passages(embedder, current)
+    if old:
         try:
-            manifest = json.loads((current / "index.json").read_text("utf-8"))
-            if manifest["model_fingerprint"] == embedder_fingerprint(embedder):
-                old = read_passages(current)
-                vectors = np.load(current / "embeddings.npy")
-                previous = {_text_key(c): v for c, v in zip(old, vectors, strict=True)}
-        except (OSError, ValueError, KeyError):
+            vectors = np.load(current / "embeddings.npy")
+            previous = {_text_key(c): v for c, v in zip(old, vectors, strict=True)}
+        except (OSError, ValueError):
             previous = {}
     missing = [c for c in chunks if _text_key(c) not in previous]
     dimension = next(iter(previous.values())).shape[0] if previous else embedder.dimension
@@ -162,13 +174,10 @@ def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
 
 def _previous_sentences(embedder, current: Path | None) -> dict[str, np.ndarray]:
     """Sentence -> vector from the active build, when it was built by the same model."""
-    if current is None or not is_complete(current):
+    old = _reusable_passages(embedder, current)
+    if not old:
         return {}
     try:
-        manifest = json.loads((current / "index.json").read_text("utf-8"))
-        if manifest["model_fingerprint"] != embedder_fingerprint(embedder):
-            return {}
-        old = read_passages(current)
         vectors = SentenceVectors.load(current, [c.id for c in old])
         return {
             sentence: vector
