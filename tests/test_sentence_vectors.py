@@ -106,3 +106,24 @@ def test_an_index_without_sentence_vectors_is_refused_and_rebuilt_on_first_quest
     answer = ask("Hvornår er fristen for interessetilkendegivelser?", settings=old)
     assert answer.citations[0].passage_id == "ai-office/da/b030"
     assert (active_build(old.index_dir) / "sentences.npy").is_file()
+
+
+def test_a_question_is_encoded_once_for_its_searches(settings):
+    """A follow-up is searched alone, then re-ranked by its own meaning: one encoding."""
+    index = Index.open(settings)
+    encoder = index.embedder()
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(encoder, name)
+
+        def encode_queries(self, texts):
+            calls.append(list(texts))
+            return encoder.encode_queries(texts)
+
+    retriever = HybridRetriever(index, Counting())
+    first = retriever.query_vector("Hvornår er fristen?")
+    retriever.retrieve("Hvornår er fristen?", "da")
+    assert retriever.query_vector("Hvornår er fristen?") is first
+    assert calls == [["Hvornår er fristen?"]]

@@ -174,7 +174,7 @@ def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -
     if not hits:
         return hits
     index = retriever.index
-    vector = retriever.embedder.encode_queries([question])[0]
+    vector = retriever.query_vector(question)
     own = {h.chunk.id: index.sentences.cosines((h.judged or h.chunk).id, vector) for h in hits}
     spread = min_max_normalised({k: float(v.max(initial=0.0)) for k, v in own.items()})
     ranked = [

@@ -9,6 +9,7 @@ are matched by the model alone, plus whatever names and numbers they share with 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -29,6 +30,7 @@ DENSE_MERGE = "max"
 SENTENCE_MERGE = "max"
 SENTENCE_STANDING = True  # dev: paraphrase hit@1 0.60 -> 0.63, no other change
 CANDIDATES = 20  # per ranking, before fusion
+RECENT_QUESTIONS = 16  # question vectors kept (`query_vector`)
 FOCUS_PASSAGES = 3  # the hits checked for words they do not account for (those an answer cites)
 RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the highest IDF
 # Chosen on eval/'s dev split (scripts in docs/answering.md): the multilingual model's
@@ -86,6 +88,8 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.weights = weights if weights is not None else WEIGHTS
+        self._recent: dict[str, np.ndarray] = {}  # question -> vector, oldest first
+        self._recent_lock = threading.Lock()
 
     def retrieve(
         self,
@@ -134,7 +138,7 @@ class HybridRetriever:
 
         # (Encoding on a second thread while BM25 runs was tried: 32.7 against 33.2 ms p50,
         # BM25 is too small a part to hide; not worth a thread.)
-        vector = self.embedder.encode_queries([f"{question} {focus}" if focus else question])[0]
+        vector = self.query_vector(f"{question} {focus}" if focus else question)
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
@@ -191,6 +195,19 @@ class HybridRetriever:
         if judged_in is not None and self.weights.get("sentence"):
             hits = self._with_focus_gains(hits, question, focus, vector)
         return hits
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The model's vector for a question. The last few are kept: a follow-up is encoded
+        for its search alone and again to re-rank by its own meaning."""
+        with self._recent_lock:
+            vector = self._recent.get(text)
+        if vector is None:
+            vector = self.embedder.encode_queries([text])[0]
+            with self._recent_lock:
+                self._recent[text] = vector
+                while len(self._recent) > RECENT_QUESTIONS:
+                    self._recent.pop(next(iter(self._recent)))
+        return vector
 
     def _with_focus_gains(self, hits: list[Hit], question: str, focus: str, vector) -> list[Hit]:
         """The first hits with the words of the question each does not account for."""
