@@ -27,6 +27,7 @@ from assistant.answering.answerability import (
     holds_types,
     holds_words,
     in_scope,
+    names_focus,
     stands_out,
 )
 from assistant.ingest.chunking import Chunk
@@ -39,9 +40,21 @@ PACT = (
 CONTACT = "Du kan kontakte kontoret på CNECT-AIOFFICE@ec.europa.eu."
 
 
-def hit(text, *, dense=0.86, standing=2.0, coverage=0.6, rarest=0.75, pid="p/da/b001"):
+def hit(
+    text,
+    *,
+    dense=0.86,
+    standing=2.0,
+    coverage=0.6,
+    rarest=0.75,
+    pid="p/da/b001",
+    stems=(),
+    rarest_asked="",
+):
     chunk = Chunk(pid, "p", "da", "https://example.org", "T", "S", 1, 1, None, text)
     return Hit(
+        passage_stems=tuple(stems),
+        rarest_asked=rarest_asked,
         chunk=chunk,
         score=1.0,
         coverage=coverage,
@@ -91,6 +104,20 @@ def test_a_focus_absent_by_words_and_by_meaning_is_not_on_the_page():
     assert decision.outcome == ANSWERED and "by meaning" in decision.why
 
 
+def test_a_date_answers_only_beside_the_questions_most_specific_word():
+    # "When was the Office founded?": the passage with a date (the job deadline) holds "ai",
+    # "kontor", but not "opret", which the pages use elsewhere: not on the pages.
+    jobs = hit(JOBS, stems=("ai", "kontor", "frist", "rekrutter"), rarest_asked="opret")
+    decision = decide("Hvornår blev AI-kontoret oprettet?", [jobs])
+    assert decision.outcome == NOT_ON_PAGE and decision.expected_types == (DATE,)
+    # The same passage answers a question whose most specific word it holds.
+    jobs = hit(JOBS, stems=("ai", "kontor", "frist", "rekrutter"), rarest_asked="frist")
+    assert decide("Hvornår er fristen?", [jobs]).outcome == ANSWERED
+    # Without a type that needs an anchor, the word is not required.
+    pact = hit(PACT, stems=("ai", "pagt"), rarest_asked="opret")
+    assert decide("Hvad er AI-pagten?", [pact]).outcome == ANSWERED
+
+
 def test_the_small_predicates():
     assert in_scope(hit(PACT, dense=0.82), served=True)
     assert not in_scope(hit(PACT, dense=0.79, coverage=0.0), served=True)
@@ -102,6 +129,8 @@ def test_the_small_predicates():
     assert stands_out(hit(PACT, standing=2.0)) and not stands_out(hit(PACT, standing=1.0))
     assert holds_types(hit(JOBS), {DATE}) and not holds_types(hit(PACT), {DATE})
     assert holds_types(hit(PACT), set())
+    assert names_focus(hit(PACT)) and names_focus(hit(PACT, stems=("pagt",), rarest_asked="pagt"))
+    assert not names_focus(hit(PACT, stems=("pagt",), rarest_asked="opret"))
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,8 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         ("Hvem leder AI-kontoret?", "da", "Hvem leder AI-kontoret"),
         ("Hvor mange virksomheder har tilsluttet sig AI-pagten?", "da", "Hvor mange virksomheder"),
         ("Jakie są godziny otwarcia Urzędu ds. AI?", "pl", "godziny otwarcia"),
+        # A date is on the page (the job deadline), but not beside "oprettet" (founded).
+        ("Hvornår blev AI-kontoret oprettet?", "da", "Hvornår blev AI-kontoret oprettet"),
     ],
 )
 def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(

@@ -33,6 +33,7 @@ from assistant.analysis.answer_types import (
     expected_types,
     held_types,
 )
+from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit
 
 ANSWERED = "answered"
@@ -124,6 +125,14 @@ def holds_words(hit: Hit) -> bool:
     return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
 
 
+def names_focus(hit: Hit) -> bool:
+    """The passage holds the question's most specific word that the pages use anywhere: a
+    date or a count answers "when was X founded?" only beside X, not beside any word of
+    the question ("Hvornår blev AI-kontoret oprettet?" is not answered by a deadline in a
+    passage about the Office's job offers)."""
+    return not hit.rarest_asked or contains(set(hit.passage_stems), hit.rarest_asked)
+
+
 def stands_out(hit: Hit, limits: Thresholds = MULTILINGUAL) -> bool:
     """Presence by meaning: the passage is closer to the question than the rest are."""
     return hit.standing >= limits.standing
@@ -185,7 +194,12 @@ def decide(
     # A count, a date or an amount is a fact about something named: the passage must name it
     # (by words), or any passage with a number would answer "how many X?" for every X.
     anchored = bool(types & ANCHORED_TYPES) and not follow_up
-    present = [h for h in typed if holds_words(h) or (not anchored and stands_out(h, limits))]
+    present = [
+        h
+        for h in typed
+        if (holds_words(h) and (not anchored or names_focus(h)))
+        or (not anchored and stands_out(h, limits))
+    ]
     missing = [lacks_focus(h, limits) for h in present]
     if present and all(missing):
         return Decision(
