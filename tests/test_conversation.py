@@ -45,6 +45,20 @@ def _converse(settings, *questions, **kwargs):
             "ai-office/pl/b034",
             "CNECT-AIOFFICE@ec.europa.eu",
         ),
+        # "When?" answered by a time relative to an event, not a date; and Polish drops the
+        # pronoun, so the opening "A" is what ties it to the pact (not the job deadline).
+        (
+            "Hvad er AI-pagten?",
+            "Hvornår begynder den?",
+            "ai-office/da/b027",
+            "inden AI-forordningen træder i kraft",
+        ),
+        (
+            "Czym jest pakt na rzecz sztucznej inteligencji?",
+            "A kiedy się zacznie?",
+            "ai-office/pl/b027",
+            "przed wejściem w życie",
+        ),
     ],
 )
 def test_follow_ups_find_the_passage_the_person_means(settings, first, follow_up, passage, fact):

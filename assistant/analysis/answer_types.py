@@ -37,11 +37,19 @@ EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _MONTHS = (
     r"januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|"
-    r"stycz\w*|lut\w*|mar(ca|zec)|kwie\w*|maj\w*|czerw\w*|lip\w*|sierp\w*|wrze\w*|paździer\w*|"
-    r"listopad\w*|grud\w*|january|february|march|june|july|october"
+    # Polish months in their inflected forms, spelled out: a stem with any ending ("maj\w*")
+    # also takes "mającej" (having) and "lipa" for dates.
+    r"stycz(eń|nia|niu)|lut(y|ego|ym)|mar(zec|ca|cu)|kwie(cień|tnia|tniu)|maj(a|u)|"
+    r"czerw(iec|ca|cu)|lip(iec|ca|cu)|sierp(ień|nia|niu)|wrze(sień|śnia|śniu)|"
+    r"październik(a|u)?|listopad(a|zie)?|grud(zień|nia|niu)|"
+    r"january|february|march|june|july|october"
 )
 # Number words per language (a Polish "to" is "this", a Danish one "two"): language data.
 _NUMBER_WORDS = language_data("number_words")
+# Phrases that place something in time relative to an event ("inden AI-forordningen træder
+# i kraft", "przed wejściem w życie"): an answer to "when?" without a date. Only answerability
+# reads them; BM25's date token stays for dates, so the index does not change.
+_TIME_RELATIONS = language_data("time_relations")
 
 # What a passage holds.
 _IN_TEXT = {
@@ -164,15 +172,19 @@ def expected_types(question: str) -> set[str]:
 def held_types(text: str, language: str = "") -> set[str]:
     """Every answer type a passage (or sentence) in `language` holds an instance of."""
     held = {t for t, pattern in _IN_TEXT.items() if pattern.search(text)}
-    if language in _NUMBER_WORDS and _number_words(language).search(text):
+    if language in _NUMBER_WORDS and _words(_NUMBER_WORDS, language).search(text):
         held.add(COUNT)
+    if language in _TIME_RELATIONS and _words(_TIME_RELATIONS, language).search(text):
+        held.add(DATE)
     return held
 
 
-_compiled: dict[str, re.Pattern] = {}
+_compiled: dict[tuple[int, str], re.Pattern] = {}
 
 
-def _number_words(language: str) -> re.Pattern:
-    if language not in _compiled:
-        _compiled[language] = re.compile(rf"\b({_NUMBER_WORDS[language]})\b", re.I)
-    return _compiled[language]
+def _words(table: dict[str, str], language: str) -> re.Pattern:
+    """A language's expression from `table`, as whole words, compiled once."""
+    key = (id(table), language)
+    if key not in _compiled:
+        _compiled[key] = re.compile(rf"\b({table[language]})\b", re.I)
+    return _compiled[key]

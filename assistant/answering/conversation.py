@@ -33,6 +33,7 @@ MIN_QUOTE = 20  # characters: a shorter sentence found in an answer's text may b
 # named earlier, anywhere in the question ("Kan det også straffe nogen?"): language data.
 _REFERRING = {k: v.split() for k, v in language_data("referring_words").items()}
 _POINTING = {k: set(v.split()) for k, v in language_data("pointing_words").items()}
+_CONTINUING = {k: set(v.split()) for k, v in language_data("continuing_words").items()}
 _TYPE_TOKEN = re.compile(r"^⟨.*⟩$")
 
 
@@ -62,6 +63,13 @@ def looks_like_follow_up(question: str, content_stems: Sequence[str], language: 
     if first in _REFERRING.get(language, _REFERRING["en"]):
         return True
     return _points_back(" ".join(tokens[1:]), language)
+
+
+def _carries_on(question: str, language: str) -> bool:
+    """Whether the question opens with a conjunction that carries on from the previous one
+    ("Og ...", "A ...", "And ...")."""
+    first = next(iter(words(question)), "").lower()
+    return first in _CONTINUING.get(language, _CONTINUING["en"])
 
 
 def resolve(
@@ -95,10 +103,15 @@ def resolve(
         question, language, focus=previous, question_language=question_language
     )
     # An answer type the question asks for is a subject of its own when the question also
-    # names something and no pronoun points back ("Hvad er e-mailadressen til AI-kontoret?"
+    # names something and nothing points back ("Hvad er e-mailadressen til AI-kontoret?"
     # after a question about the pact), not on its own ("Og hvornår?", "Hvornår begynder den?").
+    # An opening "A"/"Og" points back too: Polish drops the pronoun ("A kiedy się zacznie?").
     names_something = any(not _TYPE_TOKEN.match(s) for s in stems)
-    types_count = names_something and not _points_back(question, asked_in)
+    types_count = (
+        names_something
+        and not _points_back(question, asked_in)
+        and not _carries_on(question, asked_in)
+    )
     if _changes_topic(alone, combined, types_count) or _stands_alone(alone, combined, types_count):
         return Resolution(question, alone, False)
     subject = Subject.of(history, asked_in, combined)
