@@ -59,6 +59,15 @@ def _first(answer):
             PL_URL,
             "ai-office/pl/b010",
         ),
+        # Everyday Polish words the pages never use ("mogę", "jeśli", "pytanie"): still read
+        # as Polish (wordfreq), not as junk abstained on as out of scope.
+        (
+            "Do kogo mogę napisać, jeśli mam jakieś pytanie?",
+            "pl",
+            "CNECT-AIOFFICE@ec.europa.eu",
+            PL_URL,
+            "ai-office/pl/b034",
+        ),
     ],
 )
 def test_fact_questions_are_answered_and_cited_in_their_language(

@@ -2,7 +2,14 @@
 
 import pytest
 
-from assistant.analysis.language import _langdetect, default_lexicons, detect_language
+from assistant.analysis.language import (
+    READABLE_SHARE,
+    _langdetect,
+    build_lexicons,
+    default_lexicons,
+    detect_language,
+    known_share,
+)
 
 SHORT_QUESTIONS = [
     ("Hvad laver AI-kontoret?", "da"),
@@ -58,3 +65,13 @@ def test_langdetect_is_asked_and_answers_the_same_every_time():
 def test_a_word_without_evidence_keeps_the_conversation_language():
     guess = detect_language("GenAI4EU?", default_lexicons(), fallback="pl")
     assert (guess.code, guess.confident) == ("pl", False)
+
+
+def test_everyday_words_of_a_language_count_as_read_and_random_letters_do_not():
+    # A lexicon that knows only one sentence of a page: the question's everyday words are
+    # known from wordfreq's lists, random letters and single characters are not.
+    lexicon = build_lexicons({"pl": ["Możesz skontaktować się z Urzędem."]})["pl"]
+    question = "Do kogo mogę napisać, jeśli mam jakieś pytanie?"
+    assert not lexicon.knows("pytanie")
+    assert known_share(question, lexicon) >= 0.8
+    assert known_share("qzxv plokwij mnbvq Hh sl", lexicon) < READABLE_SHARE

@@ -158,13 +158,16 @@ def test_a_prompt_injection_never_gets_its_claim_answered(settings, question, la
         assert claim not in answer.text.lower()
         assert all(claim not in c.quote.lower() for c in answer.citations)
     _assert_grounded(answer)
-    if language in ("da", "pl"):
-        # The question is about the deadline: the answer is the real one, from the pages.
+    if answer.abstained:
+        # An instruction is not named back as "what you asked": its claim would be quoted.
+        assert answer.text.startswith(
+            (message("out_of_scope", language), message("not_on_page_plain", language))
+        ), answer.text
+    elif language in ("da", "pl"):
+        # Answered: then about the deadline, with the real one, from the pages.
         assert_deadline(answer, language)
     else:
-        assert answer.text.startswith(
-            (message("out_of_scope", "en"), message("other_language", "en"))
-        )
+        assert answer.text.startswith(message("other_language", "en"))
     _assert_still_serving(settings)
 
 

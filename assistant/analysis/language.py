@@ -180,11 +180,39 @@ def lexicons_from_chunks(chunks) -> dict[str, Lexicon]:
 
 
 READABLE_SHARE = 0.3  # real questions in eval/ score 0.4 or more; random characters ~0.1
+# A word in wordfreq's list of its language at least once per million words (Zipf 3): common
+# words of the language ("mam", "jeśli", "pytanie"), which junk and random letters are not.
+COMMON_ZIPF = 3.0
+# Shorter tokens are letters and abbreviations, frequent in every list ("W", "Na", "sl"):
+# random bytes are full of them.
+MIN_COMMON_WORD = 3
 
 
 def known_share(text: str, lexicon: Lexicon | None) -> float:
-    """Share of the text's words that `lexicon` knows (its language's words or stems)."""
+    """Share of the text's words that are words of `lexicon`'s language: words or stems the
+    pages use, its function words, or common words of the language (wordfreq), so that a
+    question in everyday words the pages never use still reads as that language."""
     tokens = [w for w in words(text) if not w.isdigit()]
     if lexicon is None or not tokens:
         return 0.0
-    return sum(lexicon.knows(w) for w in tokens) / len(tokens)
+    known = sum(lexicon.knows(w) or is_common_word(w, lexicon.language) for w in tokens)
+    return known / len(tokens)
+
+
+def is_common_word(word: str, language: str) -> bool:
+    """Whether `word` is a common word of `language` by wordfreq's frequency lists (False for
+    a language wordfreq has no list for)."""
+    if len(word) < MIN_COMMON_WORD or not word.isalpha():
+        return False
+    if language not in _wordfreq_languages():
+        return False
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())

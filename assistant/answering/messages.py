@@ -8,6 +8,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "da": {
+        "not_on_page_plain": "Siderne om Det Europæiske AI-kontor siger ikke noget om det.",
         "not_on_page": "Siderne om Det Europæiske AI-kontor siger ikke noget om det, du spørger "
         "om („{question}“).",
         "nearest": "Det nærmeste, de siger, er:",
@@ -23,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_items": "… og {count} punkter mere på siden.",
     },
     "pl": {
+        "not_on_page_plain": "Strony o Europejskim Urzędzie ds. AI nie mówią o tym.",
         "not_on_page": "Strony o Europejskim Urzędzie ds. AI nie mówią o tym, o co pytasz "
         "(„{question}”).",
         "nearest": "Najbliższe temu jest:",
@@ -38,6 +40,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_items": "… oraz {count} innych punktów na stronie.",
     },
     "en": {
+        "not_on_page_plain": "The pages about the European AI Office don't say.",
         "not_on_page": "The pages about the European AI Office don't say what you asked "
         "(“{question}”).",
         "nearest": "The nearest thing they say is:",
@@ -54,6 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "closest passages, quoted as they stand:",
     },
     "de": {
+        "not_on_page_plain": "Die Seiten über das Europäische KI-Büro sagen das nicht.",
         "not_on_page": "Die Seiten über das Europäische KI-Büro sagen nichts zu Ihrer Frage "
         "(„{question}“).",
         "nearest": "Am nächsten kommt:",
@@ -63,6 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources": "Quellen",
     },
     "fr": {
+        "not_on_page_plain": "Les pages sur le Bureau européen de l'IA ne le disent pas.",
         "not_on_page": "Les pages sur le Bureau européen de l'IA ne disent rien sur votre "
         "question (« {question} »).",
         "nearest": "Ce qui s'en approche le plus :",
