@@ -2,6 +2,7 @@
 
 import pytest
 
+from assistant.index import lexical
 from assistant.index.lexical import AnalysisCache, LexicalIndex
 
 pytestmark = pytest.mark.unit
@@ -56,3 +57,14 @@ def test_the_index_analyses_passages_through_its_cache():
         ]
     )
     assert index.analyses.hits == 1
+
+
+def test_the_stems_it_has_looked_up_are_bounded(monkeypatch):
+    # A server asked ever new words (junk, long pastes) must not remember them all.
+    monkeypatch.setattr(lexical, "KNOWN_KEPT", 50)
+    index = LexicalIndex.build("da", ["a", "b", "c"], TEXTS)
+    assert index.knows("frist") and not index.knows("qzxv")
+    for n in range(500):
+        index.knows(f"ord{n}x")
+    assert index.known_kept == 50
+    assert index.knows("frist") and not index.knows("qzxv")  # answers unchanged

@@ -27,6 +27,9 @@ ANALYSIS_VERSION = 3
 
 
 ANALYSES_KEPT = 50_000  # passage, section and sentence texts per language
+# Question stems whose presence in the vocabulary is remembered (`knows`): questions bring new
+# words without end, so the least recently used are dropped (a server must not grow with them).
+KNOWN_KEPT = 100_000
 
 
 class AnalysisCache:
@@ -69,7 +72,7 @@ class LexicalIndex:
         self.vocabulary = vocabulary
         self._bm25 = bm25
         self._idf = idf  # stem -> inverse document frequency, for coverage scores
-        self._known: dict[str, bool] = {}
+        self._known = lru_cache(maxsize=KNOWN_KEPT)(self._look_up)
         self.analyses = AnalysisCache(self._analyse, cache_size)
         # Per question language, words that only name the site's subject (corpus/site.json).
         self.subject_words: dict[str, frozenset[str]] = {}
@@ -123,10 +126,15 @@ class LexicalIndex:
     def knows(self, stem: str) -> bool:
         """Whether any passage uses this stem (or a form of the same word)."""
         # Memoised: the fuzzy look-up scans the whole vocabulary, and questions repeat words.
-        known = self._known.get(stem)
-        if known is None:
-            known = self._known[stem] = stem in self._idf or contains(self._idf.keys(), stem)
-        return known
+        return self._known(stem)
+
+    def _look_up(self, stem: str) -> bool:
+        return stem in self._idf or contains(self._idf.keys(), stem)
+
+    @property
+    def known_kept(self) -> int:
+        """How many looked-up stems `knows` remembers now."""
+        return self._known.cache_info().currsize
 
     def scores(self, query_stems: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query stems (zeros when nothing matches)."""
