@@ -46,10 +46,6 @@ _MONTHS = (
 )
 # Number words per language (a Polish "to" is "this", a Danish one "two"): language data.
 _NUMBER_WORDS = language_data("number_words")
-# Phrases that place something in time relative to an event ("inden AI-forordningen træder
-# i kraft", "przed wejściem w życie"): an answer to "when?" without a date. Only answerability
-# reads them; BM25's date token stays for dates, so the index does not change.
-_TIME_RELATIONS = language_data("time_relations")
 
 # What a passage holds.
 _IN_TEXT = {
@@ -174,8 +170,6 @@ def held_types(text: str, language: str = "") -> set[str]:
     held = {t for t, pattern in _IN_TEXT.items() if pattern.search(text)}
     if language in _NUMBER_WORDS and _words(_NUMBER_WORDS, language).search(text):
         held.add(COUNT)
-    if language in _TIME_RELATIONS and _words(_TIME_RELATIONS, language).search(text):
-        held.add(DATE)
     return held
 
 
