@@ -3,6 +3,8 @@ and the answer types themselves, on tiny inline passages (no index, no model).""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.analysis.answer_types import (
@@ -116,6 +118,19 @@ def test_a_date_answers_only_beside_the_questions_most_specific_word():
     # Without a type that needs an anchor, the word is not required.
     pact = hit(PACT, stems=("ai", "pagt"), rarest_asked="opret")
     assert decide("Hvad er AI-pagten?", [pact]).outcome == ANSWERED
+
+
+def test_a_date_beside_the_questions_word_needs_no_focus_check():
+    # "Kiedy mija termin?": without "mija" the question comes much closer to the deadline
+    # passage, as a three-word question does without any word; the date beside "termin"
+    # answers it. Without an answer type the same gain means the word is not accounted for.
+    jobs = replace(
+        hit(JOBS, stems=("termin", "upływ"), rarest_asked="termin"),
+        focus_gains=(("mija", 0.03),),
+    )
+    assert decide("Kiedy mija termin?", [jobs]).outcome == ANSWERED
+    remote = replace(jobs, focus_gains=(("zdalnie", 0.03),))
+    assert decide("Czy można pracować zdalnie?", [remote]).outcome == NOT_ON_PAGE
 
 
 def test_the_small_predicates():

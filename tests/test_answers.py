@@ -59,6 +59,15 @@ def _first(answer):
             PL_URL,
             "ai-office/pl/b010",
         ),
+        # Short: leaving out "mija" (the page says "upływa") moves it far from everything, but
+        # the date beside "termin" answers it.
+        (
+            "Kiedy mija termin?",
+            "pl",
+            "27 marca 2024",
+            PL_URL,
+            "ai-office/pl/b030",
+        ),
         # Everyday Polish words the pages never use ("mogę", "jeśli", "pytanie"): still read
         # as Polish (wordfreq), not as junk abstained on as out of scope.
         (

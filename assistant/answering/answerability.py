@@ -200,7 +200,13 @@ def decide(
         if (holds_words(h) and (not anchored or names_focus(h)))
         or (not anchored and stands_out(h, limits))
     ]
-    missing = [lacks_focus(h, limits) for h in present]
+    # A date, count or amount beside the question's most specific word is already anchored by
+    # words: leaving a word out of a question that short ("Kiedy mija termin?") moves it too
+    # far for the focus check to say anything.
+    missing = [
+        "" if anchored and names_focus(h) and holds_words(h) else lacks_focus(h, limits)
+        for h in present
+    ]
     if present and all(missing):
         return Decision(
             NOT_ON_PAGE,
