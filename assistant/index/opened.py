@@ -37,9 +37,11 @@ class Index:
             lang: LexicalIndex.load(folder / "lexical" / lang)
             for lang in self.manifest["languages"]
         }
-        subject_words = load_site(settings.corpus_dir).subject_words
+        # Per question language (of those the pages are not in), the words that only name the
+        # site's subject (corpus/site.json).
+        self.subject_words = load_site(settings.corpus_dir).subject_words
         for lexical in self.lexical.values():
-            lexical.subject_words = subject_words
+            lexical.subject_words = self.subject_words
         self._store = None
 
     @cached_property

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
-from assistant.retrieval.focus import removal_gains, unaccounted_words
+from assistant.retrieval.focus import removal_gains, unaccounted_words, without
 from assistant.retrieval.fusion import (
     contains,
     coverage,
@@ -142,6 +143,8 @@ class HybridRetriever:
         # (Encoding on a second thread while BM25 runs was tried: 32.7 against 33.2 ms p50,
         # BM25 is too small a part to hide; not worth a thread.)
         vector = self.query_vector(f"{question} {focus}" if focus else question)
+        if judged_in is None:
+            vector = self._without_subject_words(vector, question, asked_in)
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
@@ -212,6 +215,25 @@ class HybridRetriever:
                 while len(self._recent) > RECENT_QUESTIONS:
                     self._recent.pop(next(iter(self._recent)))
         return vector
+
+    def _without_subject_words(self, vector: np.ndarray, question: str, language: str):
+        """For a question in a language the pages are not in: its vector averaged with that of
+        the question without the words that only name the site's subject.
+
+        The pages quote a few such words untranslated ("AI Office" in a Danish sentence about
+        newsletters), and the model matches them letter for letter: "Can I apply for a job at
+        the AI Office?" found that sentence first. Without them the question says what it
+        asks (dev, English: hit@1 0.73 -> 0.91, the same for any weight of 0.25-1.0; the
+        question without them alone: 0.73)."""
+        subject = self.index.subject_words.get(language, frozenset())
+        stripped = question
+        for word in words(question):
+            if word.lower() in subject:
+                stripped = without(stripped, word)
+        if stripped == question or not words(stripped):
+            return vector
+        blended = vector + self.query_vector(stripped)
+        return blended / np.linalg.norm(blended)
 
     def _with_focus_gains(self, hits: list[Hit], question: str, focus: str, vector) -> list[Hit]:
         """The first hits with the words of the question each does not account for."""
