@@ -18,13 +18,13 @@ pytestmark = pytest.mark.eval
 
 FLOORS = {  # the test split, measured 2026-12-01 in brackets (docs/evaluation.md)
     "hit@1": 0.75,  # (0.78)
-    "retrieval_hit@3": 0.83,  # (0.86)
+    "retrieval_hit@3": 0.85,  # (0.88)
     "retrieval_mrr": 0.80,  # (0.83)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.77,  # (0.80)
-    "abstention_recall": 0.77,  # (0.80: out of scope and not on the pages together)
+    "key_fact_recall": 0.79,  # (0.82)
+    "abstention_recall": 0.80,  # (0.83: out of scope and not on the pages together)
     "abstention_precision": 0.96,  # (1.00)
     "answered_right": 0.56,  # (0.59)
     "da/hit@1": 0.75,  # (0.78)
@@ -33,13 +33,14 @@ FLOORS = {  # the test split, measured 2026-12-01 in brackets (docs/evaluation.m
     "follow_up/hit@1": 0.80,  # (0.83)
     "topic_change/hit@1": 0.95,  # (1.00)
     # (0.69; 0.77 before sentence vectors: English questions are drawn to short Danish
-    # sentences holding the English name "AI Office"; on dev English went 0.73 -> 0.82)
+    # sentences holding the English name "AI Office"; on dev English went 0.73 -> 0.82, and
+    # to 0.91 with the site's name left out of a second encoding, which test did not follow)
     "other_language/hit@1": 0.66,
     "paraphrase/hit@1": 0.53,  # (0.57)
     "list/hit@1": 0.77,  # (0.80)
     "list/key_fact_recall": 0.62,  # (0.65)
     "overview/hit@1": 0.63,  # (0.67)
-    "not_on_page/abstention_recall": 0.72,  # (0.76)
+    "not_on_page/abstention_recall": 0.76,  # (0.79)
     "out_of_scope/abstention_recall": 0.95,  # (1.00)
 }
 
