@@ -19,6 +19,7 @@ from assistant.analysis.answer_types import (
     POSTAL,
     expected_types,
     held_types,
+    time_anchors,
 )
 from assistant.answering import answerability
 from assistant.answering.answerability import (
@@ -131,6 +132,19 @@ def test_a_date_beside_the_questions_word_needs_no_focus_check():
     assert decide("Kiedy mija termin?", [jobs]).outcome == ANSWERED
     remote = replace(jobs, focus_gains=(("zdalnie", 0.03),))
     assert decide("Czy można pracować zdalnie?", [remote]).outcome == NOT_ON_PAGE
+
+
+def test_a_time_relative_to_an_event_answers_when_for_anything_but_that_event():
+    start = "Dette engagement vil begynde, inden AI-forordningen træder i kraft."
+    # "When does it begin?": the question's most specific word is not in the event.
+    begins = hit(start, stems=("engagement", "begynd", "ai", "forordning"), rarest_asked="begynd")
+    assert decide("Hvornår begynder det?", [begins], follow_up=True).outcome == ANSWERED
+    # "When does the AI Act enter into force?": the event itself; no date for it.
+    event = replace(begins, rarest_asked="forordning")
+    decision = decide("Hvornår træder AI-forordningen i kraft?", [event], follow_up=True)
+    assert decision.outcome == NOT_ON_PAGE
+    assert time_anchors(start, "da") == ["AI-forordningen træder i kraft"]
+    assert time_anchors("fremskridt inden for kapacitet", "da") == []  # "within", no time
 
 
 def test_the_small_predicates():

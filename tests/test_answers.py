@@ -130,6 +130,9 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         ("Jakie są godziny otwarcia Urzędu ds. AI?", "pl", "godziny otwarcia"),
         # A date is on the page (the job deadline), but not beside "oprettet" (founded).
         ("Hvornår blev AI-kontoret oprettet?", "da", "Hvornår blev AI-kontoret oprettet"),
+        # The page places the pact's start before the AI Act enters into force: no date for
+        # that event itself.
+        ("Hvornår træder AI-forordningen i kraft?", "da", "Hvornår træder AI-forordningen"),
     ],
 )
 def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(

@@ -45,6 +45,21 @@ def _converse(settings, *questions, **kwargs):
             "ai-office/pl/b034",
             "CNECT-AIOFFICE@ec.europa.eu",
         ),
+        # "When?" answered by a time relative to another event ("before the AI Act enters into
+        # force"), not a date. Polish drops the pronoun: the opening "A" carries on, so it is
+        # the pact, not the job deadline's date (which the question alone finds).
+        (
+            "Hvad er AI-pagten?",
+            "Hvornår begynder den?",
+            "ai-office/da/b027",
+            "inden AI-forordningen træder i kraft",
+        ),
+        (
+            "Czym jest pakt na rzecz sztucznej inteligencji?",
+            "A kiedy się zacznie?",
+            "ai-office/pl/b027",
+            "przed wejściem w życie",
+        ),
     ],
 )
 def test_follow_ups_find_the_passage_the_person_means(settings, first, follow_up, passage, fact):
@@ -151,13 +166,6 @@ def test_a_follow_up_is_answered_on_the_previous_subject(settings, first, follow
         # The pages give no date for the forum: the job deadline's date is about something else.
         ("Hvad er det rådgivende forum?", "Hvornår mødes det?", "ai-office/da/b026"),
         ("Czym jest forum doradcze?", "A kiedy się zacznie?", "ai-office/pl/b026"),
-        # No pronoun (Polish drops it), but the opening "A" carries on: the pact, not the
-        # job deadline's date (which the search finds when the question stands alone).
-        (
-            "Czym jest pakt na rzecz sztucznej inteligencji?",
-            "A kiedy się zacznie?",
-            "ai-office/pl/b027",
-        ),
         # Other passages mention companies; none says how many joined the pact.
         ("Hvad er AI-pagten?", "Hvor mange virksomheder er med i den?", "ai-office/da/b027"),
     ],

@@ -173,6 +173,22 @@ def held_types(text: str, language: str = "") -> set[str]:
     return held
 
 
+# Words that place something in time relative to an event ("inden", "zanim"): language data.
+_TIME_RELATIONS = language_data("time_relations")
+
+
+def time_anchors(text: str, language: str) -> list[str]:
+    """The events `text` places something in time against: the words after each relation word
+    up to the end of the clause ("AI-forordningen træder i kraft" in "Dette engagement vil
+    begynde, inden AI-forordningen træder i kraft, og ...").
+
+    Such a time answers "when?" for anything but the event itself (`answerability`)."""
+    if language not in _TIME_RELATIONS:
+        return []
+    pattern = re.compile(rf"\b(?:{_TIME_RELATIONS[language]})\b\s+([^.,;:!?]+)", re.I)
+    return [match.group(1).strip() for match in pattern.finditer(text)]
+
+
 _compiled: dict[tuple[int, str], re.Pattern] = {}
 
 

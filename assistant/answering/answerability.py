@@ -32,7 +32,9 @@ from assistant.analysis.answer_types import (
     MONEY,
     expected_types,
     held_types,
+    time_anchors,
 )
+from assistant.analysis.text import content_stems
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit
 
@@ -114,8 +116,32 @@ def in_scope(
 
 
 def holds_types(hit: Hit, types: set[str]) -> bool:
-    """Whether the passage holds an instance of every answer type asked for."""
-    return not types or types <= held_types(hit.chunk.text, hit.chunk.language)
+    """Whether the passage holds an instance of every answer type asked for. A time relative
+    to an event ("inden AI-forordningen træder i kraft") counts as a date, unless the event
+    is what the question asks about (`relative_time_answers`)."""
+    if not types:
+        return True
+    held = held_types(hit.chunk.text, hit.chunk.language)
+    if types <= held:
+        return True
+    return DATE in types and types - {DATE} <= held and relative_time_answers(hit)
+
+
+def relative_time_answers(hit: Hit) -> bool:
+    """Whether the passage places something in time against an event other than the one the
+    question asks about: the question's most specific word is not in the event's words.
+    "Hvornår begynder den?" (the pact's commitment) is answered by "inden AI-forordningen
+    træder i kraft"; "Hvilken dato træder AI-forordningen i kraft?" is not."""
+    chunk = hit.judged or hit.chunk
+    anchors = time_anchors(chunk.text, chunk.language)
+    if not anchors:
+        return False
+    if not hit.rarest_asked:
+        return True
+    return any(
+        not contains(set(content_stems(anchor, chunk.language)), hit.rarest_asked)
+        for anchor in anchors
+    )
 
 
 def holds_words(hit: Hit) -> bool:
