@@ -199,9 +199,10 @@ def known_share(text: str, lexicon: Lexicon | None) -> float:
     return known / len(tokens)
 
 
-def is_common_word(word: str, language: str) -> bool:
-    """Whether `word` is a common word of `language` by wordfreq's frequency lists (False for
-    a language wordfreq has no list for)."""
+def is_common_word(word: str, language: str, zipf: float = COMMON_ZIPF) -> bool:
+    """Whether `word` is at least this common in `language` by wordfreq's frequency lists
+    (Zipf: 3 is once per million words, 6 once per thousand; False for a language wordfreq
+    has no list for)."""
     if len(word) < MIN_COMMON_WORD or not word.isalpha():
         return False
     if language not in _wordfreq_languages():
@@ -210,7 +211,7 @@ def is_common_word(word: str, language: str) -> bool:
 
     # The "small" lists hold every word down to Zipf 3, all this needs, in a tenth of the
     # memory of the large ones (about 10 MB a language).
-    return zipf_frequency(word, language, wordlist="small") >= COMMON_ZIPF
+    return zipf_frequency(word, language, wordlist="small") >= zipf
 
 
 @lru_cache(maxsize=1)

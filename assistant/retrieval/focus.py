@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from assistant.analysis.language import is_common_word
 from assistant.analysis.text import content_stems, stopwords, words
 from assistant.retrieval.fusion import contains
 
@@ -26,6 +27,9 @@ MIN_WORD_LENGTH = 3  # shorter words are function words or initials, not what is
 # At most this many words are checked per question: each costs an encoding, and a question of
 # hundreds of unknown words (pasted text, junk) must not cost hundreds.
 MAX_WORDS = 5
+# A word used once in a thousand words of its language ("mam", "jeśli", "kommer", "coś") is
+# a function word whatever a stop-word list says: it is never what a question asks about.
+FUNCTION_WORD_ZIPF = 6.0
 
 
 def unaccounted_words(
@@ -36,6 +40,8 @@ def unaccounted_words(
     found = []
     for word in words(question):
         if len(word) < MIN_WORD_LENGTH or word.lower() in stop or not _looks_like_a_word(word):
+            continue
+        if is_common_word(word.lower(), language, FUNCTION_WORD_ZIPF):
             continue
         stems = content_stems(word, language)
         if stems and not any(contains(passage_stems, s) or knows(s) for s in stems):
