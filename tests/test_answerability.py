@@ -147,6 +147,17 @@ def test_a_time_relative_to_an_event_answers_when_for_anything_but_that_event():
     assert time_anchors("fremskridt inden for kapacitet", "da") == []  # "within", no time
 
 
+def test_a_word_the_best_passage_lacks_must_draw_the_question_to_another():
+    jobs = replace(hit(JOBS, pid="p/da/b030"), focus_gains=(("hjemmefra", 0.025),))
+    news = replace(hit(PACT, pid="p/da/b033"), focus_gains=(("hjemmefra", 0.011),))
+    decision = decide("Kan man arbejde hjemmefra?", [jobs, news])
+    assert decision.outcome == NOT_ON_PAGE and '"hjemmefra"' in decision.why
+    # A passage the word draws the question towards (a synonym of what it says) answers.
+    home = replace(news, focus_gains=(("hjemmefra", -0.01),))
+    decision = decide("Kan man arbejde hjemmefra?", [jobs, home])
+    assert decision.outcome == ANSWERED and decision.hits[0].chunk.id == "p/da/b033"
+
+
 def test_the_small_predicates():
     assert in_scope(hit(PACT, dense=0.82), served=True)
     assert not in_scope(hit(PACT, dense=0.79, coverage=0.0), served=True)

@@ -96,6 +96,19 @@ def test_a_question_about_what_no_passage_says_is_not_on_the_pages(
     assert f'"{word}"' in answer.trace.why
 
 
+def test_a_passage_the_unaccounted_word_only_pushes_away_less_does_not_answer(settings):
+    # The recruitment passage does not account for "hjemmefra"; the newsletter passage is
+    # pushed away by it less, but pushed away all the same: that is no answer either.
+    question = "Kan man arbejde hjemmefra i AI-kontoret?"
+    hits = _hits(settings, question, "da")
+    gains = {h.chunk.id: dict(h.focus_gains).get("hjemmefra") for h in hits[:3]}
+    assert gains["ai-office/da/b030"] >= MULTILINGUAL.focus_gain
+    assert all(g is None or g > 0 for g in gains.values()), gains
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.reason == "not_on_page", answer.text
+    assert '"hjemmefra"' in answer.trace.why
+
+
 @pytest.mark.parametrize(
     ("question", "language", "passage_id"),
     [

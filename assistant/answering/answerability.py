@@ -169,6 +169,11 @@ def lacks_focus(hit: Hit, limits: Thresholds = MULTILINGUAL) -> str:
     return next((w for w, gain in hit.focus_gains if gain >= limits.focus_gain), "")
 
 
+def pushed_away_by(hit: Hit, words: set[str]) -> str:
+    """The first of `words` that brings the question closer to the passage when left out."""
+    return next((w for w, gain in hit.focus_gains if w in words and gain > 0), "")
+
+
 def decide(
     question: str,
     hits: Sequence[Hit],
@@ -229,9 +234,18 @@ def decide(
     # A date, count or amount beside the question's most specific word is already anchored by
     # words: leaving a word out of a question that short ("Kiedy mija termin?") moves it too
     # far for the focus check to say anything.
+    exempt = [anchored and names_focus(h) and holds_words(h) for h in present]
     missing = [
-        "" if anchored and names_focus(h) and holds_words(h) else lacks_focus(h, limits)
-        for h in present
+        "" if free else lacks_focus(h, limits) for h, free in zip(present, exempt, strict=True)
+    ]
+    # A word the best passage does not account for is what the question asks about; another
+    # passage answers instead only if that word draws the question towards it (a gain of 0 or
+    # less), not if it merely pushes the question away less ("Kan man arbejde hjemmefra?":
+    # 0.025 from the recruitment passage, 0.011 from the newsletter one).
+    flagged = {missing[0]} - {""} if missing else set()
+    missing = [
+        word or ("" if free else pushed_away_by(h, flagged))
+        for h, word, free in zip(present, missing, exempt, strict=True)
     ]
     if present and all(missing):
         return Decision(
