@@ -52,12 +52,12 @@ def hit(
     rarest=0.75,
     pid="p/da/b001",
     stems=(),
-    rarest_asked="",
+    most_specific=(),
 ):
     chunk = Chunk(pid, "p", "da", "https://example.org", "T", "S", 1, 1, None, text)
     return Hit(
         passage_stems=tuple(stems),
-        rarest_asked=rarest_asked,
+        most_specific=tuple(most_specific),
         chunk=chunk,
         score=1.0,
         coverage=coverage,
@@ -110,14 +110,14 @@ def test_a_focus_absent_by_words_and_by_meaning_is_not_on_the_page():
 def test_a_date_answers_only_beside_the_questions_most_specific_word():
     # "When was the Office founded?": the passage with a date (the job deadline) holds "ai",
     # "kontor", but not "opret", which the pages use elsewhere: not on the pages.
-    jobs = hit(JOBS, stems=("ai", "kontor", "frist", "rekrutter"), rarest_asked="opret")
+    jobs = hit(JOBS, stems=("ai", "kontor", "frist", "rekrutter"), most_specific=("opret",))
     decision = decide("Hvornår blev AI-kontoret oprettet?", [jobs])
     assert decision.outcome == NOT_ON_PAGE and decision.expected_types == (DATE,)
     # The same passage answers a question whose most specific word it holds.
-    jobs = hit(JOBS, stems=("ai", "kontor", "frist", "rekrutter"), rarest_asked="frist")
+    jobs = hit(JOBS, stems=("ai", "kontor", "frist", "rekrutter"), most_specific=("frist",))
     assert decide("Hvornår er fristen?", [jobs]).outcome == ANSWERED
     # Without a type that needs an anchor, the word is not required.
-    pact = hit(PACT, stems=("ai", "pagt"), rarest_asked="opret")
+    pact = hit(PACT, stems=("ai", "pagt"), most_specific=("opret",))
     assert decide("Hvad er AI-pagten?", [pact]).outcome == ANSWERED
 
 
@@ -126,7 +126,7 @@ def test_a_date_beside_the_questions_word_needs_no_focus_check():
     # passage, as a three-word question does without any word; the date beside "termin"
     # answers it. Without an answer type the same gain means the word is not accounted for.
     jobs = replace(
-        hit(JOBS, stems=("termin", "upływ"), rarest_asked="termin"),
+        hit(JOBS, stems=("termin", "upływ"), most_specific=("termin",)),
         focus_gains=(("mija", 0.03),),
     )
     assert decide("Kiedy mija termin?", [jobs]).outcome == ANSWERED
@@ -137,10 +137,12 @@ def test_a_date_beside_the_questions_word_needs_no_focus_check():
 def test_a_time_relative_to_an_event_answers_when_for_anything_but_that_event():
     start = "Dette engagement vil begynde, inden AI-forordningen træder i kraft."
     # "When does it begin?": the question's most specific word is not in the event.
-    begins = hit(start, stems=("engagement", "begynd", "ai", "forordning"), rarest_asked="begynd")
+    begins = hit(
+        start, stems=("engagement", "begynd", "ai", "forordning"), most_specific=("begynd",)
+    )
     assert decide("Hvornår begynder det?", [begins], follow_up=True).outcome == ANSWERED
     # "When does the AI Act enter into force?": the event itself; no date for it.
-    event = replace(begins, rarest_asked="forordning")
+    event = replace(begins, most_specific=("forordning",))
     decision = decide("Hvornår træder AI-forordningen i kraft?", [event], follow_up=True)
     assert decision.outcome == NOT_ON_PAGE
     assert time_anchors(start, "da") == ["AI-forordningen træder i kraft"]
@@ -169,8 +171,10 @@ def test_the_small_predicates():
     assert stands_out(hit(PACT, standing=2.0)) and not stands_out(hit(PACT, standing=1.0))
     assert holds_types(hit(JOBS), {DATE}) and not holds_types(hit(PACT), {DATE})
     assert holds_types(hit(PACT), set())
-    assert names_focus(hit(PACT)) and names_focus(hit(PACT, stems=("pagt",), rarest_asked="pagt"))
-    assert not names_focus(hit(PACT, stems=("pagt",), rarest_asked="opret"))
+    assert names_focus(hit(PACT)) and names_focus(
+        hit(PACT, stems=("pagt",), most_specific=("pagt",))
+    )
+    assert not names_focus(hit(PACT, stems=("pagt",), most_specific=("opret",)))
 
 
 @pytest.mark.parametrize(

@@ -68,3 +68,12 @@ def test_the_stems_it_has_looked_up_are_bounded(monkeypatch):
         index.knows(f"ord{n}x")
     assert index.known_kept == 50
     assert index.knows("frist") and not index.knows("qzxv")  # answers unchanged
+
+
+def test_the_most_specific_words_of_a_question_are_those_fewest_passages_use():
+    index = LexicalIndex.build("da", ["a", "b", "c"], TEXTS)
+    stems = index.analyse_query("Hvornår skriver kontoret om fristen?", "da")
+    assert "⟨date⟩" in stems  # the answer type: any date, no word of the question
+    # "kontor" is in two passages, "frist" and "skriv" in one each: both kept, as they tie
+    assert set(index.most_specific(stems)) == {"frist", "skriv"}
+    assert index.most_specific(["⟨date⟩", "qzxv"]) == ()  # nothing the pages use

@@ -136,10 +136,10 @@ def relative_time_answers(hit: Hit) -> bool:
     anchors = time_anchors(chunk.text, chunk.language)
     if not anchors:
         return False
-    if not hit.rarest_asked:
+    if not hit.most_specific:
         return True
     return any(
-        not contains(set(content_stems(anchor, chunk.language)), hit.rarest_asked)
+        not any(contains(set(content_stems(anchor, chunk.language)), s) for s in hit.most_specific)
         for anchor in anchors
     )
 
@@ -156,7 +156,8 @@ def names_focus(hit: Hit) -> bool:
     date or a count answers "when was X founded?" only beside X, not beside any word of
     the question ("Hvornår blev AI-kontoret oprettet?" is not answered by a deadline in a
     passage about the Office's job offers)."""
-    return not hit.rarest_asked or contains(set(hit.passage_stems), hit.rarest_asked)
+    held = set(hit.passage_stems)
+    return not hit.most_specific or any(contains(held, s) for s in hit.most_specific)
 
 
 def stands_out(hit: Hit, limits: Thresholds = MULTILINGUAL) -> bool:

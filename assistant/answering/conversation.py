@@ -167,16 +167,10 @@ class Subject:
 
 
 def _holds_most_specific(lexical, question: str, language: str, passage_stems) -> bool:
-    """Whether the passage holds the question's most specific word: of its stems the pages
-    use, the one fewest passages hold ("pagt" in "Hvad er AI-pagten?", not "ai"). Answer-type
-    tokens are no word of it: any passage with a date holds "⟨date⟩"."""
-    stems = [s for s in lexical.analyse_query(question, language) if not _TYPE_TOKEN.match(s)]
-    known = [s for s in stems if lexical.knows(s)]
-    if not known:
-        return False
-    rarest = max(lexical.idf(s) for s in known)
+    """Whether the passage holds the question's most specific word (`most_specific`)."""
     held = set(passage_stems)
-    return any(contains(held, s) for s in known if lexical.idf(s) >= rarest)
+    specific = lexical.most_specific(lexical.analyse_query(question, language))
+    return any(contains(held, s) for s in specific)
 
 
 def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -> list[Hit]:

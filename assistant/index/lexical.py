@@ -123,6 +123,16 @@ class LexicalIndex:
             expanded += [s for s in self._idf if s.startswith(stem)][:limit]
         return expanded
 
+    def most_specific(self, stems: list[str]) -> tuple[str, ...]:
+        """Of the question's stems that some passage uses, those fewest passages use (highest
+        IDF; "pagt" in "Hvad er AI-pagten?", not "ai"). Answer-type tokens stand for any date
+        or address and are no word of it. Several when they tie."""
+        known = [s for s in dict.fromkeys(stems) if not s.startswith("⟨") and self.knows(s)]
+        if not known:
+            return ()
+        rarest = max(self.idf(s) for s in known)
+        return tuple(s for s in known if self.idf(s) >= rarest)
+
     def knows(self, stem: str) -> bool:
         """Whether any passage uses this stem (or a form of the same word)."""
         # Memoised: the fuzzy look-up scans the whole vocabulary, and questions repeat words.

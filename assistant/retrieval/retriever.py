@@ -66,9 +66,9 @@ class Hit:
     query_stems: tuple[str, ...]  # the question as the passage's language analyses it
     rarest_match: float  # how rare (as a share of the highest IDF) its rarest matched stem is
     matched_rare: tuple[str, ...] = ()  # question stems it holds that few passages use
-    # The question's most specific stem (highest IDF) among those the pages use at all; not
-    # an answer-type token. Whether the passage holds it: `contains(passage_stems, ...)`.
-    rarest_asked: str = ""
+    # The question's most specific stems (highest IDF, ties kept) among those the pages use
+    # at all (`LexicalIndex.most_specific`).
+    most_specific: tuple[str, ...] = ()
     passage_stems: tuple[str, ...] = ()  # the passage as its language analyses it
     # How far the passage's cosine stands above the question's other candidates (standard
     # scores over the dense candidates): a passage that speaks to the question stands out; a
@@ -194,7 +194,7 @@ class HybridRetriever:
                     rarest_match=max((lexical.idf(s) for s in matched), default=0.0)
                     / lexical.max_idf,
                     matched_rare=tuple(rare),
-                    rarest_asked=_rarest_known(stems, lexical),
+                    most_specific=lexical.most_specific(stems),
                     passage_stems=tuple(sorted(passage_stems)),
                     judged=judged,
                 )
@@ -293,13 +293,6 @@ class HybridRetriever:
             return [passage_id]
         mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
         return [t for t in mapped if t in self.index.passages]
-
-
-def _rarest_known(stems: list[str], lexical) -> str:
-    """The question's stem with the highest IDF that some passage uses (answer-type tokens,
-    which stand for any date or number, left out)."""
-    known = [s for s in stems if not s.startswith("⟨") and lexical.knows(s)]
-    return max(known, key=lexical.idf, default="")
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
