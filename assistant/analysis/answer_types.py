@@ -168,33 +168,32 @@ def expected_types(question: str) -> set[str]:
 def held_types(text: str, language: str = "") -> set[str]:
     """Every answer type a passage (or sentence) in `language` holds an instance of."""
     held = {t for t, pattern in _IN_TEXT.items() if pattern.search(text)}
-    if language in _NUMBER_WORDS and _words(_NUMBER_WORDS, language).search(text):
+    if language in _NUMBER_WORDS and _number_words(language).search(text):
         held.add(COUNT)
     return held
 
 
-# Words that place something in time relative to an event ("inden", "zanim"): language data.
-_TIME_RELATIONS = language_data("time_relations")
+# A relation word that places something in time against an event ("inden", "zanim": language
+# data), and the event: the rest of its clause.
+_TIME_ANCHOR = {
+    language: re.compile(rf"\b(?:{relations})\b\s+([^.,;:!?]+)", re.I)
+    for language, relations in language_data("time_relations").items()
+}
 
 
 def time_anchors(text: str, language: str) -> list[str]:
-    """The events `text` places something in time against: the words after each relation word
-    up to the end of the clause ("AI-forordningen træder i kraft" in "Dette engagement vil
-    begynde, inden AI-forordningen træder i kraft, og ...").
+    """The events `text` places something in time against ("AI-forordningen træder i kraft"
+    in "Dette engagement vil begynde, inden AI-forordningen træder i kraft, og ...").
 
     Such a time answers "when?" for anything but the event itself (`answerability`)."""
-    if language not in _TIME_RELATIONS:
-        return []
-    pattern = re.compile(rf"\b(?:{_TIME_RELATIONS[language]})\b\s+([^.,;:!?]+)", re.I)
-    return [match.group(1).strip() for match in pattern.finditer(text)]
+    pattern = _TIME_ANCHOR.get(language)
+    return [m.group(1).strip() for m in pattern.finditer(text)] if pattern else []
 
 
-_compiled: dict[tuple[int, str], re.Pattern] = {}
+_compiled: dict[str, re.Pattern] = {}
 
 
-def _words(table: dict[str, str], language: str) -> re.Pattern:
-    """A language's expression from `table`, as whole words, compiled once."""
-    key = (id(table), language)
-    if key not in _compiled:
-        _compiled[key] = re.compile(rf"\b({table[language]})\b", re.I)
-    return _compiled[key]
+def _number_words(language: str) -> re.Pattern:
+    if language not in _compiled:
+        _compiled[language] = re.compile(rf"\b({_NUMBER_WORDS[language]})\b", re.I)
+    return _compiled[language]

@@ -138,10 +138,8 @@ def relative_time_answers(hit: Hit) -> bool:
         return False
     if not hit.most_specific:
         return True
-    return any(
-        not any(contains(set(content_stems(anchor, chunk.language)), s) for s in hit.most_specific)
-        for anchor in anchors
-    )
+    events = [set(content_stems(anchor, chunk.language)) for anchor in anchors]
+    return any(not any(contains(event, s) for s in hit.most_specific) for event in events)
 
 
 def holds_words(hit: Hit) -> bool:

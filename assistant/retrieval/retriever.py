@@ -171,6 +171,11 @@ class HybridRetriever:
                 lang: [s for s in stems if s.startswith("⟨") or index.lexical[lang].knows(s)]
                 for lang, stems in stems_by_language.items()
             }
+        # A property of the question in each page language, not of a passage: found once.
+        most_specific = {
+            lang: index.lexical[lang].most_specific(stems)
+            for lang, stems in stems_by_language.items()
+        }
         for passage_id in best:
             chunk = index.passages[passage_id]
             judged = self._judged_chunk(chunk, judged_in)
@@ -194,7 +199,7 @@ class HybridRetriever:
                     rarest_match=max((lexical.idf(s) for s in matched), default=0.0)
                     / lexical.max_idf,
                     matched_rare=tuple(rare),
-                    most_specific=lexical.most_specific(stems),
+                    most_specific=most_specific[judged.language],
                     passage_stems=tuple(sorted(passage_stems)),
                     judged=judged,
                 )
