@@ -133,6 +133,9 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         # The page places the pact's start before the AI Act enters into force: no date for
         # that event itself.
         ("Hvornår træder AI-forordningen i kraft?", "da", "Hvornår træder AI-forordningen"),
+        # "27 medlemsstater" counts member states, not members: a compound that begins with
+        # the asked word is another word.
+        ("Hvor mange medlemmer har AI-pagten?", "da", "Hvor mange medlemmer"),
     ],
 )
 def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(

@@ -49,6 +49,9 @@ def weighted_sum(rankings: Iterable[tuple[float, Mapping[str, float]]]) -> dict[
 
 
 PREFIX_MIN = 5  # stems this long also match other forms of their word (`similar_stems`)
+# Letters an ending may add to a stem Snowball left long ("uruchomion" / "uruchom"); more is
+# another word built on it ("medlem" / "medlemsstat": a member is not a member state).
+ENDING_MAX = 3
 FUZZY_WEIGHT = 0.8  # another form of the word (see `similar_stems`) counts a little less
 
 
@@ -76,8 +79,7 @@ def coverage(
 
 
 def contains(stems: set[str], stem: str) -> bool:
-    """A stem is present as itself or as the head of a compound ("ansøgning" in
-    "ansøgningsskema"), since Danish and Polish run words together."""
+    """A stem is present as itself or as another form of its word (`similar_stems`)."""
     if stem in stems:
         return True
     if len(stem) < PREFIX_MIN:
@@ -86,10 +88,17 @@ def contains(stems: set[str], stem: str) -> bool:
 
 
 def similar_stems(a: str, b: str) -> bool:
-    """Two stems of one word: one begins the other, or they differ only in the last two
-    letters. Snowball leaves Polish (and some Danish) forms of one word with different stems
-    ("uruchomion"/"uruchom", "nadzoruj"/"nadzorowa"), and compounds begin with their head."""
+    """Two stems of one word: they differ only in their endings. Snowball leaves Polish (and
+    some Danish) forms of one word with different stems ("uruchomion"/"uruchom",
+    "nadzoruj"/"nadzorowa").
+
+    A compound that begins with a word is not that word: Danish compounds end in their head,
+    so "medlemsstat" is a kind of state, and "Hvor mange medlemmer har AI-pagten?" was answered
+    with "27 medlemsstater" while the prefix counted."""
     if len(a) < PREFIX_MIN or len(b) < PREFIX_MIN:
         return a == b
     shared = len(os.path.commonprefix([a, b]))
-    return shared >= max(PREFIX_MIN, min(len(a), len(b)) - 2)
+    return (
+        shared >= max(PREFIX_MIN, min(len(a), len(b)) - 2)
+        and max(len(a), len(b)) - shared <= ENDING_MAX
+    )
