@@ -121,6 +121,17 @@ def test_a_date_answers_only_beside_the_questions_most_specific_word():
     assert decide("Hvad er AI-pagten?", [pact]).outcome == ANSWERED
 
 
+def test_a_count_is_anchored_by_the_word_itself_not_by_a_compound_that_begins_with_it():
+    # "Hvor mange medlemmer har AI-pagten?": "27 medlemsstater" counts member states.
+    states = "Udvalget består af repræsentanter for 27 medlemsstater og AI-pagten."
+    passage = hit(states, stems=("udvalg", "medlemsstat", "pagt"), most_specific=("medlem",))
+    assert not names_focus(passage)
+    assert decide("Hvor mange medlemmer har AI-pagten?", [passage]).outcome == NOT_ON_PAGE
+    # Another ending of the same word still anchors it.
+    passage = hit(states, stems=("udvalg", "medlemmer", "pagt"), most_specific=("medlem",))
+    assert names_focus(passage)
+
+
 def test_a_date_beside_the_questions_word_needs_no_focus_check():
     # "Kiedy mija termin?": without "mija" the question comes much closer to the deadline
     # passage, as a three-word question does without any word; the date beside "termin"

@@ -8,6 +8,7 @@ from assistant.retrieval.fusion import (
     FUZZY_WEIGHT,
     contains,
     coverage,
+    forms_of_one_word,
     max_normalised,
     min_max_normalised,
     similar_stems,
@@ -38,30 +39,39 @@ def test_weighted_sum_adds_weighted_scores_per_id():
     assert max(fused, key=fused.get) == "b"
 
 
-def test_similar_stems_joins_forms_of_one_word_only():
+def test_similar_stems_joins_forms_of_one_word_and_compound_heads_only():
     assert similar_stems("uruchomion", "uruchom")  # Polish forms Snowball leaves apart
-    assert similar_stems("nadzoruj", "nadzorowa")
-    # A compound that begins with a word is another word: a member is not a member state.
-    assert not similar_stems("medlem", "medlemsstat")
-    assert not similar_stems("ansøgning", "ansøgningsskema")
+    assert similar_stems("ansøgning", "ansøgningsskema")  # a compound's head
     assert not similar_stems("kontor", "kontrakt")
     assert not similar_stems("led", "ledig")  # short stems must match exactly
 
 
+def test_forms_of_one_word_differ_only_in_an_ending_not_a_compound():
+    assert forms_of_one_word("uruchomion", "uruchom")
+    assert forms_of_one_word("nadzoruj", "nadzorowa")
+    # A compound that begins with a word is another word: a member is not a member state.
+    assert similar_stems("medlem", "medlemsstat")
+    assert not forms_of_one_word("medlem", "medlemsstat")
+    assert not forms_of_one_word("ansøgning", "ansøgningsskema")
+    assert not forms_of_one_word("kontor", "kontrakt")
+    assert contains({"medlemsstat"}, "medlem")
+    assert not contains({"medlemsstat"}, "medlem", same_word=True)
+    assert contains({"uruchomion"}, "uruchom", same_word=True)
+
+
 def test_contains_finds_a_stem_itself_or_as_a_longer_form():
-    stems = {"uruchomion", "ai"}
+    stems = {"ansøgningsskema", "ai"}
     assert contains(stems, "ai")
-    assert contains(stems, "uruchom")
-    assert not contains(stems, "uruchomienie")
+    assert contains(stems, "ansøgning")
     assert not contains(stems, "pagt")
     assert not contains(stems, "a")  # too short for a fuzzy match
 
 
 def test_coverage_weighs_by_idf_and_counts_another_form_a_little_less():
-    idf = {"pagt": 3.0, "ai": 1.0, "uruchom": 2.0}.__getitem__
+    idf = {"pagt": 3.0, "ai": 1.0, "ansøgning": 2.0}.__getitem__
     assert coverage(["pagt", "ai"], ["ai"], idf) == pytest.approx(1 / 4)
     assert coverage(["pagt", "ai"], ["pagt", "ai"], idf) == pytest.approx(1.0)
-    assert coverage(["uruchom"], ["uruchomion"], idf) == pytest.approx(FUZZY_WEIGHT)
+    assert coverage(["ansøgning"], ["ansøgningsskema"], idf) == pytest.approx(FUZZY_WEIGHT)
     assert coverage(["ai", "ai"], ["ai"], idf) == pytest.approx(1.0)  # repeats count once
     assert coverage([], ["ai"], idf) == 0.0
 

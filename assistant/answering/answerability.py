@@ -155,7 +155,9 @@ def names_focus(hit: Hit) -> bool:
     the question ("Hvornår blev AI-kontoret oprettet?" is not answered by a deadline in a
     passage about the Office's job offers)."""
     held = set(hit.passage_stems)
-    return not hit.most_specific or any(contains(held, s) for s in hit.most_specific)
+    return not hit.most_specific or any(
+        contains(held, s, same_word=True) for s in hit.most_specific
+    )
 
 
 def stands_out(hit: Hit, limits: Thresholds = MULTILINGUAL) -> bool:

@@ -137,7 +137,7 @@ class OfflineJudge:
 
 
 def lexical_support(claim: str, passage: str, language: str) -> float:
-    """Share of the claim's content stems that the passage holds (other forms of a word count)."""
+    """Share of the claim's content stems that the passage holds (related stems count)."""
     from assistant.analysis.text import content_stems
     from assistant.retrieval.fusion import contains as holds_stem
 

@@ -51,7 +51,7 @@ def weighted_sum(rankings: Iterable[tuple[float, Mapping[str, float]]]) -> dict[
 PREFIX_MIN = 5  # stems this long also match other forms of their word (`similar_stems`)
 # Letters an ending may add to a stem Snowball left long ("uruchomion" / "uruchom"); more is
 # another word built on it ("medlem" / "medlemsstat": a member is not a member state).
-ENDING_MAX = 3
+ENDING_MAX = 3  # (`forms_of_one_word`)
 FUZZY_WEIGHT = 0.8  # another form of the word (see `similar_stems`) counts a little less
 
 
@@ -78,27 +78,33 @@ def coverage(
     )
 
 
-def contains(stems: set[str], stem: str) -> bool:
-    """A stem is present as itself or as another form of its word (`similar_stems`)."""
+def contains(stems: set[str], stem: str, same_word: bool = False) -> bool:
+    """A stem is present as itself or as a related stem (`similar_stems`); with `same_word`,
+    only as another form of the same word (`forms_of_one_word`)."""
     if stem in stems:
         return True
     if len(stem) < PREFIX_MIN:
         return False
-    return any(similar_stems(stem, t) for t in stems)
+    related = forms_of_one_word if same_word else similar_stems
+    return any(related(stem, t) for t in stems)
 
 
 def similar_stems(a: str, b: str) -> bool:
-    """Two stems of one word: they differ only in their endings. Snowball leaves Polish (and
-    some Danish) forms of one word with different stems ("uruchomion"/"uruchom",
-    "nadzoruj"/"nadzorowa").
-
-    A compound that begins with a word is not that word: Danish compounds end in their head,
-    so "medlemsstat" is a kind of state, and "Hvor mange medlemmer har AI-pagten?" was answered
-    with "27 medlemsstater" while the prefix counted."""
+    """Two related stems: one begins the other, or they differ only in the last two letters.
+    Snowball leaves Polish (and some Danish) forms of one word with different stems
+    ("uruchomion"/"uruchom", "nadzoruj"/"nadzorowa"), and a compound that begins with a word
+    ("ansøgningsskema") is about it, which is enough for search and for coverage."""
     if len(a) < PREFIX_MIN or len(b) < PREFIX_MIN:
         return a == b
     shared = len(os.path.commonprefix([a, b]))
-    return (
-        shared >= max(PREFIX_MIN, min(len(a), len(b)) - 2)
-        and max(len(a), len(b)) - shared <= ENDING_MAX
-    )
+    return shared >= max(PREFIX_MIN, min(len(a), len(b)) - 2)
+
+
+def forms_of_one_word(a: str, b: str) -> bool:
+    """Two stems of one word: related (`similar_stems`) and differing only in an ending.
+
+    A compound that begins with a word is not that word: Danish compounds end in their head,
+    so "medlemsstat" is a kind of state. What a count or a date is about must be the word
+    itself: "Hvor mange medlemmer har AI-pagten?" was answered with "27 medlemsstater"."""
+    shared = len(os.path.commonprefix([a, b]))
+    return similar_stems(a, b) and max(len(a), len(b)) - shared <= ENDING_MAX
