@@ -160,6 +160,23 @@ def test_a_time_relative_to_an_event_answers_when_for_anything_but_that_event():
     assert time_anchors("fremskridt inden for kapacitet", "da") == []  # "within", no time
 
 
+def test_a_relative_time_does_not_answer_a_question_with_a_word_the_pages_never_use():
+    start = "Dette engagement vil begynde, inden AI-forordningen træder i kraft."
+    pact = hit(start, stems=("engagement", "begynd", "ai", "pagt"), most_specific=("pagt",))
+    assert decide("Hvornår begynder AI-pagten?", [pact]).outcome == ANSWERED
+    # "When does the pact expire?": "udløber" is on no page, so the event asked about may be
+    # another than the one the page places in time.
+    expires = replace(pact, focus_gains=(("udløber", -0.002),))
+    decision = decide("Hvornår udløber AI-pagten?", [expires])
+    assert decision.outcome == NOT_ON_PAGE and decision.expected_types == (DATE,)
+    # A follow-up's subject came from the previous question: its own verb may be any word.
+    assert decide("Hvornår udløber den?", [expires], follow_up=True).outcome == ANSWERED
+    # A date itself still answers.
+    dated = replace(expires, chunk=replace(expires.chunk, text=JOBS), most_specific=("frist",))
+    dated = replace(dated, passage_stems=("frist", "ai", "kontor"))
+    assert decide("Hvornår udløber fristen?", [dated]).outcome == ANSWERED
+
+
 def test_a_word_the_best_passage_lacks_must_draw_the_question_to_another():
     jobs = replace(hit(JOBS, pid="p/da/b030"), focus_gains=(("hjemmefra", 0.025),))
     news = replace(hit(PACT, pid="p/da/b033"), focus_gains=(("hjemmefra", 0.011),))

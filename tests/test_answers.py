@@ -136,6 +136,9 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         # "27 medlemsstater" counts member states, not members: a compound that begins with
         # the asked word is another word.
         ("Hvor mange medlemmer har AI-pagten?", "da", "Hvor mange medlemmer"),
+        # The page says when the pact's commitment begins, relative to the AI Act; "udløber"
+        # (expires) is on no page.
+        ("Hvornår udløber AI-pagten?", "da", "Hvornår udløber AI-pagten"),
     ],
 )
 def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(

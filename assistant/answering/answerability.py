@@ -115,7 +115,7 @@ def in_scope(
     return hit.dense >= (limits.scope if served else limits.scope_foreign) or lexical
 
 
-def holds_types(hit: Hit, types: set[str]) -> bool:
+def holds_types(hit: Hit, types: set[str], anchored: bool = False) -> bool:
     """Whether the passage holds an instance of every answer type asked for. A time relative
     to an event ("inden AI-forordningen træder i kraft") counts as a date, unless the event
     is what the question asks about (`relative_time_answers`)."""
@@ -124,14 +124,21 @@ def holds_types(hit: Hit, types: set[str]) -> bool:
     held = held_types(hit.chunk.text, hit.chunk.language)
     if types <= held:
         return True
-    return DATE in types and types - {DATE} <= held and relative_time_answers(hit)
+    return DATE in types and types - {DATE} <= held and relative_time_answers(hit, anchored)
 
 
-def relative_time_answers(hit: Hit) -> bool:
+def relative_time_answers(hit: Hit, anchored: bool = False) -> bool:
     """Whether the passage places something in time against an event other than the one the
     question asks about: the question's most specific word is not in the event's words.
     "Hvornår begynder den?" (the pact's commitment) is answered by "inden AI-forordningen
-    træder i kraft"; "Hvilken dato træder AI-forordningen i kraft?" is not."""
+    træder i kraft"; "Hvilken dato træder AI-forordningen i kraft?" is not.
+
+    A question that must be anchored by its own words (not a follow-up, whose subject the
+    previous question gave) must also use no word the passage lacks and the pages never use:
+    such a word is likely the event asked about, and a relative time places one event only
+    ("Hvornår udløber AI-pagten?" asks when it expires; the page says when it begins)."""
+    if anchored and hit.focus_gains:
+        return False
     chunk = hit.judged or hit.chunk
     anchors = time_anchors(chunk.text, chunk.language)
     if not anchors:
@@ -215,7 +222,10 @@ def decide(
             [],
             named,
         )
-    typed = [h for h in top if holds_types(h, types)]
+    # A count, a date or an amount is a fact about something named: the passage must name it
+    # (by words), or any passage with a number would answer "how many X?" for every X.
+    anchored = bool(types & ANCHORED_TYPES) and not follow_up
+    typed = [h for h in top if holds_types(h, types, anchored)]
     if not typed:
         return Decision(
             NOT_ON_PAGE,
@@ -223,9 +233,6 @@ def decide(
             top[:1],
             named,
         )
-    # A count, a date or an amount is a fact about something named: the passage must name it
-    # (by words), or any passage with a number would answer "how many X?" for every X.
-    anchored = bool(types & ANCHORED_TYPES) and not follow_up
     present = [
         h
         for h in typed
@@ -269,7 +276,7 @@ def decide(
         )
     chosen = present[0]
     how = "words" if holds_words(chosen) else "meaning"
-    rest = [h for h in top if h is not chosen and holds_types(h, types)]
+    rest = [h for h in top if h is not chosen and holds_types(h, types, anchored)]
     return Decision(
         ANSWERED,
         f"{chosen.chunk.id} holds the question by {how} (coverage {chosen.coverage:.2f}, "
