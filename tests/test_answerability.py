@@ -51,8 +51,9 @@ def hit(
     coverage=0.6,
     rarest=0.75,
     pid="p/da/b001",
-    stems=(),
+    stems=("kontor",),
     most_specific=(),
+    query_stems=None,
 ):
     chunk = Chunk(pid, "p", "da", "https://example.org", "T", "S", 1, 1, None, text)
     return Hit(
@@ -62,7 +63,7 @@ def hit(
         score=1.0,
         coverage=coverage,
         dense=dense,
-        query_stems=(),
+        query_stems=tuple(stems if query_stems is None else query_stems),
         rarest_match=rarest,
         standing=standing,
     )
@@ -143,6 +144,28 @@ def test_a_date_beside_the_questions_word_needs_no_focus_check():
     assert decide("Kiedy mija termin?", [jobs]).outcome == ANSWERED
     remote = replace(jobs, focus_gains=(("zdalnie", 0.03),))
     assert decide("Czy można pracować zdalnie?", [remote]).outcome == NOT_ON_PAGE
+
+
+def test_a_foreign_question_is_not_held_by_the_token_of_its_answer_type_alone():
+    # "When was the AI Office founded?": no English word of it is on the Danish page, so its
+    # only stem is the date token, which any passage with a date holds.
+    deadline = replace(
+        hit(JOBS, coverage=1.0, stems=("talent", "frist", DATE), query_stems=(DATE,)),
+        sentence_cosines=(0.80, 0.77),  # nearer the recruitment sentence than the deadline
+    )
+    assert holds_words(deadline) and not holds_words(deadline, served=False)
+    asked = "When was the AI Office founded?"
+    assert decide(asked, [deadline], served=False).outcome == NOT_ON_PAGE
+    # "When is the deadline for applications?": the sentence with the date is the nearest.
+    nearest = replace(deadline, sentence_cosines=(0.76, 0.82))
+    asked = "When is the deadline for applications?"
+    assert decide(asked, [nearest], served=False).outcome == ANSWERED
+    # ... but not when another candidate has a nearer sentence, without a date.
+    forum = replace(hit(PACT, pid="p/da/b026"), sentence_cosines=(0.83,))
+    assert decide(asked, [nearest, forum], served=False).outcome == NOT_ON_PAGE
+    # A word of its own on the page holds it by words, as before.
+    own = replace(deadline, query_stems=("frist", DATE))
+    assert decide("When is the frist?", [own], served=False).outcome == ANSWERED
 
 
 def test_a_time_relative_to_an_event_answers_when_for_anything_but_that_event():

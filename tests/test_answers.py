@@ -139,6 +139,10 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         # The page says when the pact's commitment begins, relative to the AI Act; "udløber"
         # (expires) is on no page.
         ("Hvornår udløber AI-pagten?", "da", "Hvornår udløber AI-pagten"),
+        # No English word of these is on the pages: the job deadline is a date, but the
+        # questions are nearer other sentences than the one that holds it.
+        ("When was the AI Office founded?", "en", "When was the AI Office founded"),
+        ("When does the advisory forum meet?", "en", "When does the advisory forum meet"),
     ],
 )
 def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(
@@ -147,7 +151,11 @@ def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(
     answer = ask(question, settings=settings)
     assert answer.abstained and answer.reason == "not_on_page"
     assert answer.language == language
-    opening = {"da": "Siderne om Det Europæiske AI-kontor siger ikke", "pl": "Strony o Europejskim"}
+    opening = {
+        "da": "Siderne om Det Europæiske AI-kontor siger ikke",
+        "pl": "Strony o Europejskim",
+        "en": "The pages about the European AI Office don't say",
+    }
     assert answer.text.startswith(opening[language])
     assert named in answer.text  # what was asked, named in the reply
     assert answer.trace.decision == "not_on_page" and answer.trace.why

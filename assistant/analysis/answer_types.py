@@ -145,6 +145,11 @@ _OVERRIDES = {POSTAL: {EMAIL}, PHONE: {EMAIL}, MONEY: {COUNT}, HOURS: {DATE}, FR
 _SEARCHED = (EMAIL, DATE)
 
 
+def is_type_token(stem: str) -> bool:
+    """Whether a stem is the token of an answer type ("⟨date⟩"), not a word."""
+    return stem.startswith("⟨")
+
+
 def passage_types(text: str) -> list[str]:
     """Type tokens for BM25: what a passage holds, of the searched types."""
     return [t for t in _SEARCHED if _IN_TEXT[t].search(text)]

@@ -32,9 +32,10 @@ from assistant.analysis.answer_types import (
     MONEY,
     expected_types,
     held_types,
+    is_type_token,
     time_anchors,
 )
-from assistant.analysis.text import content_stems
+from assistant.analysis.text import content_stems, sentences
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit
 
@@ -149,21 +150,51 @@ def relative_time_answers(hit: Hit, anchored: bool = False) -> bool:
     return any(not any(contains(event, s) for s in hit.most_specific) for event in events)
 
 
-def holds_words(hit: Hit) -> bool:
-    """Lexical presence of the question in the passage."""
+def nearest_sentence_holds(hit: Hit, types: set[str], candidates: Sequence[Hit]) -> bool:
+    """Whether the sentence closest in meaning to the question, of all the candidates'
+    sentences, is the passage's and holds what the question asks for. A question in another
+    language names what it asks about in words the pages do not use, so a date answers
+    "when?" only from the sentence the question is about: "When is the deadline for
+    applications?" is nearest the sentence with the deadline; "When does the advisory forum
+    meet?" is nearer the forum's sentence, which has no date, than the deadline."""
+    quoted = sentences(hit.chunk.text)
+    if not types or not hit.sentence_cosines or len(quoted) != len(hit.sentence_cosines):
+        return False
+    nearest = max(range(len(quoted)), key=hit.sentence_cosines.__getitem__)
+    others = max(max(h.sentence_cosines, default=0.0) for h in candidates)
+    return hit.sentence_cosines[nearest] >= others and types <= held_types(
+        quoted[nearest], hit.chunk.language
+    )
+
+
+def holds_words(hit: Hit, served: bool = True) -> bool:
+    """Lexical presence of the question in the passage.
+
+    In a language the pages are not in, the token of an answer type (a passage holding a date
+    for "when?") is not enough: the question's own words are mostly ones the pages never use,
+    so that token alone would make any passage with a date hold "When was the AI Office
+    founded?". One of its words must be there too. (In a page language the question's words
+    that the pages never use count against it, and the answer is anchored by `names_focus`.)"""
+    held = set(hit.passage_stems)
+    if not served and not any(not is_type_token(s) and contains(held, s) for s in hit.query_stems):
+        return False
     if hit.coverage >= MIN_COVERAGE:
         return True
     return hit.coverage >= MIN_COVERAGE_WITH_RARE_WORD and hit.rarest_match >= RARE_WORD
 
 
-def names_focus(hit: Hit) -> bool:
+def names_focus(hit: Hit, same_language: bool = True) -> bool:
     """The passage holds the question's most specific word that the pages use anywhere: a
     date or a count answers "when was X founded?" only beside X, not beside any word of
     the question ("Hvornår blev AI-kontoret oprettet?" is not answered by a deadline in a
-    passage about the Office's job offers)."""
+    passage about the Office's job offers).
+
+    In the passage's own language the word itself must be there (another ending of it, not a
+    longer word that begins with it); a question in another language shares related stems
+    with the page ("Interessenbekundung", "interessetilkendegivelse"), not forms of a word."""
     held = set(hit.passage_stems)
     return not hit.most_specific or any(
-        contains(held, s, same_word=True) for s in hit.most_specific
+        contains(held, s, same_word=same_language) for s in hit.most_specific
     )
 
 
@@ -236,13 +267,14 @@ def decide(
     present = [
         h
         for h in typed
-        if (holds_words(h) and (not anchored or names_focus(h)))
+        if (holds_words(h, served) and (not anchored or names_focus(h, served)))
         or (not anchored and stands_out(h, limits))
+        or (not served and stands_out(h, limits) and nearest_sentence_holds(h, types, top))
     ]
     # A date, count or amount beside the question's most specific word is already anchored by
     # words: leaving a word out of a question that short ("Kiedy mija termin?") moves it too
     # far for the focus check to say anything.
-    exempt = [anchored and names_focus(h) and holds_words(h) for h in present]
+    exempt = [anchored and names_focus(h, served) and holds_words(h, served) for h in present]
     missing = [
         "" if free else lacks_focus(h, limits) for h, free in zip(present, exempt, strict=True)
     ]
@@ -275,7 +307,7 @@ def decide(
             named,
         )
     chosen = present[0]
-    how = "words" if holds_words(chosen) else "meaning"
+    how = "words" if holds_words(chosen, served) else "meaning"
     rest = [h for h in top if h is not chosen and holds_types(h, types, anchored)]
     return Decision(
         ANSWERED,
