@@ -12,6 +12,7 @@ from assistant.analysis.answer_types import (
     DATE,
     EMAIL,
     HOURS,
+    LANGUAGE,
     LEADER,
     MONEY,
     PHONE,
@@ -243,6 +244,10 @@ def test_the_small_predicates():
         ("Hvornår er fristen?", {DATE}),
         ("A o której godzinie?", {DATE}),  # a time of day, not opening hours
         ("I hvilke byer ligger AI-fabrikkerne?", {PLACE}),
+        ("W jakim mieście jest siedziba Biura ds. AI?", {PLACE}),
+        ("Hvilke sprog taler medarbejderne?", {LANGUAGE}),
+        ("W jakich językach są publikowane wytyczne?", {LANGUAGE}),
+        ("Hvad kan teknologi til sprog gøre for Europa?", set()),  # language as a subject
         ("Kto przewodniczy Radzie?", {LEADER}),
         ("Hvem leder AI-kontoret?", {LEADER}),
         ("Hvad er AI-pagten?", set()),
@@ -270,6 +275,11 @@ def test_what_a_passage_holds():
     assert DATE in held_types("w styczniu 2025", "pl") and DATE in held_types("1 maja", "pl")
     assert PHONE in held_types("Ring på +32 2 299 11 11.", "da")
     assert PLACE in held_types("Centret ligger i Sevilla.", "da")
+    # the body an office belongs to is no place ("blev oprettet i Europa-Kommissionen")
+    assert PLACE not in held_types("Kontoret blev oprettet i Europa-Kommissionen.", "da")
+    assert LANGUAGE in held_types("Siden findes på dansk og engelsk.", "da")
+    assert LANGUAGE in held_types("we wszystkich językach urzędowych UE", "pl")
+    assert LANGUAGE not in held_types("Sprogteknologier åbner porten til Europa.", "da")
     assert LEADER in held_types("Kontoret ledes af en direktør.", "da")
 
 

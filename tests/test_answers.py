@@ -139,6 +139,10 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         # The page says when the pact's commitment begins, relative to the AI Act; "udløber"
         # (expires) is on no page.
         ("Hvornår udløber AI-pagten?", "da", "Hvornår udløber AI-pagten"),
+        # Which languages, in which city: the pages name neither (a passage about language
+        # technologies, one saying the Office was set up within the Commission).
+        ("Hvilke sprog taler medarbejderne?", "da", "Hvilke sprog taler medarbejderne"),
+        ("W jakim mieście jest siedziba Biura ds. AI?", "pl", "W jakim mieście"),
         # No English word of these is on the pages: the job deadline is a date, but the
         # questions are nearer other sentences than the one that holds it.
         ("When was the AI Office founded?", "en", "When was the AI Office founded"),

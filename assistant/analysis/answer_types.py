@@ -30,6 +30,7 @@ HOURS = "⟨hours⟩"
 PLACE = "⟨place⟩"
 LEADER = "⟨leader⟩"
 FREQUENCY = "⟨frequency⟩"
+LANGUAGE = "⟨language⟩"
 
 # An e-mail address, without the full stop of a sentence that ends with one. Shared by the
 # grounding check and the evaluation's judge, which need the same addresses verbatim.
@@ -69,8 +70,22 @@ _IN_TEXT = {
         re.I,
     ),
     HOURS: re.compile(r"\b\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\b", re.I),
-    # A place: a locative preposition before a name ("i Bruxelles", "w Sewilli", "in Ispra").
-    PLACE: re.compile(r"\b(i|på|w|we|in|at|à|en)\s+[A-ZÆØÅÀ-ÞĄĆĘŁŃÓŚŹŻ][a-zæøåà-ÿąćęłńóśźż]"),
+    # A place: a locative preposition before a name ("i Bruxelles", "w Sewilli", "in Ispra"),
+    # not before the name of a body, which Danish and German join to its head with a hyphen
+    # ("oprettet i Europa-Kommissionen" says where the Office belongs, not where it is).
+    PLACE: re.compile(
+        r"\b(i|på|w|we|in|at|à|en)\s+[A-ZÆØÅÀ-ÞĄĆĘŁŃÓŚŹŻ][a-zæøåà-ÿąćęłńóśźż]+(?![\w-])"
+    ),
+    # A language named: the name of one, or the official languages as a whole.
+    LANGUAGE: re.compile(
+        r"\b(dansk|engelsk|tysk|fransk|polsk|spansk|italiensk|svensk|finsk|nederlandsk|"
+        r"portugisisk|græsk)(e)?\b|\bofficielle\s+sprog|\b\d+\s+sprog\b|"
+        r"\bpo\s+(polsku|angielsku|niemiecku|francusku|duńsku|hiszpańsku|włosku|szwedzku)\b|"
+        r"\bjęzyk\w*\s+(polsk|angielsk|niemieck|francusk|duńsk|hiszpańsk|włosk|szwedzk|"
+        r"urzędow)\w*|\b(English|German|French|Polish|Danish|Spanish|Italian|Swedish)\b|"
+        r"\bofficial\s+languages",
+        re.I,
+    ),
     # Who leads: the passage names a role of leadership (a name alone cannot be told from
     # the name of a body without a name recogniser).
     LEADER: re.compile(
@@ -123,10 +138,16 @@ _ASKED = {
         r"director\w*|leads?\s+the)",
         re.I,
     ),
+    LANGUAGE: re.compile(
+        r"\b((på\s+)?hvilke[nt]?\s+sprog|(w\s+)?jaki(ch|m)\s+język\w*|jakie\s+języki|"
+        r"któr\w+\s+język\w*|(in\s+)?(which|what)\s+languages?|welche[nr]?\s+sprache\w*|"
+        r"quelles?\s+langues?|dans\s+quelle\s+langue)\b",
+        re.I,
+    ),
     PLACE: re.compile(
         r"\b(hvor\s+ligger|hvor\s+holder|beliggende|placeret|(i\s+)?hvilke[nt]?\s+(by|byer|land|"
         r"lande)\b|które\s+kraje|którymi\s+krajami|z\s+jakimi\s+krajami|which\s+countries|gdzie\s+(się\s+)?(mieści|znajduj|ma\s+siedzibę)\w*|w\s+jakich\s+"
-        r"(miastach|krajach)|w\s+którym\s+(mieście|kraju)|where\s+(is|are)\b|located|based|"
+        r"(miastach|krajach)|w\s+(którym|jakim)\s+(mieście|kraju)|where\s+(is|are)\b|located|based|"
         r"in\s+which\s+(cit|countr)\w*|wo\s+(ist|liegt|befindet)|où\s+(est|se\s+trouve))",
         re.I,
     ),
