@@ -156,6 +156,8 @@ def test_question_shapes_come_from_each_language_own_words(shape, question, lang
         # ... nor is a clause whose conjunction comes far after the comma.
         ("Biuro promuje ekosystem, aby czerpać korzyści społeczne i gospodarcze.", "pl", False),
         ("Kontoret ligger i Bruxelles og har mange ansatte.", "da", False),
+        # "Zarówno X, jak i Y" (both X and Y): "jak i" is one conjunction of two things.
+        ("Zarówno inicjatywa GenAI4EU, jak i biuro AI były częścią pakietu.", "pl", False),
     ],
 )
 def test_a_sentence_enumerates_when_short_elements_close_with_a_conjunction(
@@ -185,6 +187,12 @@ def test_the_sentence_that_enumerates_is_quoted_beside_the_chosen_one_when_close
     assert len(arrange("Hvor kommer deres viden fra?", "da", chosen, far, passages).parts) == 1
     # A question for a date is answered by the sentence with the date, alone.
     assert len(arrange("Hvornår blev det oprettet?", "da", chosen, close, passages).parts) == 1
+    # A question for several things takes the enumeration however far: it asks for the list.
+    several = arrange("Hvilke slags viden samler forummet?", "da", chosen, far, passages)
+    assert [p.sentence for p in several.parts] == [
+        "Forummet samler eksperter.",
+        "Disse kombinerer viden fra forskere, industrien og staten.",
+    ]
 
 
 @pytest.mark.unit
@@ -315,6 +323,21 @@ def test_an_overview_opens_with_the_passage_that_describes_what_was_asked(
     assert answer.format == "overview"
     ids = [c.passage_id for c in answer.citations]
     assert ids[0] == first and also in ids
+
+
+@pytest.mark.parametrize(
+    ("question", "areas"),
+    [
+        ("Hvilke brancher kan GenAI4EU bruges i?", "Anvendelsesområder omfatter robotteknologi"),
+        ("W jakich dziedzinach ma być stosowane GenAI4EU?", "Obszary zastosowań obejmują"),
+    ],
+)
+def test_a_question_for_several_things_gets_the_sentence_that_lists_them(settings, question, areas):
+    # The sentence nearest the question names GenAI4EU; the areas are two sentences on.
+    answer = ask(question, settings=settings)
+    assert not answer.abstained and answer.format == "text"
+    assert {c.passage_id[-4:] for c in answer.citations} == {"b010"}
+    assert any(c.quote.startswith(areas) for c in answer.citations), answer.text
 
 
 def test_the_sentence_that_enumerates_is_quoted_with_the_one_that_names_the_subject(settings):

@@ -154,7 +154,7 @@ def arrange(
     if leading is not None and leading[0].id != chosen[0][0].id:
         return Arrangement("text", (Part(*leading, "sentence"),))
     best = next((h for h in candidates if h.chunk.id == chosen[0][0].id), None)
-    first = with_enumeration(chosen[0][:2], best)
+    first = with_enumeration(chosen[0][:2], best, several)
     parts = [Part(c, s, "sentence") for c, s in first]
     parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:]]
     if len(first) > 1:  # a sentence was added: the answer still stays short

@@ -15,7 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from assistant.analysis.text import sentences
+from assistant.analysis.text import sentences, stopwords
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.retriever import Hit
 
@@ -38,13 +38,16 @@ def _conjunctions() -> dict[str, frozenset[str]]:
 
 def enumerates(sentence: str, language: str) -> bool:
     """Whether a sentence lists three or more things in a row: a short element after a comma,
-    then a conjunction ("til politisk, teknisk og juridisk arbejde")."""
+    then a conjunction ("til politisk, teknisk og juridisk arbejde"). The element is a word
+    of content: in "Zarówno X, jak i Y" (both X and Y) "jak i" is one conjunction of two."""
     conjunctions = _conjunctions().get(language, frozenset())
+    function_words = stopwords(language)
     for segment in re.split(r"[,;]", sentence)[1:]:
         words = [w.casefold() for w in segment.split()[: ENUMERATION_ELEMENT_WORDS + 1]]
         # Not the segment's first word: ", og ..." joins two clauses, not a list's elements.
-        if any(w in conjunctions for w in words[1:]):
-            return True
+        for at, word in enumerate(words[1:], start=1):
+            if word in conjunctions and any(w not in function_words for w in words[:at]):
+                return True
     return False
 
 
@@ -68,11 +71,16 @@ def closest_enumeration(candidates: list[Hit]) -> Quote | None:
     return closest[0], closest[1]
 
 
-def with_enumeration(chosen: Quote, hit: Hit | None) -> list[Quote]:
+def with_enumeration(chosen: Quote, hit: Hit | None, several: bool = False) -> list[Quote]:
     """The chosen sentence, with its passage's sentence that enumerates beside it (in page
     order) when that one is nearly as close to the question in meaning: "Disse kombinerer viden
     fra A, B og C" after the sentence that names them. Just the chosen one otherwise, and when
-    it enumerates itself."""
+    it enumerates itself.
+
+    A question that asks for `several` things takes the enumerating sentence however far: the
+    list is what it asks for, and the sentence naming the subject is nearer by its name alone
+    ("Hvilke brancher kan GenAI4EU bruges i?" is nearest "Både GenAI4EU-initiativet og
+    AI-kontoret var en del af denne pakke", 0.06 above the sentence with the areas)."""
     chunk, chosen_sentence = chosen
     cosines = sentence_cosines(hit) if hit is not None else []
     if not cosines or enumerates(chosen_sentence, chunk.language):
@@ -83,7 +91,8 @@ def with_enumeration(chosen: Quote, hit: Hit | None) -> list[Quote]:
         for at, (sentence, cosine) in enumerate(zip(own, cosines, strict=True))
         if sentence != chosen_sentence and enumerates(sentence, chunk.language)
     ]
-    if not listing or max(listing)[0] < max(cosines) - ENUMERATION_MARGIN:
+    margin = float("inf") if several else ENUMERATION_MARGIN
+    if not listing or max(listing)[0] < max(cosines) - margin:
         return [chosen]
     at = max(listing)[1]
     added = (chunk, own[at])
