@@ -239,6 +239,11 @@ def test_the_small_predicates():
         ("What is the annual budget of the AI Office?", {MONEY}),
         ("Hvad er AI-kontorets postadresse?", {POSTAL}),  # not an e-mail address
         ("Jaki jest adres e-mail Biura ds. AI?", {EMAIL}),
+        # an address in a named place is a postal one; an e-mail address is in no city
+        ("Hvad er AI-kontorets adresse i Bruxelles?", {POSTAL}),
+        ("What is the address of the AI Office in Brussels?", {POSTAL}),
+        ("Jaki jest adres e-mail w Urzędzie?", {EMAIL}),
+        ("Hvad er adressen i dag?", {EMAIL}),  # "dag" is no name
         ("Pod jaki numer telefonu mogę zadzwonić?", {PHONE}),
         ("W jakich godzinach jest otwarty Urząd ds. AI?", {HOURS}),
         ("Hvornår er fristen?", {DATE}),

@@ -106,7 +106,13 @@ _IN_TEXT = {
 # What a question asks for. Order matters where cues overlap: a postal address or a phone
 # number is not an e-mail address, an amount of money is more than a count.
 _ASKED = {
-    POSTAL: re.compile(r"post\w*adress\w*|\bpocztow\w*|\bpostal\b|\bpost(al)?\s+address", re.I),
+    # A postal address: asked for as one, or as an address in a named place ("adressen i
+    # Bruxelles", "adres w Brukseli": an e-mail address is in no city).
+    POSTAL: re.compile(
+        r"post\w*adress\w*|\bpocztow\w*|\bpostal\b|\bpost(al)?\s+address|"
+        r"\bad+res\w*\s+(?!\S*mail)(\S+\s+){0,4}?(i|w|we|in|en|à)\s+(?-i:[A-ZÆØÅÀ-ÞĄĆĘŁŃÓŚŹŻ])",
+        re.I,
+    ),
     PHONE: re.compile(r"telefon\w*|\bringe\b|zadzwoni\w*|\bphone\b", re.I),
     EMAIL: re.compile(
         r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bskrive|\bhenvend|napisa|\bwrite\b",
