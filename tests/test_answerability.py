@@ -11,6 +11,7 @@ from assistant.analysis.answer_types import (
     COUNT,
     DATE,
     EMAIL,
+    FREQUENCY,
     HOURS,
     LANGUAGE,
     LEADER,
@@ -247,6 +248,10 @@ def test_the_small_predicates():
         ("Pod jaki numer telefonu mogę zadzwonić?", {PHONE}),
         ("W jakich godzinach jest otwarty Urząd ds. AI?", {HOURS}),
         ("Hvornår er fristen?", {DATE}),
+        ("I hvilket år blev det rådgivende forum oprettet?", {DATE}),
+        ("W którym roku powstał panel naukowy?", {DATE}),
+        ("What year was the scientific panel set up?", {DATE}),
+        ("Hvor tit holder ekspertpanelet møder?", {FREQUENCY}),
         ("A o której godzinie?", {DATE}),  # a time of day, not opening hours
         ("I hvilke byer ligger AI-fabrikkerne?", {PLACE}),
         ("W jakim mieście jest siedziba Biura ds. AI?", {PLACE}),

@@ -131,7 +131,9 @@ _ASKED = {
         re.I,
     ),
     FREQUENCY: re.compile(
-        r"\b(hvor\s+ofte|jak\s+często|how\s+often|wie\s+oft|à\s+quelle\s+fréquence)\b", re.I
+        r"\b(hvor\s+(ofte|tit|hyppigt)|jak\s+często|how\s+(often|frequently)|wie\s+(oft|häufig)|"
+        r"à\s+quelle\s+fréquence|combien\s+de\s+fois)\b",
+        re.I,
     ),
     HOURS: re.compile(
         r"\b(åbent|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
@@ -160,7 +162,8 @@ _ASKED = {
     DATE: re.compile(
         r"\b(hvornår|kiedy|when|wann|quand|o\s+której|hvilket\s+tidspunkt|what\s+time|"
         r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
-        r"date|datum)\b",
+        r"date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
+        r"(what|which)\s+(year|day|month)|in\s+welchem\s+jahr|en\s+quelle\s+année)\b",
         re.I,
     ),
 }
