@@ -139,8 +139,8 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         # The page says when the pact's commitment begins, relative to the AI Act; "udløber"
         # (expires) is on no page.
         ("Hvornår udløber AI-pagten?", "da", "Hvornår udløber AI-pagten"),
-        # "Which year" asks for a date: the page has one, the job deadline, not beside the forum.
-        ("I hvilket år blev det rådgivende forum oprettet?", "da", "I hvilket år"),
+        # "Which year" asks for a date: the page has one, the job deadline, not beside the panel.
+        ("I hvilket år blev ekspertpanelet oprettet?", "da", "I hvilket år"),
         # Which languages, in which city: the pages name neither (a passage about language
         # technologies, one saying the Office was set up within the Commission).
         ("Hvilke sprog taler medarbejderne?", "da", "Hvilke sprog taler medarbejderne"),
