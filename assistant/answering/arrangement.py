@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from assistant.analysis.answer_types import question_types
+from assistant.analysis.answer_types import is_type_token, question_types
 from assistant.analysis.text import content_stems, sentences
 from assistant.answering.enumeration import closest_enumeration, sentence_cosines, with_enumeration
 from assistant.ingest.chunking import Chunk, chunk_id
@@ -228,7 +228,7 @@ def _singled_out(hit: Hit, passages: dict[str, Chunk]) -> bool:
 def asks_about_heading(hit: Hit) -> bool:
     """Whether every content word of the question is a word of the passage's section heading:
     the question asks about the section as a whole, not about one thing in it."""
-    asked = {s for s in hit.query_stems if not s.startswith("⟨")}
+    asked = {s for s in hit.query_stems if not is_type_token(s)}
     heading = set(content_stems(hit.chunk.section, hit.chunk.language))
     return bool(asked) and asked <= heading
 

@@ -11,10 +11,10 @@ the follow-up's own meaning picks the one that answers it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
 from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE
@@ -34,7 +34,6 @@ MIN_QUOTE = 20  # characters: a shorter sentence found in an answer's text may b
 _REFERRING = {k: v.split() for k, v in language_data("referring_words").items()}
 _POINTING = {k: set(v.split()) for k, v in language_data("pointing_words").items()}
 _CONTINUING = {k: set(v.split()) for k, v in language_data("continuing_words").items()}
-_TYPE_TOKEN = re.compile(r"^⟨.*⟩$")
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def previous_question(history: Sequence[tuple[str, Answer]]) -> str:
 
 def looks_like_follow_up(question: str, content_stems: Sequence[str], language: str) -> bool:
     """Short, or opening with a word that points back at the conversation."""
-    subject = [s for s in content_stems if not _TYPE_TOKEN.match(s)]
+    subject = [s for s in content_stems if not is_type_token(s)]
     if len(subject) <= SHORT_FOLLOW_UP and len(words(question)) <= 6:
         return True
     tokens = [w.lower() for w in words(question)]
@@ -106,7 +105,7 @@ def resolve(
     # names something and nothing points back ("Hvad er e-mailadressen til AI-kontoret?"
     # after a question about the pact), not on its own ("Og hvornår?", "Hvornår begynder den?").
     # An opening "A"/"Og" points back too: Polish drops the pronoun ("A kiedy się zacznie?").
-    names_something = any(not _TYPE_TOKEN.match(s) for s in stems)
+    names_something = any(not is_type_token(s) for s in stems)
     types_count = (
         names_something
         and not _points_back(question, asked_in)
@@ -199,9 +198,9 @@ def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> 
     """A follow-up whose own words the pages never use ("og hvad koster en pizza?") asks
     about something new: the previous topic must not make it look answerable."""
     lexical = retriever.index.lexical.get(language)
-    if any(_TYPE_TOKEN.match(s) for s in stems):
+    if any(is_type_token(s) for s in stems):
         return False  # "when?", "which address?": asks about the previous subject
-    subject = [s for s in stems if not _TYPE_TOKEN.match(s)]
+    subject = [s for s in stems if not is_type_token(s)]
     return bool(lexical and subject and not any(lexical.knows(s) for s in subject))
 
 
@@ -223,7 +222,7 @@ def _stands_alone(alone: list[Hit], combined: list[Hit], types_count: bool = Fal
     if not alone or not combined or alone[0].chunk.id != combined[0].chunk.id:
         return False
     return any(
-        types_count or not _TYPE_TOKEN.match(s) for s in alone[0].matched_rare
+        types_count or not is_type_token(s) for s in alone[0].matched_rare
     ) and is_answerable(alone, served=True)
 
 
@@ -240,5 +239,5 @@ def _changes_topic(alone: list[Hit], combined: list[Hit], types_count: bool = Fa
     if any(contains(combined_stems, s) for s in best_combined.matched_rare):
         return False  # the combined search found the question's own rare word too
     # Asking "when?" names no subject: a passage that holds some date is no topic of its own.
-    own_rare = [s for s in best_alone.matched_rare if types_count or not _TYPE_TOKEN.match(s)]
+    own_rare = [s for s in best_alone.matched_rare if types_count or not is_type_token(s)]
     return any(not contains(combined_stems, s) for s in own_rare)

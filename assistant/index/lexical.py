@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.analysis.answer_types import passage_types, question_types
+from assistant.analysis.answer_types import is_type_token, passage_types, question_types
 from assistant.analysis.text import content_stems, stopwords, words
 from assistant.retrieval.fusion import PREFIX_MIN, contains
 
@@ -127,7 +127,7 @@ class LexicalIndex:
         """Of the question's stems that some passage uses, those fewest passages use (highest
         IDF; "pagt" in "Hvad er AI-pagten?", not "ai"). Answer-type tokens stand for any date
         or address and are no word of it. Several when they tie."""
-        known = [s for s in dict.fromkeys(stems) if not s.startswith("⟨") and self.knows(s)]
+        known = [s for s in dict.fromkeys(stems) if not is_type_token(s) and self.knows(s)]
         if not known:
             return ()
         rarest = max(self.idf(s) for s in known)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
@@ -168,7 +169,7 @@ class HybridRetriever:
             # A language the pages are not in: its words the pages never use are just
             # untranslated, not unanswered; whether it is answered rests on the rest.
             stems_by_language = {
-                lang: [s for s in stems if s.startswith("⟨") or index.lexical[lang].knows(s)]
+                lang: [s for s in stems if is_type_token(s) or index.lexical[lang].knows(s)]
                 for lang, stems in stems_by_language.items()
             }
         # A property of the question in each page language, not of a passage: found once.
