@@ -10,6 +10,7 @@ import pytest
 from assistant.analysis.answer_types import (
     COUNT,
     DATE,
+    DURATION,
     EMAIL,
     FREQUENCY,
     HOURS,
@@ -252,6 +253,12 @@ def test_the_small_predicates():
         ("W którym roku powstał panel naukowy?", {DATE}),
         ("What year was the scientific panel set up?", {DATE}),
         ("Hvor tit holder ekspertpanelet møder?", {FREQUENCY}),
+        ("Hvor længe varer AI-pagten?", {DURATION}),
+        ("Ile czasu zajmuje rekrutacja?", {DURATION}),  # how long, not how many
+        ("How long does the recruitment process take?", {DURATION}),
+        ("Gdzie odbywają się spotkania forum doradczego?", {PLACE}),
+        ("Hvor mødes ekspertpanelet?", {PLACE}),
+        ("Hvornår mødes ekspertpanelet?", {DATE}),
         ("A o której godzinie?", {DATE}),  # a time of day, not opening hours
         ("I hvilke byer ligger AI-fabrikkerne?", {PLACE}),
         ("W jakim mieście jest siedziba Biura ds. AI?", {PLACE}),
@@ -290,6 +297,10 @@ def test_what_a_passage_holds():
     assert LANGUAGE in held_types("Siden findes på dansk og engelsk.", "da")
     assert LANGUAGE in held_types("we wszystkich językach urzędowych UE", "pl")
     assert LANGUAGE not in held_types("Sprogteknologier åbner porten til Europa.", "da")
+    assert DURATION in held_types("Processen tager tre måneder.", "da")
+    assert DURATION in held_types("Rekrutacja trwa 6 tygodni.", "pl")
+    assert DURATION not in held_types("i de 27 medlemsstater", "da")
+    assert DURATION not in held_types(JOBS, "da")  # a date is no duration
     assert LEADER in held_types("Kontoret ledes af en direktør.", "da")
 
 

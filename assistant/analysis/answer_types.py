@@ -31,6 +31,7 @@ PLACE = "⟨place⟩"
 LEADER = "⟨leader⟩"
 FREQUENCY = "⟨frequency⟩"
 LANGUAGE = "⟨language⟩"
+DURATION = "⟨duration⟩"
 
 # An e-mail address, without the full stop of a sentence that ends with one. Shared by the
 # grounding check and the evaluation's judge, which need the same addresses verbatim.
@@ -47,6 +48,11 @@ _MONTHS = (
 )
 # Number words per language (a Polish "to" is "this", a Danish one "two"): language data.
 _NUMBER_WORDS = language_data("number_words")
+# Units of time, after a number they make a duration ("tre måneder", "6 tygodni", "two years").
+_TIME_UNITS = (
+    r"(sekund\w*|minut\w*|timer?|dage?|uger?|måned(er)?|år|godzin\w*|dni|dzień|tydzień|"
+    r"tygod\w*|miesi[ąę]c\w*|lat|lata|rok\w*|hours?|days?|weeks?|months?|years?)"
+)
 
 # What a passage holds.
 _IN_TEXT = {
@@ -93,6 +99,7 @@ _IN_TEXT = {
         r"dyrektor\w*|kierownik\w*|head\b|chair\w*|director\w*)",
         re.I,
     ),
+    DURATION: re.compile(rf"\b\d+\s+{_TIME_UNITS}\b", re.I),
     FREQUENCY: re.compile(
         r"\b(dagligt?|ugentligt?|månedligt?|årligt?|hver(t|e)?\s+(dag|uge|måned|år)|"
         r"\w+\s+gange?\s+(om|i|pr\.?)|codziennie|co\s+(tydzień|miesiąc|roku|rok|kwartał)|"
@@ -135,6 +142,11 @@ _ASKED = {
         r"à\s+quelle\s+fréquence|combien\s+de\s+fois)\b",
         re.I,
     ),
+    DURATION: re.compile(
+        r"\b(hvor\s+(lang\s+tid|længe)|jak\s+długo|ile\s+czasu|how\s+long|wie\s+lange|"
+        r"combien\s+de\s+temps|pendant\s+combien)\b",
+        re.I,
+    ),
     HOURS: re.compile(
         r"\b(åbent|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
         r"opening\s+hours|öffnungszeit\w*|geöffnet|horaires?\s+d'ouverture)\b",
@@ -153,7 +165,9 @@ _ASKED = {
         re.I,
     ),
     PLACE: re.compile(
-        r"\b(hvor\s+ligger|hvor\s+holder|beliggende|placeret|(i\s+)?hvilke[nt]?\s+(by|byer|land|"
+        r"\b(hvor\s+ligger|hvor\s+holder|hvor\s+(afholdes|foregår|mødes)|"
+        r"gdzie\s+(się\s+)?(odbywa\w*|odbęd\w*|spotyka\w*|zbiera\w*)|"
+        r"where\s+(\S+\s+){0,6}?(held|take\s+place|meet)\b|beliggende|placeret|(i\s+)?hvilke[nt]?\s+(by|byer|land|"
         r"lande)\b|które\s+kraje|którymi\s+krajami|z\s+jakimi\s+krajami|which\s+countries|gdzie\s+(się\s+)?(mieści|znajduj|ma\s+siedzibę)\w*|w\s+jakich\s+"
         r"(miastach|krajach)|w\s+(którym|jakim)\s+(mieście|kraju)|where\s+(is|are)\b|located|based|"
         r"in\s+which\s+(cit|countr)\w*|wo\s+(ist|liegt|befindet)|où\s+(est|se\s+trouve))",
@@ -169,7 +183,14 @@ _ASKED = {
 }
 # Cues that one type's cue does not count when another is present ("postadresse" is no
 # e-mail; "ile kosztuje" asks for money, not a count; opening hours are not a date).
-_OVERRIDES = {POSTAL: {EMAIL}, PHONE: {EMAIL}, MONEY: {COUNT}, HOURS: {DATE}, FREQUENCY: {DATE}}
+_OVERRIDES = {
+    POSTAL: {EMAIL},
+    PHONE: {EMAIL},
+    MONEY: {COUNT},
+    HOURS: {DATE},
+    FREQUENCY: {DATE},
+    DURATION: {COUNT},
+}
 # The types BM25 sees as tokens (the others only decide answerability: a passage with any
 # number should not win a "how many" question by that alone).
 _SEARCHED = (EMAIL, DATE)
@@ -205,6 +226,8 @@ def held_types(text: str, language: str = "") -> set[str]:
     held = {t for t, pattern in _IN_TEXT.items() if pattern.search(text)}
     if language in _NUMBER_WORDS and _number_words(language).search(text):
         held.add(COUNT)
+    if language in _NUMBER_WORDS and _duration_in_words(language).search(text):
+        held.add(DURATION)
     return held
 
 
@@ -226,6 +249,17 @@ def time_anchors(text: str, language: str) -> list[str]:
 
 
 _compiled: dict[str, re.Pattern] = {}
+_durations: dict[str, re.Pattern] = {}
+
+
+def _duration_in_words(language: str) -> re.Pattern:
+    """A number word before a unit of time ("tre måneder", "dwa lata")."""
+    if language not in _durations:
+        _durations[language] = re.compile(
+            rf"\b({_NUMBER_WORDS[language]}|et|én|en|jeden|jedna|jedno|a|one)\s+{_TIME_UNITS}\b",
+            re.I,
+        )
+    return _durations[language]
 
 
 def _number_words(language: str) -> re.Pattern:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from assistant.analysis.answer_types import (
     COUNT,
     DATE,
+    DURATION,
     FREQUENCY,
     HOURS,
     MONEY,
@@ -44,7 +45,7 @@ OUT_OF_SCOPE = "out_of_scope"
 NOT_ON_PAGE = "not_on_page"
 
 # Answer types whose instance answers only when the passage also names what was asked about.
-ANCHORED_TYPES = frozenset({COUNT, DATE, MONEY, FREQUENCY, HOURS})
+ANCHORED_TYPES = frozenset({COUNT, DATE, DURATION, MONEY, FREQUENCY, HOURS})
 MAX_PASSAGES = 3  # the hits an answer may cite
 # Lexical presence: this share of the question's IDF-weighted stems, or a lower share when
 # the passage holds one of its rare words (one that few passages use).
