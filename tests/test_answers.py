@@ -234,6 +234,14 @@ def test_a_forced_answer_language_answers_from_that_page(settings, question, for
     assert fact in answer.text
 
 
+def test_a_foreign_question_forced_into_a_page_language_is_still_judged_as_foreign(settings):
+    # Its words are English whatever the answer language: the date token alone must not make
+    # the job deadline answer "when was it founded?".
+    answer = ask("When was the AI Office founded?", language="da", settings=settings)
+    assert answer.language == "da" and answer.abstained and answer.reason == "not_on_page"
+    assert "When was the AI Office founded" in answer.text
+
+
 def test_forced_language_overrides_detection(settings):
     answer = ask("GenAI4EU", language="pl", settings=settings)
     assert answer.language == "pl"

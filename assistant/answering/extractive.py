@@ -147,8 +147,16 @@ def compose(
     the answer language was forced to another.
     """
     served = language in index.languages
+    # Whether the question's own words can be matched with a page's: not for a question in
+    # another language, even when the answer is forced into a page language.
+    in_page_language = (question_language or language) in index.languages
     decision = decide(
-        follow_up or question, hits, served, readable, limits, follow_up=follow_up is not None
+        follow_up or question,
+        hits,
+        in_page_language,
+        readable,
+        limits,
+        follow_up=follow_up is not None,
     )
     answer_fields["trace"] = trace_of(hits, decision)
     if not decision.answered:
