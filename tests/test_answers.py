@@ -210,6 +210,19 @@ def test_an_english_question_is_matched_by_what_it_asks_not_by_the_offices_name(
 
 
 @pytest.mark.parametrize(
+    "question", ["What is the AI Office?", "Was ist das KI-Büro?", "AI Office"]
+)
+def test_a_foreign_question_about_the_subject_itself_gets_the_passages_that_describe_it(
+    settings, question
+):
+    # Nothing but the subject's name and function words: searched with the name in the page
+    # languages ("Det Europæiske AI-kontor"), not with "What is the" (which found recruitment).
+    answer = ask(question, settings=settings)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id.rsplit("/", 1)[-1] in {"b002", "b005"}, answer.text
+
+
+@pytest.mark.parametrize(
     "question,forced,passage,fact",
     [
         (

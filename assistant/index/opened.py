@@ -39,7 +39,13 @@ class Index:
         }
         # Per question language (of those the pages are not in), the words that only name the
         # site's subject (corpus/site.json).
-        self.subject_words = load_site(settings.corpus_dir).subject_words
+        site = load_site(settings.corpus_dir)
+        self.subject_words = site.subject_words
+        # The subject's name in each page language ("Det Europæiske AI-kontor"): what a
+        # question that names only the subject, in another language, is about.
+        self.subject_names = {
+            lang: name for lang in self.manifest["languages"] if (name := site.text("name", lang))
+        }
         for lexical in self.lexical.values():
             lexical.subject_words = self.subject_words
         self._store = None
