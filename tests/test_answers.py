@@ -210,11 +210,17 @@ def test_an_english_question_is_matched_by_what_it_asks_not_by_the_offices_name(
 
 
 @pytest.mark.parametrize(
-    "question", ["What is the AI Office?", "Was ist das KI-Büro?", "AI Office"]
+    "question",
+    [
+        "What is the AI Office?",
+        "Was ist das KI-Büro?",
+        "AI Office",
+        "Czym jest Biuro ds. AI?",  # found "Biuro ds. AI rekrutuje talenty ..." first
+        "Co robi Biuro ds. AI?",  # found the institutional passage first
+        "Hvad er AI-kontoret?",
+    ],
 )
-def test_a_foreign_question_about_the_subject_itself_gets_the_passages_that_describe_it(
-    settings, question
-):
+def test_a_question_about_the_subject_itself_gets_the_passages_that_describe_it(settings, question):
     # Nothing but the subject's name and function words: searched with the name in the page
     # languages ("Det Europæiske AI-kontor"), not with "What is the" (which found recruitment).
     answer = ask(question, settings=settings)

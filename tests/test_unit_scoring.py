@@ -14,6 +14,7 @@ from assistant.retrieval.fusion import (
     similar_stems,
     weighted_sum,
 )
+from assistant.retrieval.retriever import names_only_the_subject, without_subject
 
 pytestmark = pytest.mark.unit
 
@@ -101,3 +102,19 @@ def test_passage_types(text, expected):
 )
 def test_question_types(question, expected):
     assert question_types(question) == expected
+
+
+def test_a_question_that_names_only_the_subject_is_about_the_subject_itself():
+    english = frozenset({"office", "ai", "european", "eu"})
+    polish = frozenset({"ai", "biuro", "ds", "urząd"})
+    assert without_subject("What is the AI Office?", english) == "What is the ?"
+    assert names_only_the_subject("What is the AI Office?", "en", english)
+    assert names_only_the_subject("AI Office", "en", english)
+    assert names_only_the_subject("Czym jest Biuro ds. AI?", "pl", polish)
+    # Something besides the subject: the question asks about that.
+    assert not names_only_the_subject("Can I apply for a job at the AI Office?", "en", english)
+    # An abbreviation alone names a field, not the subject.
+    assert not names_only_the_subject("What is AI?", "en", english)
+    assert not names_only_the_subject("Co to jest AI?", "pl", polish)
+    # No subject word at all.
+    assert not names_only_the_subject("What is this?", "en", english)

@@ -146,6 +146,10 @@ class HybridRetriever:
         vector = self.query_vector(f"{question} {focus}" if focus else question)
         if judged_in is None:
             vector = self._without_subject_words(vector, question, asked_in)
+        elif not focus and names_only_the_subject(
+            question, asked_in, index.subject_words.get(asked_in, frozenset())
+        ):
+            vector = self._towards_subject(vector)
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
@@ -230,27 +234,29 @@ class HybridRetriever:
         newsletters), and the model matches them letter for letter: "Can I apply for a job at
         the AI Office?" found that sentence first. Without them the question says what it
         asks (dev, English: hit@1 0.73 -> 0.91, the same for any weight of 0.25-1.0; the
-        question without them alone: 0.73).
-
-        A question with nothing but those words and function words ("What is the AI Office?",
-        "Was ist das KI-Büro?") asks about the subject itself: it is averaged with the
-        subject's name in each page language instead ("Det Europæiske AI-kontor"), which the
-        passages that describe the subject use. Before, "What is the AI Office?" found the
-        recruitment sentence, "AI-kontoret rekrutterer talenter"."""
+        question without them alone: 0.73). A question that names nothing but the subject
+        is taken towards it instead (`_towards_subject`)."""
         subject = self.index.subject_words.get(language, frozenset())
-        stripped = question
-        for word in words(question):
-            if word.lower() in subject:
-                stripped = without(stripped, word)
+        stripped = without_subject(question, subject)
         if stripped == question:
             return vector
-        if content_stems(stripped, language):
-            blended = vector + self.query_vector(stripped)
-        else:
-            names = [self.query_vector(name) for name in self.index.subject_names.values()]
-            if not names:
-                return vector
-            blended = vector + sum(names)
+        if names_only_the_subject(question, language, subject):
+            return self._towards_subject(vector)
+        if not words(stripped):
+            return vector
+        blended = vector + self.query_vector(stripped)
+        return blended / np.linalg.norm(blended)
+
+    def _towards_subject(self, vector: np.ndarray) -> np.ndarray:
+        """The question's vector averaged with the subject's name in each page language
+        ("Det Europæiske AI-kontor", "Europejski Urząd ds. AI"): "What is the" alone means
+        nothing, and a short question about the subject otherwise lands on whichever passage
+        opens with its name ("AI-kontoret rekrutterer talenter ...", "Biuro ds. AI rekrutuje
+        ..."), not on the ones that describe it."""
+        names = [self.query_vector(name) for name in self.index.subject_names.values()]
+        if not names:
+            return vector
+        blended = vector + sum(names)
         return blended / np.linalg.norm(blended)
 
     def _with_focus_gains(self, hits: list[Hit], question: str, focus: str, vector) -> list[Hit]:
@@ -311,6 +317,26 @@ class HybridRetriever:
             return [passage_id]
         mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
         return [t for t in mapped if t in self.index.passages]
+
+
+def without_subject(question: str, subject: frozenset[str]) -> str:
+    """The question without the words that only name the site's subject (`site.json`)."""
+    stripped = question
+    for word in words(question):
+        if word.lower() in subject:
+            stripped = without(stripped, word)
+    return stripped
+
+
+def names_only_the_subject(question: str, language: str, subject: frozenset[str]) -> bool:
+    """Whether the question asks about the site's subject itself: besides function words it
+    holds only words that name the subject ("What is the AI Office?", "Czym jest Biuro ds.
+    AI?"), and one of them is more than an abbreviation: "AI" or "EU" alone names a field,
+    not the subject ("Co to jest AI?")."""
+    named = [w for w in words(question) if w.lower() in subject]
+    return any(len(w) > 2 for w in named) and not content_stems(
+        without_subject(question, subject), language
+    )
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
