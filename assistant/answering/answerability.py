@@ -227,7 +227,9 @@ def decide(
     Args:
         question: the question's own words (a follow-up's, not its resolved search text).
         hits: the ranked passages retrieval found.
-        served: whether the answer language is a language of the pages.
+        served: whether the question is in a language of the pages, so that its words can
+            be matched with theirs (a question in another language is judged by meaning,
+            with lower cosines, even when its answer is forced into a page language).
         readable: whether the question's language is one the assistant knows words of.
         limits: the model's thresholds (`thresholds_for`).
         follow_up: the hits were searched with the previous question, which named the
