@@ -21,6 +21,8 @@ TEXTS = {
         "12.00 CET.",
         "Skriv til CNECT-AIOFFICE@ec.europa.eu om ledige stillinger og håndhævelse af reglerne.",
         "Kontoret leder AI-pagten sammen med medlemsstaterne.",
+        # 4: "rolle" asks about nothing in particular ("Hvad er kontorets rolle?"): no token
+        "Kontoret spiller en central rolle.",
     ],
     "pl": [
         "Europejski Urząd ds. AI wspiera PanelNaukowy i UEdąży do celu.",
@@ -28,6 +30,8 @@ TEXTS = {
         "Urząd nadzoruje pakt na rzecz sztucznej inteligencji i celu.",
         # 3: "mającej" (having) is no month ("maj"): no date token
         "Inicjatywa mającej na celu dialog.",
+        # 4: "rolę" (role) is a question's frame word like "robi": no token
+        "Urząd odgrywa kluczową rolę.",
     ],
 }
 QUESTIONS = {"da": "Hvornår er fristen for AI-pagten?", "pl": "Kiedy mija termin dla paktu?"}
@@ -71,6 +75,18 @@ EXPECTED[3] = {
     "passages": {
         "da": EXPECTED[2]["passages"]["da"],
         "pl": EXPECTED[2]["passages"]["pl"] + [["inicjatyw", "mając", "cel", "dialog"]],
+    },
+}
+
+
+# 4: "role" ("rolle", "rola") is a question word, like "what does it do": dropped from
+# questions and passages alike, so "Jaka jest rola Urzędu?" names only the subject. The new
+# texts show it (the last Danish and the last Polish one).
+EXPECTED[4] = {
+    **EXPECTED[3],
+    "passages": {
+        "da": EXPECTED[3]["passages"]["da"] + [["kontor", "spil", "central"]],
+        "pl": EXPECTED[3]["passages"]["pl"] + [["urząd", "odgryw", "kluczow"]],
     },
 }
 

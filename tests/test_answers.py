@@ -218,6 +218,7 @@ def test_an_english_question_is_matched_by_what_it_asks_not_by_the_offices_name(
         "Czym jest Biuro ds. AI?",  # found "Biuro ds. AI rekrutuje talenty ..." first
         "Co robi Biuro ds. AI?",  # found the institutional passage first
         "Hvad er AI-kontoret?",
+        "Jaka jest rola Urzędu?",  # "rola" frames the question: found external experts first
     ],
 )
 def test_a_question_about_the_subject_itself_gets_the_passages_that_describe_it(settings, question):
