@@ -60,6 +60,14 @@ def _converse(settings, *questions, **kwargs):
             "ai-office/pl/b027",
             "przed wejściem w życie",
         ),
+        # Without the "A": "zaczyna" is a verb the pages never use, so the question names
+        # nothing of its own and "when?" is asked about the pact, not the job deadline.
+        (
+            "Czym jest pakt na rzecz AI?",
+            "Kiedy się zaczyna?",
+            "ai-office/pl/b027",
+            "przed wejściem w życie",
+        ),
     ],
 )
 def test_follow_ups_find_the_passage_the_person_means(settings, first, follow_up, passage, fact):

@@ -105,7 +105,12 @@ def resolve(
     # names something and nothing points back ("Hvad er e-mailadressen til AI-kontoret?"
     # after a question about the pact), not on its own ("Og hvornår?", "Hvornår begynder den?").
     # An opening "A"/"Og" points back too: Polish drops the pronoun ("A kiedy się zacznie?").
-    names_something = any(not is_type_token(s) for s in stems)
+    # What it names must be something the pages use: "Kiedy się zaczyna?" (when does it
+    # begin?) names only a verb they never use, and its subject is the previous one.
+    lexical = retriever.index.lexical.get(asked_in)
+    names_something = any(
+        not is_type_token(s) and (lexical is None or lexical.knows(s)) for s in stems
+    )
     types_count = (
         names_something
         and not _points_back(question, asked_in)
