@@ -141,6 +141,9 @@ def test_out_of_scope_questions_get_an_abstention_in_their_language(settings, qu
         ("Hvornår udløber AI-pagten?", "da", "Hvornår udløber AI-pagten"),
         # "Which year" asks for a date: the page has one, the job deadline, not beside the panel.
         ("I hvilket år blev ekspertpanelet oprettet?", "da", "I hvilket år"),
+        # The date token the forum passage lacks no longer counts against its coverage, so the
+        # question is about the Office (not on the pages), not about something else.
+        ("I hvilket år blev det rådgivende forum oprettet?", "da", "I hvilket år"),
         # How long, and where it meets: the pages give no duration and no place.
         ("Jak długo trwa proces rekrutacji?", "pl", "Jak długo trwa proces rekrutacji"),
         ("Hvor afholdes møderne i det rådgivende forum?", "da", "Hvor afholdes møderne"),

@@ -14,7 +14,7 @@ from assistant.retrieval.fusion import (
     similar_stems,
     weighted_sum,
 )
-from assistant.retrieval.retriever import names_only_the_subject, without_subject
+from assistant.retrieval.retriever import held_or_words, names_only_the_subject, without_subject
 
 pytestmark = pytest.mark.unit
 
@@ -118,3 +118,14 @@ def test_a_question_that_names_only_the_subject_is_about_the_subject_itself():
     assert not names_only_the_subject("Co to jest AI?", "pl", polish)
     # No subject word at all.
     assert not names_only_the_subject("What is this?", "en", english)
+
+
+def test_an_answer_types_token_counts_in_coverage_only_where_a_passage_holds_one():
+    asked = ["forum", "opret", DATE]
+    # Without a date the passage is judged on the question's words alone ...
+    assert held_or_words(asked, {"forum", "opret"}) == ["forum", "opret"]
+    assert (
+        coverage(held_or_words(asked, {"forum", "opret"}), {"forum", "opret"}, lambda s: 1.0) == 1.0
+    )
+    # ... with one, the token adds to what it holds.
+    assert held_or_words(asked, {"forum", DATE}) == asked

@@ -193,7 +193,9 @@ class HybridRetriever:
                 Hit(
                     chunk=chunk,
                     score=fused[passage_id],
-                    coverage=coverage(stems, passage_stems, lexical.idf),
+                    coverage=coverage(
+                        held_or_words(stems, passage_stems), passage_stems, lexical.idf
+                    ),
                     dense=dense_similarity.get(passage_id, 0.0),
                     sentence=sentence_similarity.get(passage_id, 0.0),
                     sentence_cosines=tuple(
@@ -317,6 +319,14 @@ class HybridRetriever:
             return [passage_id]
         mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
         return [t for t in mapped if t in self.index.passages]
+
+
+def held_or_words(stems: list[str], passage_stems: set[str]) -> list[str]:
+    """The question's stems that coverage weighs for a passage: its words, and an answer type's
+    token only when the passage holds one. A passage without a date is not less about "when
+    was the forum set up?" than about "was the forum set up?": whether it holds the date is
+    answerability's check, not the coverage's that says whether the question is in scope."""
+    return [s for s in stems if not is_type_token(s) or s in passage_stems]
 
 
 def without_subject(question: str, subject: frozenset[str]) -> str:
