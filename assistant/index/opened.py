@@ -37,12 +37,11 @@ class Index:
             lang: LexicalIndex.load(folder / "lexical" / lang)
             for lang in self.manifest["languages"]
         }
-        # Per question language (of those the pages are not in), the words that only name the
-        # site's subject (corpus/site.json).
+        # Per question language, the words that only name the site's subject (corpus/site.json).
         site = load_site(settings.corpus_dir)
         self.subject_words = site.subject_words
         # The subject's name in each page language ("Det Europæiske AI-kontor"): what a
-        # question that names only the subject, in another language, is about.
+        # question that names only the subject, in any language, is about.
         self.subject_names = {
             lang: name for lang in self.manifest["languages"] if (name := site.text("name", lang))
         }
