@@ -14,7 +14,8 @@ from assistant.retrieval.fusion import (
     similar_stems,
     weighted_sum,
 )
-from assistant.retrieval.retriever import held_or_words, names_only_the_subject, without_subject
+from assistant.retrieval.retriever import held_or_words
+from assistant.retrieval.subject import names_only_the_subject, without_subject
 
 pytestmark = pytest.mark.unit
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.analysis.answer_types import is_type_token
-from assistant.analysis.text import content_stems, words
+from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
-from assistant.retrieval.focus import removal_gains, unaccounted_words, without
+from assistant.retrieval.focus import removal_gains, unaccounted_words
 from assistant.retrieval.fusion import (
     contains,
     coverage,
@@ -27,6 +27,7 @@ from assistant.retrieval.fusion import (
     standard_scores,
     weighted_sum,
 )
+from assistant.retrieval.subject import names_only_the_subject, without_subject
 
 DENSE_MERGE = "max"
 SENTENCE_MERGE = "max"
@@ -327,26 +328,6 @@ def held_or_words(stems: list[str], passage_stems: set[str]) -> list[str]:
     was the forum set up?" than about "was the forum set up?": whether it holds the date is
     answerability's check, not the coverage's that says whether the question is in scope."""
     return [s for s in stems if not is_type_token(s) or s in passage_stems]
-
-
-def without_subject(question: str, subject: frozenset[str]) -> str:
-    """The question without the words that only name the site's subject (`site.json`)."""
-    stripped = question
-    for word in words(question):
-        if word.lower() in subject:
-            stripped = without(stripped, word)
-    return stripped
-
-
-def names_only_the_subject(question: str, language: str, subject: frozenset[str]) -> bool:
-    """Whether the question asks about the site's subject itself: besides function words it
-    holds only words that name the subject ("What is the AI Office?", "Czym jest Biuro ds.
-    AI?"), and one of them is more than an abbreviation: "AI" or "EU" alone names a field,
-    not the subject ("Co to jest AI?")."""
-    named = [w for w in words(question) if w.lower() in subject]
-    return any(len(w) > 2 for w in named) and not content_stems(
-        without_subject(question, subject), language
-    )
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
