@@ -156,19 +156,19 @@ def test_a_foreign_question_is_not_held_by_the_token_of_its_answer_type_alone():
         hit(JOBS, coverage=1.0, stems=("talent", "frist", DATE), query_stems=(DATE,)),
         sentence_cosines=(0.80, 0.77),  # nearer the recruitment sentence than the deadline
     )
-    assert holds_words(deadline) and not holds_words(deadline, served=False)
+    assert holds_words(deadline) and not holds_words(deadline, in_page_language=False)
     asked = "When was the AI Office founded?"
-    assert decide(asked, [deadline], served=False).outcome == NOT_ON_PAGE
+    assert decide(asked, [deadline], in_page_language=False).outcome == NOT_ON_PAGE
     # "When is the deadline for applications?": the sentence with the date is the nearest.
     nearest = replace(deadline, sentence_cosines=(0.76, 0.82))
     asked = "When is the deadline for applications?"
-    assert decide(asked, [nearest], served=False).outcome == ANSWERED
+    assert decide(asked, [nearest], in_page_language=False).outcome == ANSWERED
     # ... but not when another candidate has a nearer sentence, without a date.
     forum = replace(hit(PACT, pid="p/da/b026"), sentence_cosines=(0.83,))
-    assert decide(asked, [nearest, forum], served=False).outcome == NOT_ON_PAGE
+    assert decide(asked, [nearest, forum], in_page_language=False).outcome == NOT_ON_PAGE
     # A word of its own on the page holds it by words, as before.
     own = replace(deadline, query_stems=("frist", DATE))
-    assert decide("When is the frist?", [own], served=False).outcome == ANSWERED
+    assert decide("When is the frist?", [own], in_page_language=False).outcome == ANSWERED
 
 
 def test_a_time_relative_to_an_event_answers_when_for_anything_but_that_event():
@@ -215,10 +215,12 @@ def test_a_word_the_best_passage_lacks_must_draw_the_question_to_another():
 
 
 def test_the_small_predicates():
-    assert in_scope(hit(PACT, dense=0.82), served=True)
-    assert not in_scope(hit(PACT, dense=0.79, coverage=0.0), served=True)
-    assert in_scope(hit(PACT, dense=0.79, coverage=0.0), served=False)  # other languages
-    assert in_scope(hit(PACT, dense=0.5, coverage=0.5, rarest=0.8), served=True)  # a rare word
+    assert in_scope(hit(PACT, dense=0.82), in_page_language=True)
+    assert not in_scope(hit(PACT, dense=0.79, coverage=0.0), in_page_language=True)
+    assert in_scope(hit(PACT, dense=0.79, coverage=0.0), in_page_language=False)  # other languages
+    assert in_scope(
+        hit(PACT, dense=0.5, coverage=0.5, rarest=0.8), in_page_language=True
+    )  # a rare word
     assert holds_words(hit(PACT, coverage=0.4, rarest=0.0))
     assert holds_words(hit(PACT, coverage=0.2, rarest=0.6))
     assert not holds_words(hit(PACT, coverage=0.2, rarest=0.3))

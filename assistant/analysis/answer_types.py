@@ -17,6 +17,7 @@ come in. Nothing here knows what any page says.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.analysis.text import language_data
 
@@ -248,21 +249,15 @@ def time_anchors(text: str, language: str) -> list[str]:
     return [m.group(1).strip() for m in pattern.finditer(text)] if pattern else []
 
 
-_compiled: dict[str, re.Pattern] = {}
-_durations: dict[str, re.Pattern] = {}
-
-
+@cache
 def _duration_in_words(language: str) -> re.Pattern:
     """A number word before a unit of time ("tre måneder", "dwa lata")."""
-    if language not in _durations:
-        _durations[language] = re.compile(
-            rf"\b({_NUMBER_WORDS[language]}|et|én|en|jeden|jedna|jedno|a|one)\s+{_TIME_UNITS}\b",
-            re.I,
-        )
-    return _durations[language]
+    return re.compile(
+        rf"\b({_NUMBER_WORDS[language]}|et|én|en|jeden|jedna|jedno|a|one)\s+{_TIME_UNITS}\b",
+        re.I,
+    )
 
 
+@cache
 def _number_words(language: str) -> re.Pattern:
-    if language not in _compiled:
-        _compiled[language] = re.compile(rf"\b({_NUMBER_WORDS[language]})\b", re.I)
-    return _compiled[language]
+    return re.compile(rf"\b({_NUMBER_WORDS[language]})\b", re.I)

@@ -103,7 +103,7 @@ class Decision:
 
 
 def in_scope(
-    hit: Hit, served: bool, readable: bool = True, limits: Thresholds = MULTILINGUAL
+    hit: Hit, in_page_language: bool, readable: bool = True, limits: Thresholds = MULTILINGUAL
 ) -> bool:
     """Whether the passage is about what the question is about at all.
 
@@ -114,7 +114,7 @@ def in_scope(
     lexical = hit.coverage >= MIN_COVERAGE and hit.rarest_match >= RARE_WORD
     if not readable:
         return lexical
-    return hit.dense >= (limits.scope if served else limits.scope_foreign) or lexical
+    return hit.dense >= (limits.scope if in_page_language else limits.scope_foreign) or lexical
 
 
 def holds_types(hit: Hit, types: set[str], anchored: bool = False) -> bool:
@@ -168,7 +168,7 @@ def nearest_sentence_holds(hit: Hit, types: set[str], candidates: Sequence[Hit])
     )
 
 
-def holds_words(hit: Hit, served: bool = True) -> bool:
+def holds_words(hit: Hit, in_page_language: bool = True) -> bool:
     """Lexical presence of the question in the passage.
 
     In a language the pages are not in, the token of an answer type (a passage holding a date
@@ -177,7 +177,8 @@ def holds_words(hit: Hit, served: bool = True) -> bool:
     founded?". One of its words must be there too. (In a page language the question's words
     that the pages never use count against it, and the answer is anchored by `names_focus`.)"""
     held = set(hit.passage_stems)
-    if not served and not any(not is_type_token(s) and contains(held, s) for s in hit.query_stems):
+    own_word = any(not is_type_token(s) and contains(held, s) for s in hit.query_stems)
+    if not in_page_language and not own_word:
         return False
     if hit.coverage >= MIN_COVERAGE:
         return True
@@ -217,7 +218,7 @@ def pushed_away_by(hit: Hit, words: set[str]) -> str:
 def decide(
     question: str,
     hits: Sequence[Hit],
-    served: bool = True,
+    in_page_language: bool = True,
     readable: bool = True,
     limits: Thresholds = MULTILINGUAL,
     follow_up: bool = False,
@@ -227,9 +228,9 @@ def decide(
     Args:
         question: the question's own words (a follow-up's, not its resolved search text).
         hits: the ranked passages retrieval found.
-        served: whether the question is in a language of the pages, so that its words can
-            be matched with theirs (a question in another language is judged by meaning,
-            with lower cosines, even when its answer is forced into a page language).
+        in_page_language: whether the question is in a language of the pages, so that its
+            words can be matched with theirs (a question in another language is judged by
+            meaning, with lower cosines, even when its answer is forced into a page language).
         readable: whether the question's language is one the assistant knows words of.
         limits: the model's thresholds (`thresholds_for`).
         follow_up: the hits were searched with the previous question, which named the
@@ -244,11 +245,11 @@ def decide(
     if not top:
         return Decision(OUT_OF_SCOPE, "nothing was retrieved", [], named)
     best = top[0]
-    if not any(in_scope(h, served, readable, limits) for h in top):
+    if not any(in_scope(h, in_page_language, readable, limits) for h in top):
         if not readable:
             why = "few words of a known language in the question, and no rare word matched"
             return Decision(OUT_OF_SCOPE, why, [], named)
-        scope = limits.scope if served else limits.scope_foreign
+        scope = limits.scope if in_page_language else limits.scope_foreign
         return Decision(
             OUT_OF_SCOPE,
             f"best cosine {best.dense:.3f} under {scope} and coverage {best.coverage:.2f} "
@@ -267,17 +268,20 @@ def decide(
             top[:1],
             named,
         )
+    page_words = in_page_language  # whether the question's words can match the page's
     present = [
         h
         for h in typed
-        if (holds_words(h, served) and (not anchored or names_focus(h, served)))
+        if (holds_words(h, page_words) and (not anchored or names_focus(h, page_words)))
         or (not anchored and stands_out(h, limits))
-        or (not served and stands_out(h, limits) and nearest_sentence_holds(h, types, top))
+        or (not page_words and stands_out(h, limits) and nearest_sentence_holds(h, types, top))
     ]
     # A date, count or amount beside the question's most specific word is already anchored by
     # words: leaving a word out of a question that short ("Kiedy mija termin?") moves it too
     # far for the focus check to say anything.
-    exempt = [anchored and names_focus(h, served) and holds_words(h, served) for h in present]
+    exempt = [
+        anchored and names_focus(h, page_words) and holds_words(h, page_words) for h in present
+    ]
     missing = [
         "" if free else lacks_focus(h, limits) for h, free in zip(present, exempt, strict=True)
     ]
@@ -310,7 +314,7 @@ def decide(
             named,
         )
     chosen = present[0]
-    how = "words" if holds_words(chosen, served) else "meaning"
+    how = "words" if holds_words(chosen, page_words) else "meaning"
     rest = [h for h in top if h is not chosen and holds_types(h, types, anchored)]
     return Decision(
         ANSWERED,

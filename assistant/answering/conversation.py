@@ -228,14 +228,14 @@ def _stands_alone(alone: list[Hit], combined: list[Hit], types_count: bool = Fal
         return False
     return any(
         types_count or not is_type_token(s) for s in alone[0].matched_rare
-    ) and is_answerable(alone, served=True)
+    ) and is_answerable(alone, in_page_language=True)
 
 
 def _changes_topic(alone: list[Hit], combined: list[Hit], types_count: bool = False) -> bool:
     """True when the question alone finds a subject of its own that the combined search loses:
     its best passage holds a rare word of the question that the combined best passage lacks
     (an answer-type token only when `types_count`)."""
-    if not alone or not combined or not is_answerable(alone, served=True):
+    if not alone or not combined or not is_answerable(alone, in_page_language=True):
         return False
     best_alone, best_combined = alone[0], combined[0]
     if best_alone.chunk.id == best_combined.chunk.id or best_alone.rarest_match < RARE_WORD:

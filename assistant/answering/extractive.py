@@ -123,9 +123,9 @@ def _meaning(hits: list[Hit]) -> dict[str, tuple[float, ...]]:
     return {h.chunk.id: tuple((c - low) / spread for c in h.sentence_cosines) for h in hits}
 
 
-def is_answerable(hits: list[Hit], served: bool, question: str = "") -> bool:
+def is_answerable(hits: list[Hit], in_page_language: bool, question: str = "") -> bool:
     """Whether the best passages answer the question (see `answerability.decide`)."""
-    return decide(question, hits, served).answered
+    return decide(question, hits, in_page_language).answered
 
 
 def compose(
