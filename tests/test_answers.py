@@ -212,6 +212,15 @@ def test_an_english_question_is_matched_by_what_it_asks_not_by_the_offices_name(
     ), first
 
 
+def test_an_english_question_in_everyday_words_is_answered_in_english(settings):
+    # No English function word but "can": langdetect called it Catalan, and the question was
+    # refused as unreadable. Words English uses often make it English.
+    answer = ask("Can external experts contribute?", settings=settings)
+    assert answer.language == "en" and not answer.abstained, answer.text
+    assert answer.citations[0].passage_id.rsplit("/", 1)[-1] == "b032"
+    assert "Eksterne eksperter" in answer.text or "Zewnętrzni eksperci" in answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -9,7 +9,8 @@ made in two steps:
    function and question words, and its letters (æøå, ąćęłńśźż). Words both pages share
    ("AI", "EU", "GenAI4EU") are neutral. English, German and French are known by their
    function and question words (no list of this page's subjects: a word list that knows one
-   page's content breaks on the next page).
+   page's content breaks on the next page). A word no lexicon holds counts for each of these
+   languages that uses it often (wordfreq's lists).
 2. Seeded langdetect, for everything else (German, French...) and for longer text with little
    lexical evidence. Its Scandinavian and West-Slavic confusions are folded into Danish and
    Polish when the words support it.
@@ -99,6 +100,11 @@ def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, f
     for word in tokens:
         lower = word.lower()
         known = {lang for lang, lex in lexicons.items() if lex.knows(lower)}
+        if not known:
+            # English, German and French lexicons hold only function words, so a question
+            # in their everyday words ("Can external experts contribute?") would be left to
+            # langdetect, which calls it Catalan: a word the language uses often counts.
+            known = {lang for lang in lexicons if is_common_word(lower, lang)}
         own = next((lang for lang, letters in _LETTERS.items() if set(lower) & letters), None)
         if own:
             known = (known & {own}) or {own}
