@@ -119,6 +119,39 @@ def test_an_overview_keeps_page_order_and_the_sentence_a_reference_needs():
 
 
 @pytest.mark.unit
+def test_an_overview_leaves_out_the_sentence_before_one_that_stands_alone():
+    intro = _chunk(
+        1,
+        "Panelet sikrer en forbindelse til forskerne. "
+        "Yderligere ekspertise samles i et rådgivende forum.",
+    )
+    passages = {intro.id: intro}
+    chosen = [(intro, "Yderligere ekspertise samles i et rådgivende forum.", 1.0)]
+    arranged = arrange("Hvad er forummet?", "da", chosen, [_hit(intro, 1.0)], passages)
+    # The panel's sentence says nothing about the forum, and the forum's needs no antecedent.
+    assert [p.sentence for p in arranged.parts] == [
+        "Yderligere ekspertise samles i et rådgivende forum."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "opening"),
+    [
+        ("Hvad er det rådgivende forum?", "da", "Yderligere teknisk ekspertise samles"),
+        ("Co robi forum doradcze?", "pl", "W ramach forum doradczego"),
+    ],
+)
+def test_an_overview_of_the_forum_quotes_the_forum_not_the_panel_before_it(
+    settings, question, language, opening
+):
+    answer = ask(question, settings=settings)
+    assert answer.language == language and not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == f"ai-office/{language}/b026"
+    assert answer.citations[0].quote.startswith(opening), answer.text
+    assert "Ekspertpanelet" not in answer.text and "PanelNaukowy" not in answer.text
+
+
+@pytest.mark.unit
 def test_a_when_question_is_not_an_overview():
     passages = _page(2)
     intro = passages["p/da/b001"]

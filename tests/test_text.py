@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.analysis.text import content_stems, sentences, split_glued
+from assistant.analysis.text import content_stems, leans_on_previous, sentences, split_glued
 
 pytestmark = pytest.mark.unit
 
@@ -38,3 +38,22 @@ def test_camel_case_glue_is_split():
 def test_long_words_are_not_cut_to_colliding_short_stems():
     # Snowball gives "led" for both; "who leads" must not match "vacancies".
     assert content_stems("leder", "da") != content_stems("ledige", "da")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "leans"),
+    [
+        ("Både GenAI4EU og AI-kontoret var en del af denne pakke.", "da", True),
+        ("Alt dette vil være en del af alliancen.", "da", True),
+        ("Den vil spille en central rolle.", "da", True),
+        ("Det Europæiske AI-kontor blev oprettet i Kommissionen.", "da", False),  # an article
+        ("Yderligere ekspertise samles i et rådgivende forum.", "da", False),
+        ("Będzie ona odgrywać kluczową rolę.", "pl", True),
+        ("Zarówno GenAI4EU, jak i Biuro były częścią tego pakietu.", "pl", True),
+        ("W ramach forum gromadzone są ekspertyzy, w tym przemysłu.", "pl", False),  # including
+    ],
+)
+def test_a_sentence_leans_on_the_one_before_it_by_its_demonstratives_and_pronouns(
+    sentence, language, leans
+):
+    assert leans_on_previous(sentence, language) is leans

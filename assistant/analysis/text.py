@@ -176,3 +176,20 @@ def sentences(text: str) -> list[str]:
                 continue
         merged.append(piece)
     return [s.strip() for s in merged if s.strip()]
+
+
+def leans_on_previous(sentence: str, language: str) -> bool:
+    """Whether a sentence refers back to the one before it: it holds a demonstrative ("... en
+    del af denne pakke", "Alt dette vil ...") or opens with a pronoun before a lowercase word
+    ("Będzie ona ...", "Den vil ..."), not with an article before a name ("Det Europæiske
+    AI-kontor ...")."""
+    demonstratives = set(language_data("antecedent_words").get(language, "").split())
+    pronouns = set(language_data("antecedent_pronouns").get(language, "").split())
+    tokens = [w.lower() for w in words(sentence)]
+    if demonstratives & set(tokens):
+        return True
+    following = [*words(sentence)[1:4], ""]
+    return any(
+        token in pronouns and (after[:1].islower() or not after)
+        for token, after in zip(tokens[:3], following, strict=False)
+    )

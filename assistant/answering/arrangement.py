@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from assistant.analysis.answer_types import is_type_token, question_types
-from assistant.analysis.text import content_stems, sentences
+from assistant.analysis.text import content_stems, leans_on_previous, sentences
 from assistant.answering.enumeration import closest_enumeration, sentence_cosines, with_enumeration
 from assistant.ingest.chunking import Chunk, chunk_id
 from assistant.retrieval.fusion import contains
@@ -246,15 +246,17 @@ def _lead_sentence(lead: Chunk) -> str:
 
 
 def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arrangement:
-    """The best passage's chosen sentence, after the sentence before it (one that says "this
-    package" needs its antecedent), then a sentence of each other passage that matches the
+    """The best passage's chosen sentence, after the sentence before it when it refers back
+    (one that says "this package" needs its antecedent), then a sentence of each other passage that matches the
     question nearly as well; at most four. The passage whose sentence is closest to the
     question in meaning leads, the others follow in page order."""
     best_chunk, best_sentence, _ = chosen[0]
     own = sentences(best_chunk.text)
     at = own.index(best_sentence) if best_sentence in own else 0
     picked = [(best_chunk, at, best_sentence)]
-    if at > 0:
+    # Only a sentence that refers back gets the one before it: "Yderligere teknisk ekspertise
+    # samles i et rådgivende forum ..." is about the forum; the expert panel before it is not.
+    if at > 0 and leans_on_previous(best_sentence, best_chunk.language):
         picked.append((best_chunk, at - 1, own[at - 1]))
     chosen_in = {c.id: s for c, s, _ in chosen}
     best = next((h for h in ranked if h.chunk.id == best_chunk.id), None)
