@@ -1,8 +1,8 @@
 """Cleaning a question before it is answered, and saying why when it cannot be.
 
-Control characters and binary junk are removed, whitespace is collapsed, and a question longer
-than the limit is cut (and the answer says so). A question with no letters at all has nothing
-to search for.
+Control characters and binary junk are removed, markup is reduced to the text a browser would
+show, whitespace is collapsed, and a question longer than the limit is cut (and the answer says
+so). A question with no letters at all has nothing to search for.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
+# A tag opens with "<" and a letter, "/" or "!": "<10 ansatte" is text, "<b>" is markup.
+_TAG = re.compile(r"<[A-Za-z/!]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -34,6 +37,8 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
     text = text.replace("\ufffd", " ")
     text = _CONTROL.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch) != "Cs" else " " for ch in text)
+    if _TAG.search(text):
+        text = shown_text(text)
     text = re.sub(r"\s+", " ", text).strip()
     length = len(text)
     truncated = length > max_chars
@@ -46,3 +51,36 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
     if not any(ch.isalpha() for ch in text):
         return CleanQuestion(text, length, truncated, "no_letters")
     return CleanQuestion(text, length, truncated, "")
+
+
+class _ShownText(HTMLParser):
+    """Collects the text a browser would show: no tags, attributes, scripts or styles."""
+
+    _HIDDEN = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._hidden += tag in self._HIDDEN
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in self._HIDDEN and self._hidden > 0
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def shown_text(text: str) -> str:
+    """`text` without its markup: "<script>alert(document.cookie)</script>" asks nothing
+    (and its English words made it look like an English question), "<b>Hvornår ...?</b>" asks
+    "Hvornår ...?"."""
+    parser = _ShownText()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
