@@ -119,6 +119,57 @@ def test_an_overview_keeps_page_order_and_the_sentence_a_reference_needs():
 
 
 @pytest.mark.unit
+def test_a_lead_in_that_reads_as_an_enumeration_brings_its_items():
+    # "en strategisk, sammenhængende og effektiv tilgang ved at:" lists adjectives, so it
+    # read as the enumeration a question for several things asks for, and stood alone.
+    lead_text = "Kontoret bidrager til en strategisk, sammenhængende og effektiv tilgang ved at:"
+    other = _chunk(1, "Kontoret overvåger alle sine opgaver.", position=0)
+    lead = _chunk(2, lead_text, position=1)
+    items = [
+        _chunk(3, f"Opgave nummer {i}", item=i, context=lead_text, position=2 + i) for i in range(3)
+    ]
+    passages = {c.id: c for c in [other, lead, *items]}
+    chosen = [(other, other.text, 1.0), (lead, lead_text, 0.9)]
+    ranked = [_hit(other, 1.0, cosines=(0.80,)), _hit(lead, 0.9, cosines=(0.86,))]
+    arranged = arrange("Hvilke opgaver har kontoret?", "da", chosen, ranked, passages)
+    assert arranged.format == "list"
+    assert [p.kind for p in arranged.parts] == ["lead", "item", "item", "item"]
+    assert arranged.parts[0].chunk.id == lead.id
+
+
+@pytest.mark.unit
+def test_a_second_passages_lead_in_is_not_quoted_after_the_first_answer():
+    lead_text = "Kontoret hjælper ved at:"
+    other = _chunk(1, "Kontoret blev oprettet af Kommissionen.", position=0)
+    lead = _chunk(2, lead_text, position=1)
+    items = [
+        _chunk(3, f"Opgave nummer {i}", item=i, context=lead_text, position=2 + i) for i in range(2)
+    ]
+    passages = {c.id: c for c in [other, lead, *items]}
+    chosen = [(other, other.text, 1.0), (lead, lead_text, 0.9)]
+    arranged = arrange("Hvem oprettede kontoret?", "da", chosen, [_hit(other, 1.0)], passages)
+    assert [p.sentence for p in arranged.parts] == [other.text]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "items"),
+    [
+        ("Hvilke opgaver har kontoret på den internationale scene?", "da", "ai-office/da/b021"),
+        ("Jakie zadania ma Urząd na arenie międzynarodowej?", "pl", "ai-office/pl/b021"),
+    ],
+)
+def test_a_question_for_the_international_tasks_gets_the_list_not_its_lead_in_alone(
+    settings, question, language, items
+):
+    answer = ask(question, settings=settings)
+    assert answer.language == language and not answer.abstained, answer.text
+    assert answer.format == "list", answer.text
+    ids = [c.passage_id for c in answer.citations]
+    assert ids[0] == f"ai-office/{language}/b020"
+    assert ids[1:] == [f"{items}.{n:02d}" for n in range(3)]
+
+
+@pytest.mark.unit
 def test_an_overview_leaves_out_the_sentence_before_one_that_stands_alone():
     intro = _chunk(
         1,

@@ -152,11 +152,16 @@ def arrange(
     candidates = [*ranked, *more]
     leading = closest_enumeration(candidates) if several else None
     if leading is not None and leading[0].id != chosen[0][0].id:
+        # A lead-in can read as an enumeration ("en strategisk, sammenhængende og effektiv
+        # tilgang ved at:"); it is answered with its items, never alone.
+        if _is_lead_in(*leading, passages):
+            return _list_from(leading[0], ranked, passages)
         return Arrangement("text", (Part(*leading, "sentence"),))
     best = next((h for h in candidates if h.chunk.id == chosen[0][0].id), None)
     first = with_enumeration(chosen[0][:2], best, several)
     parts = [Part(c, s, "sentence") for c, s in first]
-    parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:]]
+    # A second passage's lead-in would end the answer on a colon, its items left out.
+    parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:] if not _is_lead_in(c, s, passages)]
     if len(first) > 1:  # a sentence was added: the answer still stays short
         parts = _within_words(parts, keep=len(first))
     return Arrangement("text", tuple(parts))
@@ -178,7 +183,7 @@ def _list_arrangement(
     """
     best_chunk, best_sentence, _ = chosen[0]
     anchor = None
-    if best_sentence.rstrip().endswith(":") and list_items(best_chunk, passages):
+    if _is_lead_in(best_chunk, best_sentence, passages):
         anchor = best_chunk
     elif ranked and list_items(ranked[0].chunk, passages) and asks_about_heading(ranked[0]):
         # "Hvad er AI-kontorets opgaver?" under the heading "AI-kontorets opgaver": the
@@ -195,6 +200,18 @@ def _list_arrangement(
                 anchor = top
     if anchor is None:
         return None
+    return _list_from(anchor, ranked, passages)
+
+
+def _is_lead_in(chunk: Chunk, sentence: str, passages: dict[str, Chunk]) -> bool:
+    """Whether the sentence introduces a bullet list: it ends in ":" and its passage has
+    items after it."""
+    return sentence.rstrip().endswith(":") and bool(list_items(chunk, passages))
+
+
+def _list_from(anchor: Chunk, ranked: list[Hit], passages: dict[str, Chunk]) -> Arrangement:
+    """The list `anchor` introduces or belongs to: its lead-in, then its items (the most
+    relevant of a long one, in page order, and a count of the rest)."""
     items = list_items(anchor, passages)
     lead = anchor if anchor.item is None else lead_in_of(items, passages)
     scores = {h.chunk.id: h.score for h in ranked}
