@@ -265,8 +265,8 @@ def _lead_sentence(lead: Chunk) -> str:
 def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arrangement:
     """The best passage's chosen sentence, after the sentence before it when it refers back
     (one that says "this package" needs its antecedent), then a sentence of each other
-    passage that matches the question nearly as well; at most four. The passage whose sentence is closest to the
-    question in meaning leads, the others follow in page order."""
+    passage that matches the question nearly as well; at most four. The passage whose
+    sentence is closest to the question in meaning leads, the others follow in page order."""
     best_chunk, best_sentence, _ = chosen[0]
     own = sentences(best_chunk.text)
     at = own.index(best_sentence) if best_sentence in own else 0
