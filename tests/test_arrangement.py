@@ -119,6 +119,54 @@ def test_an_overview_keeps_page_order_and_the_sentence_a_reference_needs():
 
 
 @pytest.mark.unit
+def test_a_sentence_that_refers_back_is_quoted_after_the_sentences_it_refers_to():
+    text = "Kontoret blev oprettet af Kommissionen. Det ligger i Bruxelles. Den har mange ansatte."
+    office = _chunk(1, text)
+    passages = {office.id: office}
+    chosen = [(office, "Den har mange ansatte.", 1.0)]
+    arranged = arrange("Hvor mange ansatte har det?", "da", chosen, [_hit(office, 1.0)], passages)
+    assert arranged.format == "text"
+    # "Den" is the office, named two sentences before: both come first, in page order.
+    assert [p.sentence for p in arranged.parts] == [
+        "Kontoret blev oprettet af Kommissionen.",
+        "Det ligger i Bruxelles.",
+        "Den har mange ansatte.",
+    ]
+    # A sentence that names its subject stands alone.
+    alone = [(office, "Kontoret blev oprettet af Kommissionen.", 1.0)]
+    parts = arrange("Hvem oprettede det?", "da", alone, [_hit(office, 1.0)], passages).parts
+    assert [p.sentence for p in parts] == ["Kontoret blev oprettet af Kommissionen."]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "subject", "sentence"),
+    [
+        (
+            "Hvem håndhæver reglerne for AI-modeller til generelle formål?",
+            "da",
+            "AI-kontoret er unikt udstyret",
+            "Den vil håndhæve reglerne",
+        ),
+        (
+            "Kto egzekwuje przepisy dotyczące modeli ogólnego przeznaczenia?",
+            "pl",
+            "Biuro ds. AI jest wyjątkowo wyposażone",
+            "Będzie ono egzekwować przepisy",
+        ),
+    ],
+)
+def test_who_enforces_the_rules_is_answered_with_the_sentence_that_names_who(
+    settings, question, language, subject, sentence
+):
+    # The page says "It will enforce the rules": quoted alone, it never says who "it" is.
+    answer = ask(question, settings=settings)
+    assert answer.language == language and not answer.abstained, answer.text
+    assert subject in answer.text and sentence in answer.text
+    assert answer.text.index(subject) < answer.text.index(sentence)
+    assert {c.passage_id for c in answer.citations} == {f"ai-office/{language}/b007"}
+
+
+@pytest.mark.unit
 def test_a_lead_in_that_reads_as_an_enumeration_brings_its_items():
     # "en strategisk, sammenhængende og effektiv tilgang ved at:" lists adjectives, so it
     # read as the enumeration a question for several things asks for, and stood alone.
@@ -430,11 +478,11 @@ def test_the_sentence_that_enumerates_is_quoted_with_the_one_that_names_the_subj
         settings=settings,
     )
     assert answer.language == "da" and answer.format == "text"
-    assert [c.passage_id for c in answer.citations][:2] == ["ai-office/da/b007"] * 2
-    assert (
-        answer.citations[0].quote
-        == "Den vil håndhæve reglerne for AI-modeller til generelle formål."
-    )
-    # The powers: evaluations, requests for information and measures, sanctions.
-    assert "anmode om oplysninger og foranstaltninger" in answer.citations[1].quote
-    assert "anvende sanktioner. [2]" in answer.text
+    assert {c.passage_id for c in answer.citations} == {"ai-office/da/b007"}
+    quotes = [c.quote for c in answer.citations]
+    # "Den" (it) comes after the sentences that say it is the AI Office ...
+    chosen = quotes.index("Den vil håndhæve reglerne for AI-modeller til generelle formål.")
+    assert quotes[0].startswith("AI-kontoret er unikt udstyret")
+    # ... and the powers follow: evaluations, requests for information and measures, sanctions.
+    assert "anmode om oplysninger og foranstaltninger" in quotes[chosen + 1]
+    assert f"anvende sanktioner. [{chosen + 2}]" in answer.text

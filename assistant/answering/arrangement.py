@@ -145,7 +145,7 @@ def arrange(
     if asks_for("overview", question, language) and not typed:
         return _overview(chosen, ranked)
     if typed:
-        return Arrangement("text", tuple(Part(c, s, "sentence") for c, s, _ in chosen))
+        return _prose([Part(c, s, "sentence") for c, s, _ in chosen])
     # Lists inside a sentence (`enumeration`): a question for several things is answered by
     # the closest sentence of all when it enumerates them; any other may quote the best
     # passage's enumerating sentence beside its chosen one.
@@ -156,7 +156,7 @@ def arrange(
         # tilgang ved at:"); it is answered with its items, never alone.
         if _is_lead_in(*leading, passages):
             return _list_from(leading[0], ranked, passages)
-        return Arrangement("text", (Part(*leading, "sentence"),))
+        return _prose([Part(*leading, "sentence")])
     best = next((h for h in candidates if h.chunk.id == chosen[0][0].id), None)
     first = with_enumeration(chosen[0][:2], best, several)
     parts = [Part(c, s, "sentence") for c, s in first]
@@ -164,7 +164,50 @@ def arrange(
     parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:] if not _is_lead_in(c, s, passages)]
     if len(first) > 1:  # a sentence was added: the answer still stays short
         parts = _within_words(parts, keep=len(first))
-    return Arrangement("text", tuple(parts))
+    return _prose(parts)
+
+
+# A sentence that refers back brings at most this many sentences before it: enough for
+# "Dette understøttes ..." after "Den vil håndhæve ..." after "Det vil spille ..." after
+# "AI-kontoret er ...". Further back, the referent is too far to quote.
+MAX_ANTECEDENTS = 3
+
+
+def _prose(parts: list[Part]) -> Arrangement:
+    """Sentences as prose, each after the sentences before it in its passage that it refers
+    back to ("Den vil håndhæve reglerne ..." answers "who enforces the rules?" only after the
+    sentence that names "AI-kontoret"), as long as the answer stays short."""
+    quoted = {(p.chunk.id, p.sentence) for p in parts}
+    expanded: list[Part] = []
+    for n, part in enumerate(parts):
+        before = [Part(part.chunk, s, "sentence") for s in _antecedents(part, quoted)]
+        # The first part always stands; a later one comes with what it refers back to when
+        # that fits, else alone (as `best_sentences` chose it).
+        if n == 0 or _word_count([*expanded, *before, part]) <= MAX_WORDS:
+            expanded += [*before, part]
+            quoted |= {(p.chunk.id, p.sentence) for p in before}
+        elif _word_count([*expanded, part]) <= MAX_WORDS:
+            expanded.append(part)
+        else:
+            break
+    return Arrangement("text", tuple(expanded))
+
+
+def _antecedents(part: Part, quoted: set[tuple[str, str]]) -> list[str]:
+    """The sentences before `part`'s in its passage, back to the one that names what it refers
+    to; none when that one is further back than MAX_ANTECEDENTS or already quoted."""
+    own = sentences(part.chunk.text)
+    at = own.index(part.sentence) if part.sentence in own else 0
+    start = at
+    while start > 0 and leans_on_previous(own[start], part.chunk.language):
+        if at - start == MAX_ANTECEDENTS or (part.chunk.id, own[start - 1]) in quoted:
+            return []
+        start -= 1
+    return own[start:at]
+
+
+def _word_count(parts: list[Part]) -> int:
+    return sum(len(p.sentence.split()) for p in parts)
 
 
 def _list_arrangement(
