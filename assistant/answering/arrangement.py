@@ -174,23 +174,23 @@ MAX_ANTECEDENTS = 3
 
 
 def _prose(parts: list[Part]) -> Arrangement:
-    """Sentences as prose, each after the sentences before it in its passage that it refers
-    back to ("Den vil håndhæve reglerne ..." answers "who enforces the rules?" only after the
-    sentence that names "AI-kontoret"), as long as the answer stays short."""
+    """The chosen sentences as prose, each after the sentences before it in its passage that
+    it refers back to ("Den vil håndhæve reglerne ..." answers "who enforces the rules?" only
+    after the sentence that names "AI-kontoret"). Past MAX_WORDS the last sentences go
+    first, their context before them, never the first sentence or its context."""
     quoted = {(p.chunk.id, p.sentence) for p in parts}
-    expanded: list[Part] = []
-    for n, part in enumerate(parts):
+    groups: list[list[Part]] = []
+    for part in parts:
         before = [Part(part.chunk, s, "sentence") for s in _antecedents(part, quoted)]
-        # The first part always stands; a later one comes with what it refers back to when
-        # that fits, else alone (as `best_sentences` chose it).
-        if n == 0 or _word_count([*expanded, *before, part]) <= MAX_WORDS:
-            expanded += [*before, part]
-            quoted |= {(p.chunk.id, p.sentence) for p in before}
-        elif _word_count([*expanded, part]) <= MAX_WORDS:
-            expanded.append(part)
+        quoted |= {(p.chunk.id, p.sentence) for p in before}
+        groups.append([*before, part])
+    while len(groups) > 1 and _word_count([p for g in groups for p in g]) > MAX_WORDS:
+        last = groups[-1]
+        if len(last) > 1:
+            groups[-1] = last[-1:]
         else:
-            break
-    return Arrangement("text", tuple(expanded))
+            groups.pop()
+    return Arrangement("text", tuple(p for g in groups for p in g))
 
 
 def _antecedents(part: Part, quoted: set[tuple[str, str]]) -> list[str]:
