@@ -212,6 +212,18 @@ def test_an_english_question_is_matched_by_what_it_asks_not_by_the_offices_name(
     ), first
 
 
+def test_an_english_question_answered_by_a_lists_lead_in_gets_its_items(settings):
+    # The closest passage is "... støtte gennemførelsen af AI-retsakten ved at:": quoted alone,
+    # it stopped before the tasks that are the answer.
+    answer = ask("What is the AI Office responsible for?", settings=settings)
+    assert answer.language == "en" and not answer.abstained, answer.text
+    ids = [c.passage_id for c in answer.citations]
+    lead = ids.index("ai-office/da/b014")
+    assert ids[lead + 1 : lead + 6] == [f"ai-office/da/b015.{n:02d}" for n in range(5)]
+    assert "- “Udarbejdelse af topmoderne adfærdskodekser" in answer.text
+    assert not answer.text.rstrip().endswith(":”") and not answer.text.rstrip().endswith(":")
+
+
 def test_an_english_question_in_everyday_words_is_answered_in_english(settings):
     # No English function word but "can": langdetect called it Catalan, and the question was
     # refused as unreadable. Words English uses often make it English.

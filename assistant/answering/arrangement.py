@@ -154,14 +154,14 @@ def arrange(
     if leading is not None and leading[0].id != chosen[0][0].id:
         # A lead-in can read as an enumeration ("en strategisk, sammenhængende og effektiv
         # tilgang ved at:"); it is answered with its items, never alone.
-        if _is_lead_in(*leading, passages):
+        if is_lead_in(*leading, passages):
             return _list_from(leading[0], ranked, passages)
         return _prose([Part(*leading, "sentence")])
     best = next((h for h in candidates if h.chunk.id == chosen[0][0].id), None)
     first = with_enumeration(chosen[0][:2], best, several)
     parts = [Part(c, s, "sentence") for c, s in first]
     # A second passage's lead-in would end the answer on a colon, its items left out.
-    parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:] if not _is_lead_in(c, s, passages)]
+    parts += [Part(c, s, "sentence") for c, s, _ in chosen[1:] if not is_lead_in(c, s, passages)]
     if len(first) > 1:  # a sentence was added: the answer still stays short
         parts = _within_words(parts, keep=len(first))
     return _prose(parts)
@@ -226,7 +226,7 @@ def _list_arrangement(
     """
     best_chunk, best_sentence, _ = chosen[0]
     anchor = None
-    if _is_lead_in(best_chunk, best_sentence, passages):
+    if is_lead_in(best_chunk, best_sentence, passages):
         anchor = best_chunk
     elif ranked and list_items(ranked[0].chunk, passages) and asks_about_heading(ranked[0]):
         # "Hvad er AI-kontorets opgaver?" under the heading "AI-kontorets opgaver": the
@@ -246,7 +246,7 @@ def _list_arrangement(
     return _list_from(anchor, ranked, passages)
 
 
-def _is_lead_in(chunk: Chunk, sentence: str, passages: dict[str, Chunk]) -> bool:
+def is_lead_in(chunk: Chunk, sentence: str, passages: dict[str, Chunk]) -> bool:
     """Whether the sentence introduces a bullet list: it ends in ":" and its passage has
     items after it."""
     return sentence.rstrip().endswith(":") and bool(list_items(chunk, passages))

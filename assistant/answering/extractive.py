@@ -20,7 +20,7 @@ from assistant.answering.answerability import (
     Thresholds,
     decide,
 )
-from assistant.answering.arrangement import Arrangement, arrange
+from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange, is_lead_in, list_items
 from assistant.answering.messages import message
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
@@ -263,7 +263,8 @@ def _arranged_answer(arrangement: Arrangement, language: str, index: Index, **an
 
 def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_fields) -> Answer:
     """For a language the pages are not in: say so, and quote the best passage of each page
-    language, labelled with its language."""
+    language, labelled with its language. A list's lead-in comes with its items (the first
+    MAX_ITEMS), once: a translation of a list already shown is not shown again."""
     chosen = []
     for page_language in index.languages:
         own = [h for h in hits if h.chunk.language == page_language]
@@ -271,10 +272,22 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
     chosen.sort(key=lambda c: c.hit.score, reverse=True)
     names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
     lines = [message("other_language", language)]
-    for n, choice in enumerate(chosen, start=1):
-        label = names.get(choice.hit.chunk.language, choice.hit.chunk.language)
-        lines.append(f"({label}) “{choice.sentence}” [{n}]")
-    citations = [cite(n, c.hit.chunk, c.sentence, index) for n, c in enumerate(chosen, start=1)]
+    quoted: list[tuple[Chunk, str]] = []
+    listed: set[str] = set()  # lead-ins shown with their items, and their translations
+    for choice in chosen:
+        chunk = choice.hit.chunk
+        lead = is_lead_in(chunk, choice.sentence, index.passages)
+        if lead and chunk.id in listed:
+            continue
+        label = names.get(chunk.language, chunk.language)
+        quoted.append((chunk, choice.sentence))
+        lines.append(f"({label}) “{choice.sentence}” [{len(quoted)}]")
+        if lead:
+            listed |= {chunk.id, *chunk.translations.values()}
+            for item in list_items(chunk, index.passages)[:MAX_ITEMS]:
+                quoted.append((item, item.text))
+                lines.append(f"- “{item.text}” [{len(quoted)}]")
+    citations = [cite(n, c, s, index) for n, (c, s) in enumerate(quoted, start=1)]
     return Answer(text="\n".join(lines), language=language, citations=citations, **answer_fields)
 
 
