@@ -178,6 +178,18 @@ def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(
         assert f"“{citation.quote}” [1]" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question", ["Hvornår har AI-kontoret åbent?", "Hvad er AI-kontorets telefonnummer?"]
+)
+def test_a_not_on_page_reply_quotes_no_lead_in_as_the_nearest_thing(settings, question):
+    # The nearest passage is "... støtte gennemførelsen af AI-retsakten ved at:", which says
+    # nothing without its items: the reply says the pages don't say, and quotes nothing.
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.reason == "not_on_page", answer.text
+    assert answer.citations == [] and "ved at:" not in answer.text
+    assert answer.text.startswith("Siderne om Det Europæiske AI-kontor siger ikke")
+
+
 def test_the_answer_carries_its_trace(settings):
     answer = ask("Hvornår er fristen for interessetilkendegivelser?", settings=settings)
     trace = answer.trace

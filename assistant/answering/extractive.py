@@ -197,7 +197,8 @@ def not_on_page(
     citations: list[Citation] = []
     nearest = [h for h in decision.hits if h.chunk.language == language][:1]
     chosen = best_sentences(nearest, index, limit=1) if nearest else []
-    if chosen:
+    # A list's lead-in ("... ved at:") says nothing without its items: no nearest then.
+    if chosen and not is_lead_in(chosen[0].hit.chunk, chosen[0].sentence, index.passages):
         citations = [cite(1, chosen[0].hit.chunk, chosen[0].sentence, index)]
         text += " " + message("nearest", language) + f" “{chosen[0].sentence}” [1]"
     return Answer(
