@@ -167,6 +167,23 @@ def test_who_enforces_the_rules_is_answered_with_the_sentence_that_names_who(
 
 
 @pytest.mark.unit
+def test_an_overview_gives_each_passages_sentence_what_it_refers_back_to():
+    pact = _chunk(1, "Pagten samler virksomheder.", position=0)
+    office = _chunk(
+        2, "Kontoret blev oprettet af Kommissionen. Det ligger i Bruxelles.", position=1
+    )
+    passages = {c.id: c for c in (pact, office)}
+    chosen = [(pact, pact.text, 1.0), (office, "Det ligger i Bruxelles.", 0.9)]
+    ranked = [_hit(pact, 1.0), _hit(office, 0.9)]
+    arranged = arrange("Hvad er kontoret?", "da", chosen, ranked, passages)
+    assert arranged.format == "overview"
+    sentences = [p.sentence for p in arranged.parts]
+    # "Det" is the office: the sentence that names it comes right before.
+    at = sentences.index("Det ligger i Bruxelles.")
+    assert sentences[at - 1] == "Kontoret blev oprettet af Kommissionen."
+
+
+@pytest.mark.unit
 def test_a_lead_in_that_reads_as_an_enumeration_brings_its_items():
     # "en strategisk, sammenhængende og effektiv tilgang ved at:" lists adjectives, so it
     # read as the enumeration a question for several things asks for, and stood alone.

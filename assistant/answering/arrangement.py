@@ -313,11 +313,12 @@ def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arra
     best_chunk, best_sentence, _ = chosen[0]
     own = sentences(best_chunk.text)
     at = own.index(best_sentence) if best_sentence in own else 0
-    picked = [(best_chunk, at, best_sentence)]
-    # Only a sentence that refers back gets the one before it: "Yderligere teknisk ekspertise
-    # samles i et rådgivende forum ..." is about the forum; the expert panel before it is not.
-    if at > 0 and leans_on_previous(best_sentence, best_chunk.language):
-        picked.append((best_chunk, at - 1, own[at - 1]))
+    # Only a sentence that refers back gets the ones before it (`_antecedents`): "Yderligere
+    # teknisk ekspertise samles i et rådgivende forum ..." is about the forum; the expert
+    # panel before it is not.
+    quoted = {(best_chunk.id, best_sentence)}
+    picked = _with_antecedents(best_chunk, at, own, quoted)
+    keep = len(picked)
     chosen_in = {c.id: s for c, s, _ in chosen}
     best = next((h for h in ranked if h.chunk.id == best_chunk.id), None)
     closeness = {best_chunk.id: _cosine_of(best, at)} if best is not None else {}
@@ -335,10 +336,11 @@ def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arra
         sentence = chosen_in.get(hit.chunk.id) or (candidates[0] if candidates else "")
         if sentence and not sentence.rstrip().endswith(":"):
             position = candidates.index(sentence)
-            picked.append((hit.chunk, position, sentence))
+            # What it refers back to comes before it, so the word limit keeps both or neither.
+            picked += _with_antecedents(hit.chunk, position, candidates, quoted)
             closeness[hit.chunk.id] = _cosine_of(hit, position)
-    picked = picked[:OVERVIEW_SENTENCES]
-    kept = _within_words([Part(c, s, "sentence") for c, _, s in picked], keep=1)
+    picked = picked[: max(keep, OVERVIEW_SENTENCES)]
+    kept = _within_words([Part(c, s, "sentence") for c, _, s in picked], keep=keep)
     # The passage closest to the question in meaning opens the answer (its sentences in their
     # own order); page order alone let an earlier passage about something else open it.
     # (dev: overview hit@1 0.88 in page order, 0.88 led by retrieval's best, 1.00 by meaning.)
@@ -346,6 +348,16 @@ def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arra
     order = {(c.id, s): (c.id != lead, c.position, i) for c, i, s in picked}
     kept.sort(key=lambda part: order[(part.chunk.id, part.sentence)])
     return Arrangement("overview", tuple(kept))
+
+
+def _with_antecedents(
+    chunk: Chunk, at: int, own: list[str], quoted: set[tuple[str, str]]
+) -> list[tuple[Chunk, int, str]]:
+    """Sentence `at` of the passage, after the sentences it refers back to (`_antecedents`),
+    as (passage, position, sentence); `quoted` gains them."""
+    before = _antecedents(Part(chunk, own[at], "sentence"), quoted)
+    quoted |= {(chunk.id, s) for s in [*before, own[at]]}
+    return [(chunk, at - len(before) + n, s) for n, s in enumerate(before)] + [(chunk, at, own[at])]
 
 
 def _cosine_of(hit: Hit, position: int) -> float:
