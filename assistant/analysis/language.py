@@ -89,8 +89,11 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
         return []
 
 
-def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, float], int]:
-    """Share of the non-neutral words that each language's lexicon recognises."""
+def lexical_scores(
+    text: str, lexicons: dict[str, Lexicon], common_words: bool = True
+) -> tuple[dict[str, float], int]:
+    """Share of the non-neutral words that each language's lexicon recognises (and, with
+    `common_words`, that each language uses often, for a word no lexicon holds)."""
     tokens = [
         w for w in words(text) if not w.isdigit() and len(w) > 1 and w.lower() not in _NEUTRAL
     ]
@@ -100,7 +103,7 @@ def lexical_scores(text: str, lexicons: dict[str, Lexicon]) -> tuple[dict[str, f
     for word in tokens:
         lower = word.lower()
         known = {lang for lang, lex in lexicons.items() if lex.knows(lower)}
-        if not known:
+        if not known and common_words:
             # English, German and French lexicons hold only function words, so a question
             # in their everyday words ("Can external experts contribute?") would be left to
             # langdetect, which calls it Catalan: a word the language uses often counts.
@@ -135,13 +138,16 @@ def detect_language(
         fallback: the conversation's language, used when the evidence is weak.
     """
     lexicons = lexicons if lexicons is not None else default_lexicons()
-    scores, counted = lexical_scores(text, lexicons)
-    best = max(scores, key=scores.get) if scores else "en"
-    ranked = sorted(scores.values(), reverse=True)
-    margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
-    if counted and scores[best] >= 0.5 and margin > 0 and scores[best] * counted >= 2:
-        # Two or more words the lexicon knows decide it: langdetect (a few ms) is not asked.
-        return LanguageGuess(best, True, "lexicon")
+    # The lexicons alone first: most questions are decided by them, and wordfreq's lists
+    # (about 0.2 s to load for five languages) are needed only when they are not.
+    for common_words in (False, True):
+        scores, counted = lexical_scores(text, lexicons, common_words)
+        best = max(scores, key=scores.get) if scores else "en"
+        ranked = sorted(scores.values(), reverse=True)
+        margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+        if counted and scores[best] >= 0.5 and margin > 0 and scores[best] * counted >= 2:
+            # Two or more words the lexicon knows decide it: langdetect is not asked.
+            return LanguageGuess(best, True, "lexicon")
     detected = _langdetect(text) if counted else []
     top, prob = detected[0] if detected else (None, 0.0)
 
