@@ -283,6 +283,10 @@ def test_a_when_question_is_not_an_overview():
         ("several", "Hvilke opgaver har kontoret?", "da", True),
         ("several", "Jakie zadania ma urząd?", "pl", True),
         ("several", "Hvornår er fristen?", "da", False),
+        # Whole words: "hvilken" (which, singular) is no "hvilke", "którego" no "które".
+        ("several", "Hvilken rolle skal kontoret spille internationalt?", "da", False),
+        ("several", "Którego dnia mija termin?", "pl", False),
+        ("several", "Kan du nævne kontorets opgaver?", "da", True),
         ("overview", "Czym jest pakt?", "pl", True),
         ("overview", "What does the Office do?", "en", True),
         ("overview", "Hvornår er fristen?", "da", False),

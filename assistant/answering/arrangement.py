@@ -71,7 +71,8 @@ def asks_for(shape: str, question: str, language: str) -> bool:
     """Whether the question's own wording asks for `shape` ("several" or "overview")."""
     text = " " + " ".join(question.casefold().replace("?", " ").split()) + " "
     cues = _shapes()[shape].get(language, [])
-    return any(f" {cue} " in text or text.startswith(f" {cue}") for cue in cues)
+    # Whole words only: "hvilke" (which, plural) is in "hvilken" (which, singular).
+    return any(f" {cue} " in text for cue in cues)
 
 
 # How far from a lead-in its list may start (blank and image blocks can stand between).
