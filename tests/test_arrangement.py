@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from assistant import ask
-from assistant.answering.arrangement import MAX_ITEMS, arrange, asks_for, list_items
+from assistant.answering.arrangement import MAX_ITEMS, arrange, asks_for
 from assistant.answering.enumeration import ENUMERATION_MARGIN, enumerates
+from assistant.answering.lists import list_items
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.retriever import Hit
 

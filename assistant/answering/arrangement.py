@@ -26,9 +26,11 @@ from functools import cache
 from pathlib import Path
 
 from assistant.analysis.answer_types import is_type_token, question_types
-from assistant.analysis.text import content_stems, leans_on_previous, sentences
+from assistant.analysis.text import content_stems, sentences
+from assistant.answering.antecedents import antecedents
 from assistant.answering.enumeration import closest_enumeration, sentence_cosines, with_enumeration
-from assistant.ingest.chunking import Chunk, chunk_id
+from assistant.answering.lists import is_lead_in, lead_in_of, lead_sentence, list_block, list_items
+from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import Hit
 
@@ -73,48 +75,6 @@ def asks_for(shape: str, question: str, language: str) -> bool:
     cues = _shapes()[shape].get(language, [])
     # Whole words only: "hvilke" (which, plural) is in "hvilken" (which, singular).
     return any(f" {cue} " in text for cue in cues)
-
-
-# How far from a lead-in its list may start (blank and image blocks can stand between).
-_LEAD_IN_REACH = 3
-
-
-def list_items(chunk: Chunk, passages: dict[str, Chunk]) -> list[Chunk]:
-    """The items of the bullet list `chunk` belongs to or introduces, in page order.
-
-    Passage ids are positions (`chunk_id`), so the items are looked up by id: the cost is
-    the list's length, not the index's size."""
-    if chunk.item is not None:
-        block = chunk.block
-    else:
-        # A lead-in introduces the bullet block that follows it on its page.
-        block = next(
-            (
-                b
-                for b in range(chunk.block + 1, chunk.block + 1 + _LEAD_IN_REACH)
-                if (first := passages.get(chunk_id(chunk.page, chunk.language, b, 0)))
-                and first.context == chunk.text
-            ),
-            None,
-        )
-        if block is None:
-            return []
-    items = []
-    while item := passages.get(chunk_id(chunk.page, chunk.language, block, len(items))):
-        items.append(item)
-    return items
-
-
-def lead_in_of(items: list[Chunk], passages: dict[str, Chunk]) -> Chunk | None:
-    """The paragraph that introduces a list (its items carry its text as context)."""
-    if not items or not items[0].context:
-        return None
-    first = items[0]
-    for block in range(first.block - 1, first.block - 1 - _LEAD_IN_REACH, -1):
-        lead = passages.get(chunk_id(first.page, first.language, block, None))
-        if lead is not None and lead.text == first.context:
-            return lead
-    return None
 
 
 def arrange(
@@ -168,12 +128,6 @@ def arrange(
     return _prose(parts)
 
 
-# A sentence that refers back brings at most this many sentences before it: enough for
-# "Dette understøttes ..." after "Den vil håndhæve ..." after "Det vil spille ..." after
-# "AI-kontoret er ...". Further back, the referent is too far to quote.
-MAX_ANTECEDENTS = 3
-
-
 def _prose(parts: list[Part]) -> Arrangement:
     """The chosen sentences as prose, each after the sentences before it in its passage that
     it refers back to ("Den vil håndhæve reglerne ..." answers "who enforces the rules?" only
@@ -182,7 +136,9 @@ def _prose(parts: list[Part]) -> Arrangement:
     quoted = {(p.chunk.id, p.sentence) for p in parts}
     groups: list[list[Part]] = []
     for part in parts:
-        before = [Part(part.chunk, s, "sentence") for s in _antecedents(part, quoted)]
+        before = [
+            Part(part.chunk, s, "sentence") for s in antecedents(part.chunk, part.sentence, quoted)
+        ]
         quoted |= {(p.chunk.id, p.sentence) for p in before}
         groups.append([*before, part])
     while len(groups) > 1 and _word_count([p for g in groups for p in g]) > MAX_WORDS:
@@ -192,19 +148,6 @@ def _prose(parts: list[Part]) -> Arrangement:
         else:
             groups.pop()
     return Arrangement("text", tuple(p for g in groups for p in g))
-
-
-def _antecedents(part: Part, quoted: set[tuple[str, str]]) -> list[str]:
-    """The sentences before `part`'s in its passage, back to the one that names what it refers
-    to; none when that one is further back than MAX_ANTECEDENTS or already quoted."""
-    own = sentences(part.chunk.text)
-    at = own.index(part.sentence) if part.sentence in own else 0
-    start = at
-    while start > 0 and leans_on_previous(own[start], part.chunk.language):
-        if at - start == MAX_ANTECEDENTS or (part.chunk.id, own[start - 1]) in quoted:
-            return []
-        start -= 1
-    return own[start:at]
 
 
 def _word_count(parts: list[Part]) -> int:
@@ -238,19 +181,13 @@ def _list_arrangement(
         if top.item is None and list_items(top, passages):
             anchor = top
         elif not _singled_out(ranked[0], passages):
-            blocks = [_list_block(h.chunk, passages) for h in ranked[:3]]
+            blocks = [list_block(h.chunk, passages) for h in ranked[:3]]
             leading = blocks[0]
             if leading is not None and blocks.count(leading) >= 2:
                 anchor = top
     if anchor is None:
         return None
     return _list_from(anchor, ranked, passages)
-
-
-def is_lead_in(chunk: Chunk, sentence: str, passages: dict[str, Chunk]) -> bool:
-    """Whether the sentence introduces a bullet list: it ends in ":" and its passage has
-    items after it."""
-    return sentence.rstrip().endswith(":") and bool(list_items(chunk, passages))
 
 
 def _list_from(anchor: Chunk, ranked: list[Hit], passages: dict[str, Chunk]) -> Arrangement:
@@ -266,7 +203,7 @@ def _list_from(anchor: Chunk, ranked: list[Hit], passages: dict[str, Chunk]) -> 
         shown = sorted(by_relevance[:MAX_ITEMS], key=lambda p: p.item)
     parts: list[Part] = []
     if lead is not None:
-        parts.append(Part(lead, _lead_sentence(lead), "lead"))
+        parts.append(Part(lead, lead_sentence(lead), "lead"))
     parts += [Part(item, item.text, "item") for item in shown]
     return Arrangement("list", tuple(parts), more_items=len(items) - len(shown))
 
@@ -294,18 +231,6 @@ def asks_about_heading(hit: Hit) -> bool:
     return bool(asked) and asked <= heading
 
 
-def _list_block(chunk: Chunk, passages: dict[str, Chunk]) -> tuple[str, int] | None:
-    """Which list a passage belongs to (as its item or its lead-in), or None."""
-    items = list_items(chunk, passages)
-    return (items[0].page + items[0].language, items[0].block) if items else None
-
-
-def _lead_sentence(lead: Chunk) -> str:
-    """The sentence of a lead-in paragraph that introduces the list: its last one."""
-    found = sentences(lead.text)
-    return found[-1] if found else lead.text
-
-
 def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arrangement:
     """The best passage's chosen sentence, after the sentence before it when it refers back
     (one that says "this package" needs its antecedent), then a sentence of each other
@@ -314,7 +239,7 @@ def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arra
     best_chunk, best_sentence, _ = chosen[0]
     own = sentences(best_chunk.text)
     at = own.index(best_sentence) if best_sentence in own else 0
-    # Only a sentence that refers back gets the ones before it (`_antecedents`): "Yderligere
+    # Only a sentence that refers back gets the ones before it (`antecedents`): "Yderligere
     # teknisk ekspertise samles i et rådgivende forum ..." is about the forum; the expert
     # panel before it is not.
     quoted = {(best_chunk.id, best_sentence)}
@@ -354,9 +279,9 @@ def _overview(chosen: list[tuple[Chunk, str, float]], ranked: list[Hit]) -> Arra
 def _with_antecedents(
     chunk: Chunk, at: int, own: list[str], quoted: set[tuple[str, str]]
 ) -> list[tuple[Chunk, int, str]]:
-    """Sentence `at` of the passage, after the sentences it refers back to (`_antecedents`),
+    """Sentence `at` of the passage, after the sentences it refers back to (`antecedents`),
     as (passage, position, sentence); `quoted` gains them."""
-    before = _antecedents(Part(chunk, own[at], "sentence"), quoted)
+    before = antecedents(chunk, own[at], quoted)
     quoted |= {(chunk.id, s) for s in [*before, own[at]]}
     return [(chunk, at - len(before) + n, s) for n, s in enumerate(before)] + [(chunk, at, own[at])]
 

@@ -20,7 +20,8 @@ from assistant.answering.answerability import (
     Thresholds,
     decide,
 )
-from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange, is_lead_in, list_items
+from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange
+from assistant.answering.lists import is_lead_in, list_items
 from assistant.answering.messages import message
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
