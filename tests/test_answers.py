@@ -233,6 +233,9 @@ def test_an_english_question_answered_by_a_lists_lead_in_gets_its_items(settings
     lead = ids.index("ai-office/da/b014")
     assert ids[lead + 1 : lead + 6] == [f"ai-office/da/b015.{n:02d}" for n in range(5)]
     assert "- “Udarbejdelse af topmoderne adfærdskodekser" in answer.text
+    # A list for callers too: `format` and `items`, as in a Danish or Polish list answer.
+    assert answer.format == "list" and len(answer.items) == 5
+    assert answer.to_dict()["items"][2].startswith("“Udarbejdelse af topmoderne")
     assert not answer.text.rstrip().endswith(":”") and not answer.text.rstrip().endswith(":")
 
 

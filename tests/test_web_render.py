@@ -364,6 +364,29 @@ def test_a_list_answer_is_a_real_list_with_every_item_escaped():
     )
 
 
+def test_a_foreign_list_answer_marks_each_quote_with_its_language():
+    # An English answer quoting a Danish list: the items are a real list, and each quote in
+    # Danish is marked as Danish (WCAG 3.1.2), as in a prose answer.
+    lead, item = "Kontoret hjælper ved at:", "Bidrage til <b>reglerne</b>"
+    citations = [
+        Citation(number=n, text=t, quote=t, language="da", url=DA_URL, title="T", section="S")
+        for n, t in ((1, lead), (2, item))
+    ]
+    answer = Answer(
+        text=f"The pages are in Danish and Polish only:\n(Danish) “{lead}” [1]\n- “{item}” [2]",
+        language="en",
+        citations=citations,
+        format="list",
+        items=[f"“{item}” [2]"],
+    )
+    assert answer_text_html(answer) == (
+        "<p>The pages are in Danish and Polish only:</p>"
+        f'<p>(Danish) “<span lang="da">{lead}</span>” [1]</p>'
+        '<ul class="answer-items"><li>“<span lang="da">Bidrage til &lt;b&gt;reglerne&lt;/b&gt;'
+        "</span>” [2]</li></ul>"
+    )
+
+
 def test_a_line_that_only_looks_like_an_item_stays_text():
     answer = Answer(text="- not an item [1]", language="da", format="list", items=["other [1]"])
     assert "<li>" not in answer_text_html(answer)

@@ -275,6 +275,7 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
     names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
     lines = [message("other_language", language)]
     quoted: list[tuple[Chunk, str]] = []
+    items: list[str] = []  # the "- " lines' text, so that callers can render a list
     listed: set[str] = set()  # lead-ins shown with their items, and their translations
     for choice in chosen:
         chunk = choice.hit.chunk
@@ -288,9 +289,17 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
             listed |= {chunk.id, *chunk.translations.values()}
             for item in list_items(chunk, index.passages)[:MAX_ITEMS]:
                 quoted.append((item, item.text))
-                lines.append(f"- “{item.text}” [{len(quoted)}]")
+                items.append(f"“{item.text}” [{len(quoted)}]")
+                lines.append(f"- {items[-1]}")
     citations = [cite(n, c, s, index) for n, (c, s) in enumerate(quoted, start=1)]
-    return Answer(text="\n".join(lines), language=language, citations=citations, **answer_fields)
+    return Answer(
+        text="\n".join(lines),
+        language=language,
+        citations=citations,
+        format="list" if items else "text",
+        items=items,
+        **answer_fields,
+    )
 
 
 def abstention(language: str, **answer_fields) -> Answer:

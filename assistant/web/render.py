@@ -185,25 +185,31 @@ def answer_text_html(answer: Answer) -> str:
     A list answer's items are a real list (`<ul>`), so screen readers announce it as one."""
     if answer.format == "list" and answer.items:
         return _list_text_html(answer)
+    return _marked(answer.text, answer)
+
+
+def _marked(text: str, answer: Answer) -> str:
+    """`text` escaped, its quotes in another language than the answer's in a `lang` span."""
     spans: list[tuple[int, int, str]] = []
     for citation in answer.citations:
         if citation.language == answer.language or not _lang(citation.language):
             continue
-        span = _find(answer.text, citation.quote)
+        span = _find(text, citation.quote)
         if span and all(span[1] <= start or span[0] >= end for start, end, _ in spans):
             spans.append((*span, citation.language))
     parts, at = [], 0
     for start, end, code in sorted(spans):
-        parts.append(escape(answer.text[at:start]))
-        parts.append(f"<span{_lang(code)}>{escape(answer.text[start:end])}</span>")
+        parts.append(escape(text[at:start]))
+        parts.append(f"<span{_lang(code)}>{escape(text[start:end])}</span>")
         at = end
-    parts.append(escape(answer.text[at:]))
+    parts.append(escape(text[at:]))
     return "".join(parts)
 
 
 def _list_text_html(answer: Answer) -> str:
     """A list answer: its lead-in as a paragraph, its "- item [n]" lines as list items, and
-    any line after them (how many more items the page has) as a paragraph; all escaped."""
+    any line after them (how many more items the page has) as a paragraph; all escaped, and
+    quotes in another language marked as in prose."""
     items = set(answer.items)
     parts: list[str] = []
     in_list = False
@@ -214,7 +220,11 @@ def _list_text_html(answer: Answer) -> str:
         elif item is None and in_list:
             parts.append("</ul>")
         in_list = item is not None
-        parts.append(f"<li>{escape(item)}</li>" if item is not None else f"<p>{escape(line)}</p>")
+        parts.append(
+            f"<li>{_marked(item, answer)}</li>"
+            if item is not None
+            else f"<p>{_marked(line, answer)}</p>"
+        )
     if in_list:
         parts.append("</ul>")
     return "".join(parts)
