@@ -46,6 +46,17 @@ def _page(n_items: int) -> dict[str, Chunk]:
     return {c.id: c for c in chunks}
 
 
+def _paragraph_then_list(text: str, lead_text: str, n_items: int):
+    """A paragraph, then a lead-in with `n_items` items: (paragraph, lead-in, passages)."""
+    other = _chunk(1, text, position=0)
+    lead = _chunk(2, lead_text, position=1)
+    items = [
+        _chunk(3, f"Opgave nummer {i}", item=i, context=lead_text, position=2 + i)
+        for i in range(n_items)
+    ]
+    return other, lead, {c.id: c for c in [other, lead, *items]}
+
+
 def _hit(chunk: Chunk, score: float, coverage: float = 1.0, cosines=()) -> Hit:
     return Hit(chunk, score, coverage, 0.5, (), 1.0, sentence_cosines=tuple(cosines))
 
@@ -189,12 +200,9 @@ def test_a_lead_in_that_reads_as_an_enumeration_brings_its_items():
     # "en strategisk, sammenhængende og effektiv tilgang ved at:" lists adjectives, so it
     # read as the enumeration a question for several things asks for, and stood alone.
     lead_text = "Kontoret bidrager til en strategisk, sammenhængende og effektiv tilgang ved at:"
-    other = _chunk(1, "Kontoret overvåger alle sine opgaver.", position=0)
-    lead = _chunk(2, lead_text, position=1)
-    items = [
-        _chunk(3, f"Opgave nummer {i}", item=i, context=lead_text, position=2 + i) for i in range(3)
-    ]
-    passages = {c.id: c for c in [other, lead, *items]}
+    other, lead, passages = _paragraph_then_list(
+        "Kontoret overvåger alle sine opgaver.", lead_text, 3
+    )
     chosen = [(other, other.text, 1.0), (lead, lead_text, 0.9)]
     ranked = [_hit(other, 1.0, cosines=(0.80,)), _hit(lead, 0.9, cosines=(0.86,))]
     arranged = arrange("Hvilke opgaver har kontoret?", "da", chosen, ranked, passages)
@@ -206,12 +214,9 @@ def test_a_lead_in_that_reads_as_an_enumeration_brings_its_items():
 @pytest.mark.unit
 def test_a_second_passages_lead_in_is_not_quoted_after_the_first_answer():
     lead_text = "Kontoret hjælper ved at:"
-    other = _chunk(1, "Kontoret blev oprettet af Kommissionen.", position=0)
-    lead = _chunk(2, lead_text, position=1)
-    items = [
-        _chunk(3, f"Opgave nummer {i}", item=i, context=lead_text, position=2 + i) for i in range(2)
-    ]
-    passages = {c.id: c for c in [other, lead, *items]}
+    other, lead, passages = _paragraph_then_list(
+        "Kontoret blev oprettet af Kommissionen.", lead_text, 2
+    )
     chosen = [(other, other.text, 1.0), (lead, lead_text, 0.9)]
     arranged = arrange("Hvem oprettede kontoret?", "da", chosen, [_hit(other, 1.0)], passages)
     assert [p.sentence for p in arranged.parts] == [other.text]

@@ -183,13 +183,21 @@ def leans_on_previous(sentence: str, language: str) -> bool:
     del af denne pakke", "Alt dette vil ...") or opens with a pronoun before a lowercase word
     ("Będzie ona ...", "Den vil ..."), not with an article before a name ("Det Europæiske
     AI-kontor ...")."""
-    demonstratives = set(language_data("antecedent_words").get(language, "").split())
-    pronouns = set(language_data("antecedent_pronouns").get(language, "").split())
-    tokens = [w.lower() for w in words(sentence)]
-    if demonstratives & set(tokens):
+    demonstratives, pronouns = _antecedent_words(language)
+    found = words(sentence)
+    if demonstratives & {w.lower() for w in found}:
         return True
-    following = [*words(sentence)[1:4], ""]
+    following = [*found[1:4], ""]
     return any(
-        token in pronouns and (after[:1].islower() or not after)
-        for token, after in zip(tokens[:3], following, strict=False)
+        token.lower() in pronouns and (after[:1].islower() or not after)
+        for token, after in zip(found[:3], following, strict=False)
+    )
+
+
+@cache
+def _antecedent_words(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The language's demonstratives and pronouns that refer back (`languages.json`)."""
+    return (
+        frozenset(language_data("antecedent_words").get(language, "").split()),
+        frozenset(language_data("antecedent_pronouns").get(language, "").split()),
     )
