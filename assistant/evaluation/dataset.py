@@ -15,6 +15,9 @@ from pathlib import Path
 from assistant.resources import data_dir
 
 DEFAULT_SET = data_dir("eval") / "qa.jsonl"
+# The sealed test split, in a file of its own so that developing on dev never shows it: its
+# items are written once, committed, and read only by the evaluation when it reports.
+SEALED_SET = data_dir("eval") / "test.jsonl"
 PAGE_LANGUAGES = ("da", "pl")
 SPLITS = ("dev", "test")
 
@@ -53,11 +56,19 @@ class Item:
         return tuple(s for subs in self.gold.values() for s in subs)
 
 
-def load_items(path: str | Path = DEFAULT_SET) -> list[Item]:
-    """Read a JSON-lines Q&A set and check that every item is complete.
+def load_items(path: str | Path | None = None) -> list[Item]:
+    """Read a JSON-lines Q&A set and check that every item is complete. Without a path, the
+    project's set: the dev items (qa.jsonl) and the sealed test split (test.jsonl).
 
     Raises ValueError naming the line and what is wrong with it.
     """
+    if path is None:
+        paths = [DEFAULT_SET, *([SEALED_SET] if SEALED_SET.is_file() else [])]
+        items = [item for p in paths for item in load_items(p)]
+        duplicated = sorted({i.id for i in items if [j.id for j in items].count(i.id) > 1})
+        if duplicated:
+            raise ValueError(f"{SEALED_SET}: ids also in {DEFAULT_SET.name}: {duplicated[:5]}")
+        return items
     items: list[Item] = []
     seen: set[str] = set()
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.evaluation.dataset import DEFAULT_SET, Item, load_items
+from assistant.evaluation.dataset import DEFAULT_SET, SEALED_SET, Item, load_items
 from assistant.evaluation.metrics import METRICS, group_by, percentile, summarise
 from assistant.evaluation.report import chart, markdown, terminal, write_json
 from assistant.resources import state_dir
@@ -36,7 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["run", "calibrate"],
         help="run the set (default), or calibrate the offline judge",
     )
-    parser.add_argument("--set", default=str(DEFAULT_SET), help="the Q&A set (JSON lines)")
+    parser.add_argument(
+        "--set",
+        default=None,
+        help=f"the Q&A set (JSON lines; default: {DEFAULT_SET.name} and the sealed "
+        f"{SEALED_SET.name})",
+    )
     parser.add_argument("--index-dir", help="index folder (default: ASSISTANT_INDEX_DIR, index/)")
     parser.add_argument("--corpus-dir", help="corpus folder (env ASSISTANT_CORPUS_DIR)")
     parser.add_argument("--model", help="embedding model of the index (env ASSISTANT_MODEL)")
@@ -237,7 +242,9 @@ def cmd_run(args: argparse.Namespace, settings, floors) -> int:
     engine = get_engine(settings)
     results, latencies = run(items, settings, judge, progress=not args.quiet)
     index = {"build": engine.index.folder.name, "model": settings.model}
-    report = build_report(results, latencies, args.set, judge.name, index)
+    report = build_report(
+        results, latencies, args.set or f"{DEFAULT_SET} + {SEALED_SET}", judge.name, index
+    )
     report["split"] = args.split
     report["seconds"] = round(time.perf_counter() - started, 1)
 

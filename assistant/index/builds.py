@@ -31,9 +31,11 @@ from assistant.index.layout import (
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.index.opened import Index
+from assistant.index.question_vectors import QuestionVectors, embed_questions
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, load_pages
+from assistant.ingest.written import files_fingerprint, load_written
 from assistant.settings import Settings
 
 LOCK_TIMEOUT_S = 600
@@ -86,8 +88,10 @@ def ingest(
     started = time.perf_counter()
     pages = load_pages(settings.corpus_dir)
     chunks = chunk_pages(pages)
+    written = load_written(settings.corpus_dir, pages, chunks)
     model_fp = model_fingerprint(settings.model)
-    build_id = build_id_for(corpus_fingerprint(pages), model_fp, settings)
+    corpus_fp = corpus_fingerprint(pages) + files_fingerprint(settings.corpus_dir, pages)
+    build_id = build_id_for(corpus_fp, model_fp, settings)
     try:
         with _lock(settings, lock_timeout):
             current = active_build(settings.index_dir)
@@ -112,7 +116,17 @@ def ingest(
                 _previous_sentences(embedder, current),
             )
             SentenceVectors(sentence_vectors, counts, [c.id for c in chunks]).save(partial, counts)
-            _write_build(partial, build_id, chunks, embeddings, settings, model_fp)
+            questions = QuestionVectors(
+                embed_questions(
+                    written,
+                    embedder.encode_queries,
+                    _previous_questions(embedder, current),
+                    embeddings.shape[1],
+                ),
+                written,
+            )
+            questions.save(partial)
+            _write_build(partial, build_id, chunks, embeddings, settings, model_fp, questions)
 
             final = builds / build_id
             shutil.rmtree(final, ignore_errors=True)
@@ -190,6 +204,16 @@ def _previous_sentences(embedder, current: Path | None) -> dict[str, np.ndarray]
         return {}
 
 
+def _previous_questions(embedder, current: Path | None) -> dict[str, np.ndarray]:
+    """Written question -> vector from the active build, when it was built by the same model."""
+    if not _reusable_passages(embedder, current):
+        return {}
+    try:
+        return QuestionVectors.load(current).by_text()
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def _onnx_embedder(settings: Settings, folder: Path, current: Path | None, model_fp: str):
     """An embedder that encodes with the model's ONNX graph, written into the new build (or
     linked from the current build, when that has one of the same model); None when the model
@@ -223,7 +247,9 @@ def _text_key(chunk: Chunk) -> str:
     return hashlib.sha256(chunk.search_text.encode()).hexdigest()
 
 
-def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model_fp) -> None:
+def _write_build(
+    folder, build_id, chunks, embeddings, settings: Settings, model_fp, questions
+) -> None:
     from assistant.index.store import VectorStore, chroma_client
 
     (folder / "passages.json").write_text(
@@ -250,7 +276,10 @@ def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model
         except Exception:
             pass
     store = VectorStore(client, collection, create=True)
-    store.add(chunks, embeddings)
+    written: dict[str, list[str]] = {}
+    for question in questions.questions:
+        written.setdefault(question.passage_id, []).append(question.text)
+    store.add(chunks, embeddings, written)
 
     manifest = {
         "format": FORMAT_VERSION,
@@ -265,6 +294,7 @@ def _write_build(folder, build_id, chunks, embeddings, settings: Settings, model
         else {"path": "chroma"},
         "collection": collection,
         "passages": len(chunks),
+        "written_questions": len(questions),
         "languages": sorted(by_language),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

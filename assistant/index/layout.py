@@ -4,7 +4,8 @@
     .lock                  held while a build runs: Chroma's embedded store is one-process
     builds/<id>/           one complete build: index.json (written last), passages.json,
                            embeddings.npy, sentences.npy + sentences.json (each sentence's
-                           vector), encoder.onnx (the model as an ONNX graph, for models that
+                           vector), questions.npy + questions.json (the written
+                           questions' vectors, `question_vectors`), encoder.onnx (the model as an ONNX graph, for models that
                            have one), lexical/<lang>/ (BM25), chroma/ (embedded vector store)
 
 `assistant.index.builds` writes builds; `assistant.index.opened` opens the active one.
@@ -20,7 +21,7 @@ from pathlib import Path
 from assistant.index.lexical import ANALYSIS_VERSION
 from assistant.ingest.chunking import Chunk
 
-FORMAT_VERSION = 2  # 2: sentence vectors
+FORMAT_VERSION = 3  # 2: sentence vectors; 3: written-question vectors
 ACTIVE = "ACTIVE"
 
 

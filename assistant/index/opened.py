@@ -20,6 +20,7 @@ from assistant.index.layout import (
     read_passages,
 )
 from assistant.index.lexical import LexicalIndex
+from assistant.index.question_vectors import QuestionVectors
 from assistant.index.sentences import SentenceVectors
 from assistant.ingest.site import load_site
 from assistant.settings import Settings
@@ -53,6 +54,11 @@ class Index:
     def sentences(self) -> SentenceVectors:
         """Each passage's sentence vectors (memory-mapped)."""
         return SentenceVectors.load(self.folder, list(self.passages))
+
+    @cached_property
+    def questions(self) -> QuestionVectors:
+        """The questions people wrote for the passages, with their vectors."""
+        return QuestionVectors.load(self.folder)
 
     @property
     def languages(self) -> list[str]:
@@ -151,6 +157,7 @@ def _check_readable(index: Index) -> None:
         count = index.vectors.count()
         dimension = index.embedder().dimension
         index.sentences  # noqa: B018 (loads and checks them against the passages)
+        index.questions  # noqa: B018
     except AssistantError:
         raise  # e.g. a Chroma server that cannot be reached: its own message says what to do
     except Exception as exc:  # numpy, onnxruntime and Chroma raise many types

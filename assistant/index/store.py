@@ -59,8 +59,14 @@ class VectorStore:
         else:
             self._collection = client.get_collection(name)
 
-    def add(self, chunks: list[Chunk], embeddings) -> None:
-        """Write passages with their vectors, via llama-index nodes (upsert by stable id)."""
+    def add(
+        self, chunks: list[Chunk], embeddings, questions: dict[str, list[str]] | None = None
+    ) -> None:
+        """Write passages with their vectors, via llama-index nodes (upsert by stable id);
+        `questions` (passage id -> the questions written for it) go in llama-index's metadata
+        key for them, kept out of what an LLM or an embedding sees of the node."""
+        from assistant.ingest.written import METADATA_KEY
+
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -82,7 +88,15 @@ class VectorStore:
                         "section": chunk.section,
                         "position": chunk.position,
                         **{f"translation_{k}": v for k, v in chunk.translations.items()},
+                        # Chroma's metadata takes scalars: the questions one per line.
+                        **(
+                            {METADATA_KEY: "\n".join(questions[chunk.id])}
+                            if questions and questions.get(chunk.id)
+                            else {}
+                        ),
                     },
+                    excluded_embed_metadata_keys=[METADATA_KEY],
+                    excluded_llm_metadata_keys=[METADATA_KEY],
                 )
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(
                     node_id=f"{chunk.page}/{chunk.language}"

@@ -1,0 +1,112 @@
+"""The questions each passage answers, written by people, kept beside each page.
+
+A page `ai-office.da.txt` may have `ai-office.da.questions.json` beside it (or the file its
+manifest entry names under "questions"): for each passage, by id, the questions it answers,
+in the words people use rather than the page's, per language. They teach the assistant what a
+passage answers where the small model alone reads only what it says (`docs/answering.md`).
+
+Each entry is keyed by the passage's id and the hash of its text: a passage that was reworded
+or moved no longer matches, and its questions are left out with a warning that names it, so
+that nobody's questions silently describe a sentence the page no longer has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import CorpusError
+from assistant.ingest.corpus import Page
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".questions.json"
+# llama-index's metadata key for the questions a node answers (QuestionsAnsweredExtractor).
+METADATA_KEY = "questions_this_excerpt_can_answer"
+
+
+@dataclass(frozen=True)
+class WrittenQuestion:
+    """One question a person wrote for one passage."""
+
+    passage_id: str
+    language: str  # the question's language
+    text: str
+
+
+def text_hash(text: str) -> str:
+    """The key that ties written questions to the exact wording of their passage."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def questions_path(corpus_dir: Path, page: Page) -> Path:
+    """Where a page's written questions live: beside the page, same name."""
+    stem = page.file.rsplit(".", 1)[0] if "." in page.file else page.file
+    return Path(corpus_dir) / f"{stem}{SUFFIX}"
+
+
+def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[WrittenQuestion]:
+    """The written questions of every page that has them, for the passages as they stand.
+
+    `passages` are the chunks (with .id, .text). An entry whose passage is gone or whose text
+    hash no longer matches is skipped with a warning; a file that is not valid JSON stops the
+    ingestion with CorpusError (before the index is touched).
+    """
+    texts = {p.id: p.text for p in passages}
+    found: list[WrittenQuestion] = []
+    for page in pages:
+        path = questions_path(Path(corpus_dir), page)
+        if not path.is_file():
+            continue
+        entries = _entries(path)
+        stale = []
+        for entry in entries:
+            passage_id = entry["id"]
+            text = texts.get(passage_id)
+            if text is None or text_hash(text) != entry.get("text_sha256"):
+                stale.append(passage_id)
+                continue
+            for language, questions in entry["questions"].items():
+                for question in dict.fromkeys(q.strip() for q in questions if q.strip()):
+                    found.append(WrittenQuestion(passage_id, language, question))
+        if stale:
+            logger.warning(
+                "corpus: %s: %d passage(s) were reworded, moved or removed since their "
+                "questions were written (%s); those questions are left out until someone "
+                "reviews them and updates text_sha256.",
+                path.name,
+                len(stale),
+                ", ".join(stale[:5]) + (" ..." if len(stale) > 5 else ""),
+            )
+    return found
+
+
+def _entries(path: Path) -> list[dict]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries = raw["passages"]
+        for entry in entries:
+            if not isinstance(entry["id"], str) or not isinstance(entry["questions"], dict):
+                raise TypeError("each passage needs an 'id' and a 'questions' object")
+            for language, questions in entry["questions"].items():
+                if not isinstance(language, str) or not isinstance(questions, list):
+                    raise TypeError("'questions' maps a language code to a list of questions")
+                if not all(isinstance(q, str) for q in questions):
+                    raise TypeError("every question is a string")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: not a valid questions file ({exc}).") from exc
+    return entries
+
+
+def files_fingerprint(corpus_dir: str | Path, pages: list[Page]) -> str:
+    """A hash of the questions files: new questions make a new build."""
+    digest = hashlib.sha256()
+    for page in sorted(pages, key=lambda p: (p.page, p.language)):
+        path = questions_path(Path(corpus_dir), page)
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
