@@ -4,9 +4,9 @@
     .lock                  held while a build runs: Chroma's embedded store is one-process
     builds/<id>/           one complete build: index.json (written last), passages.json,
                            embeddings.npy, sentences.npy + sentences.json (each sentence's
-                           vector), questions.npy + questions.json (the written
-                           questions' vectors, `question_vectors`), encoder.onnx (the model as an ONNX graph, for models that
-                           have one), lexical/<lang>/ (BM25), chroma/ (embedded vector store)
+                           vector), questions.npy + questions.json (the written questions'
+                           vectors), encoder.onnx (the model as an ONNX graph, for models
+                           that have one), lexical/<lang>/ (BM25), chroma/ (embedded store)
 
 `assistant.index.builds` writes builds; `assistant.index.opened` opens the active one.
 """

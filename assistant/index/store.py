@@ -65,10 +65,10 @@ class VectorStore:
         """Write passages with their vectors, via llama-index nodes (upsert by stable id);
         `questions` (passage id -> the questions written for it) go in llama-index's metadata
         key for them, kept out of what an LLM or an embedding sees of the node."""
-        from assistant.ingest.written import METADATA_KEY
-
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        from assistant.ingest.written import METADATA_KEY
 
         store = ChromaVectorStore(chroma_collection=self._collection)
         for start in range(0, len(chunks), _BATCH):
