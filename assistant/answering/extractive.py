@@ -19,8 +19,11 @@ from assistant.answering.answerability import (
     Decision,
     Thresholds,
     decide,
+    decide_by_rules,
 )
 from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange
+from assistant.answering.features import answer_features
+from assistant.answering.learned import load_model
 from assistant.answering.lists import is_lead_in, list_items
 from assistant.answering.messages import message
 from assistant.index.opened import Index
@@ -151,6 +154,23 @@ def compose(
     # Whether the question's own words can be matched with a page's: not for a question in
     # another language, even when the answer is forced into a page language.
     in_page_language = (question_language or language) in index.languages
+    verdict = None
+    ruled = decide_by_rules(
+        follow_up or question, hits, in_page_language, readable, limits, follow_up is not None
+    )
+    if limits.learned and follow_up is None:
+        # Measured whether or not a model is shipped: `assistant train` reads them here.
+        features = answer_features(
+            question,
+            question_language or language,
+            hits,
+            index,
+            in_page_language,
+            readable,
+        )
+        answer_fields["features"] = {k: round(v, 6) for k, v in features.items()}
+        model = load_model()
+        verdict = model.verdict(features) if model is not None else None
     decision = decide(
         follow_up or question,
         hits,
@@ -158,8 +178,10 @@ def compose(
         readable,
         limits,
         follow_up=follow_up is not None,
+        verdict=verdict,
+        ruled=ruled,
     )
-    answer_fields["trace"] = trace_of(hits, decision)
+    answer_fields["trace"] = trace_of(hits, decision, answer_fields.pop("features", {}))
     if not decision.answered:
         if decision.outcome == NOT_ON_PAGE:
             return not_on_page(decision, language, index, question, **answer_fields)
@@ -221,7 +243,7 @@ def asked_as_question(text: str, language: str) -> bool:
     return first in _QUESTION_WORDS.get(language, _QUESTION_WORDS["en"])
 
 
-def trace_of(hits: list[Hit], decision: Decision) -> Trace:
+def trace_of(hits: list[Hit], decision: Decision, features: dict | None = None) -> Trace:
     """What was retrieved, with its scores, and what answerability decided and why."""
     return Trace(
         passages=[
@@ -238,6 +260,8 @@ def trace_of(hits: list[Hit], decision: Decision) -> Trace:
         decision=decision.outcome,
         why=decision.why,
         expected_types=[t.strip("⟨⟩") for t in decision.expected_types],
+        features=dict(features or {}),
+        probabilities=dict(decision.verdict.probabilities) if decision.verdict else {},
     )
 
 

@@ -1,0 +1,288 @@
+"""`assistant train`: fit answerability's model on labelled questions that are not the eval set.
+
+The labelled questions come from the corpus: every question people wrote for a passage
+(`*.questions.json`: the pages answer it) and the questions written to be close to the pages
+but not answered by them, or about other things (`*.unanswered.jsonl`). The eval set is never
+read here.
+
+Features come from the real pipeline (`ask` on a real index), cross-fitted: the written
+questions are split into folds, and a fold's questions are asked of an index built without
+them, so each is judged as a new question would be, not matched against itself. The features
+are written to a table beside the model; fitting from that table is deterministic, so the
+shipped model can be rebuilt bit for bit from it (`assistant train --from-table`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.answerability import ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE
+from assistant.answering.features import FEATURES, vector
+from assistant.answering.learned import MODEL_FILE
+from assistant.ingest.corpus import load_pages
+from assistant.ingest.written import questions_path
+
+TABLE_FILE = MODEL_FILE.with_name("answerability_training.jsonl")
+UNANSWERED_SUFFIX = ".unanswered.jsonl"
+SEED = 20261203
+# Two folds: half of the written questions are held out at a time. With five, a held-out
+# question still had its near-twins (written by the same person for the same passage) in the
+# index, and the model learned closeness no real asker reaches (dev false abstentions 0.196
+# with five, 0.162 with two; folds by language instead, with no written question in the
+# asker's language: 0.044, but not on the pages only 0.50 abstained, from 0.95).
+FOLDS = 2
+CLASSES = (ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE)
+# Logistic regression's inverse regularisation strength (scikit-learn's default); each class
+# weighed by the inverse of its share, so the fewer out-of-scope examples count as much.
+C = 1.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled question; `fold` is the fold whose index it is asked of."""
+
+    question: str
+    language: str
+    label: str
+    fold: int
+    passage_id: str = ""  # for written questions: the passage it was written for
+
+
+def examples(corpus_dir: Path, folds: int = FOLDS, seed: int = SEED) -> list[Example]:
+    """The labelled questions of a corpus, each assigned to a fold (seeded, reproducible)."""
+    corpus_dir = Path(corpus_dir)
+    pages = load_pages(corpus_dir)
+    found: list[Example] = []
+    for page in pages:
+        path = questions_path(corpus_dir, page)
+        if path.is_file():
+            for entry in json.loads(path.read_text("utf-8"))["passages"]:
+                for language, questions in entry["questions"].items():
+                    found += [Example(q, language, ANSWERED, 0, entry["id"]) for q in questions]
+    for path in sorted(corpus_dir.glob(f"*{UNANSWERED_SUFFIX}")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                raw = json.loads(line)
+                found.append(Example(raw["question"], raw["language"], raw["kind"], 0))
+    order = list(range(len(found)))
+    random.Random(seed).shuffle(order)
+    fold_of = {i: n % folds for n, i in enumerate(order)}
+
+    return [
+        Example(e.question, e.language, e.label, fold_of[i], e.passage_id)
+        for i, e in enumerate(found)
+    ]
+
+
+def corpus_without(corpus_dir: Path, held_out: set[str], target: Path) -> Path:
+    """A copy of the corpus whose questions files lack the `held_out` questions."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for path in Path(corpus_dir).iterdir():
+        if path.is_file() and not path.name.endswith(UNANSWERED_SUFFIX):
+            shutil.copy2(path, target / path.name)
+    for page in load_pages(target):
+        path = questions_path(target, page)
+        if path.is_file():
+            raw = json.loads(path.read_text("utf-8"))
+            for entry in raw["passages"]:
+                entry["questions"] = {
+                    lang: [q for q in qs if q not in held_out]
+                    for lang, qs in entry["questions"].items()
+                }
+            path.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
+    return target
+
+
+def feature_table(
+    corpus_dir: Path, work_dir: Path, limit: int | None = None, progress: bool = True
+) -> list[dict]:
+    """Every example's features, cross-fitted (see the module's docstring); `limit` asks only
+    the first few of each fold (for a quick check)."""
+    from assistant.answering.engine import Engine
+    from assistant.index.builds import ingest
+    from assistant.settings import Settings
+
+    all_examples = examples(corpus_dir)
+    rows: list[dict] = []
+    for fold in range(FOLDS):
+        asked = [e for e in all_examples if e.fold == fold][:limit]
+        held_out = {e.question for e in asked if e.label == ANSWERED}
+
+        corpus = corpus_without(corpus_dir, held_out, work_dir / "corpus")
+        settings = Settings.from_env(index_dir=work_dir / "index", corpus_dir=corpus)
+        ingest(settings)
+        engine = Engine(settings, build_if_missing=False)
+        for n, example in enumerate(asked, 1):
+            answer = engine.answer(example.question)
+            top = answer.trace.passages[0].passage_id if answer.trace.passages else ""
+            rows.append(
+                {
+                    "question": example.question,
+                    "language": example.language,
+                    "label": example.label,
+                    "fold": fold,
+                    "passage_id": example.passage_id,
+                    "features": answer.trace.features,
+                    # whether the best passage is the one the question was written for
+                    "top_is_own": _same_passage(engine.index, top, example.passage_id),
+                }
+            )
+            if progress and n % 50 == 0:
+                print(f"  fold {fold + 1}/{FOLDS}: {n}/{len(asked)}", file=sys.stderr)
+    return rows
+
+
+def _same_passage(index, found: str, wanted: str) -> bool:
+    chunk = index.passages.get(found)
+    return bool(wanted) and chunk is not None and wanted in {found, *chunk.translations.values()}
+
+
+def usable(rows: list[dict]) -> list[dict]:
+    """The rows the model learns from: a written question whose best passage is another one
+    says nothing about whether a passage answers it (several may; retrieval missed), so it
+    is left out rather than taught as either outcome."""
+    return [r for r in rows if r["label"] != ANSWERED or r["top_is_own"]]
+
+
+def sample_weights(rows: list[dict]) -> np.ndarray:
+    """Each (outcome, page language or not) cell weighs the same in total: questions in other
+    languages are fewer, and the model must not learn that they are mostly unanswered."""
+    cell = [(r["label"], r["features"]["in_page_language"]) for r in rows]
+    counts = {c: cell.count(c) for c in set(cell)}
+    return np.array([len(rows) / (len(counts) * counts[c]) for c in cell])
+
+
+def fit(rows: list[dict], seed: int = SEED):
+    """A standardising multinomial logistic regression on the usable rows, each outcome and
+    language cell weighed equally (`sample_weights`)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rows = usable(rows)
+    x = np.array([vector(r["features"]) for r in rows])
+    y = np.array([r["label"] for r in rows])
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(C=C, max_iter=5000, random_state=seed)
+    )
+    return model.fit(x, y, logisticregression__sample_weight=sample_weights(rows))
+
+
+def cross_validated(rows: list[dict], seed: int = SEED) -> dict:
+    """Each row predicted by a model fitted on the other folds: per-class recall, and how
+    often an "answered" verdict is right (the cost that matters most)."""
+    predicted = {}
+    for fold in range(FOLDS):
+        train = [r for r in rows if r["fold"] != fold]
+        test = [r for r in rows if r["fold"] == fold]
+        model = fit(train, seed)
+        labels = model.predict(np.array([vector(r["features"]) for r in test]))
+        predicted.update({id(r): label for r, label in zip(test, labels, strict=True)})
+    confusion = {a: dict.fromkeys(CLASSES, 0) for a in CLASSES}
+    for row in usable(rows):
+        confusion[row["label"]][predicted[id(row)]] += 1
+    said_answered = sum(confusion[a][ANSWERED] for a in CLASSES)
+    return {
+        "examples": {a: sum(confusion[a].values()) for a in CLASSES},
+        "recall": {
+            a: round(confusion[a][a] / max(1, sum(confusion[a].values())), 3) for a in CLASSES
+        },
+        "answered_precision": round(confusion[ANSWERED][ANSWERED] / max(1, said_answered), 3),
+        "confusion": confusion,
+    }
+
+
+def model_dict(model, rows: list[dict], seed: int = SEED) -> dict:
+    """The fitted pipeline as the JSON that `answering.learned` reads."""
+    scaler, regression = model.steps[0][1], model.steps[1][1]
+    classes = [str(c) for c in regression.classes_]
+    return {
+        "features": list(FEATURES),
+        "classes": classes,
+        "mean": scaler.mean_.tolist(),
+        "scale": scaler.scale_.tolist(),
+        "coef": regression.coef_.tolist(),
+        "intercept": regression.intercept_.tolist(),
+        "seed": seed,
+        "C": C,
+        "trained_on": {c: sum(r["label"] == c for r in usable(rows)) for c in classes},
+        "table_sha256": table_digest(rows),
+        "cross_validated": cross_validated(rows, seed),
+    }
+
+
+def table_digest(rows: list[dict]) -> str:
+    return hashlib.sha256(
+        "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows).encode()
+    ).hexdigest()[:16]
+
+
+def write_table(rows: list[dict], path: Path = TABLE_FILE) -> None:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows), "utf-8"
+    )
+
+
+def read_table(path: Path = TABLE_FILE) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def write_model(model: dict, path: Path = MODEL_FILE) -> None:
+    path.write_text(json.dumps(model, indent=1) + "\n", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`assistant train [--from-table] [--corpus-dir D] [--out F]`."""
+    import argparse
+    import tempfile
+
+    from assistant.settings import Settings
+
+    parser = argparse.ArgumentParser(
+        prog="assistant train",
+        description="Retrain answerability's model from the corpus's labelled questions "
+        "(written questions and *.unanswered.jsonl); never from the eval set.",
+    )
+    parser.add_argument("--corpus-dir", help="corpus folder (env ASSISTANT_CORPUS_DIR)")
+    parser.add_argument(
+        "--from-table",
+        action="store_true",
+        help=f"fit from the shipped feature table ({TABLE_FILE.name}) instead of asking "
+        "every question again: reproduces the shipped model bit for bit",
+    )
+    parser.add_argument("--table", default=str(TABLE_FILE), help="the feature table")
+    parser.add_argument("--out", default=str(MODEL_FILE), help="where to write the model")
+    args = parser.parse_args(argv)
+    table = Path(args.table)
+    if args.from_table:
+        rows = read_table(table)
+    else:
+        corpus_dir = Settings.from_env(corpus_dir=args.corpus_dir).corpus_dir
+        if not any(Path(corpus_dir).glob(f"*{UNANSWERED_SUFFIX}")):
+            print(
+                f"error: {corpus_dir} has no *{UNANSWERED_SUFFIX}: write questions the pages "
+                "do not answer first (docs/answering.md).",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Asking the labelled questions of {corpus_dir}, {FOLDS} folds ...", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="assistant-train-") as work:
+            rows = feature_table(Path(corpus_dir), Path(work))
+        write_table(rows, table)
+    model = model_dict(fit(rows), rows)
+    write_model(model, Path(args.out))
+    cv = model["cross_validated"]
+    print(
+        f"Trained on {model['trained_on']}; cross-validated recall {cv['recall']}, "
+        f"answered precision {cv['answered_precision']} -> {args.out}"
+    )
+    return 0
