@@ -42,6 +42,16 @@ FEATURES = (
 )
 
 
+# The features that need words of the question's language (its page or written questions).
+WORD_FEATURES = (
+    "accounted",
+    "accounted_specific",
+    "unaccounted",
+    "unaccounted_rarity",
+    "unknown_share",
+)
+
+
 def question_terms(question: str, language: str, subject: frozenset[str]) -> list[str]:
     """The question's content words as stems (lower-cased words in a language without a
     stemmer), without the words that only name the site's subject."""
@@ -68,14 +78,17 @@ MAX_RARITY = 8.0  # Zipf 0: a word wordfreq has never seen
 def rarity(word: str, language: str) -> float:
     """How rare a word is in its language: 8 minus its Zipf frequency (wordfreq), so a word
     used once per thousand words weighs 2 and one it has never seen 8; 4 for a language
-    wordfreq has no list for."""
+    wordfreq has no list for (or cannot read without an extra tokenizer)."""
     from assistant.analysis.language import _wordfreq_languages
 
     if language not in _wordfreq_languages():
         return MAX_RARITY / 2
     from wordfreq import zipf_frequency
 
-    return max(1.0, MAX_RARITY - zipf_frequency(word, language, wordlist="small"))
+    try:
+        return max(1.0, MAX_RARITY - zipf_frequency(word, language, wordlist="small"))
+    except Exception:  # Japanese, Chinese, Korean need tokenizers wordfreq does not bundle
+        return MAX_RARITY / 2
 
 
 _written_stems: WeakKeyDictionary = WeakKeyDictionary()
@@ -133,6 +146,9 @@ def answer_features(
     values["asks_type"] = float(bool(types))
     known = written_vocabulary(index, language)
     lexical = index.lexical.get(language)
+    # A language with no page and no written question has no words to account for anything
+    # with: its word features are unknown (NaN), and the model reads them as average.
+    words_known = bool(known) or lexical is not None
     unknown = [
         t for t in terms if t not in known and not (lexical is not None and lexical.knows(t))
     ]
@@ -166,6 +182,8 @@ def answer_features(
         holds_type=float(not types or types <= held_types(best.chunk.text, best.chunk.language)),
         score_lead=best.score - (hits[1].score if len(hits) > 1 else 0.0),
     )
+    if not words_known:
+        values.update(dict.fromkeys(WORD_FEATURES, float("nan")))
     return values
 
 

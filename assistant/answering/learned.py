@@ -41,6 +41,7 @@ class LearnedAnswerability:
 
     def verdict(self, features: dict[str, float]) -> Verdict:
         x = (np.asarray(vector(features)) - self.mean) / self.scale
+        x = np.nan_to_num(x, nan=0.0)  # an unknown feature counts as the training average
         scores = self.coef @ x + self.intercept
         exp = np.exp(scores - scores.max())
         probabilities = exp / exp.sum()
