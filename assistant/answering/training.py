@@ -164,6 +164,7 @@ def sample_weights(rows: list[dict]) -> np.ndarray:
 def fit(rows: list[dict], seed: int = SEED):
     """A standardising multinomial logistic regression on the usable rows, each outcome and
     language cell weighed equally (`sample_weights`)."""
+    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -171,8 +172,12 @@ def fit(rows: list[dict], seed: int = SEED):
     rows = usable(rows)
     x = np.array([vector(r["features"]) for r in rows])
     y = np.array([r["label"] for r in rows])
+    # A question in a language with no words to account with has NaN word features: the
+    # column's mean, as `learned` reads NaN at run time (standardised to 0).
     model = make_pipeline(
-        StandardScaler(), LogisticRegression(C=C, max_iter=5000, random_state=seed)
+        SimpleImputer(strategy="mean"),
+        StandardScaler(),
+        LogisticRegression(C=C, max_iter=5000, random_state=seed),
     )
     return model.fit(x, y, logisticregression__sample_weight=sample_weights(rows))
 
@@ -203,7 +208,8 @@ def cross_validated(rows: list[dict], seed: int = SEED) -> dict:
 
 def model_dict(model, rows: list[dict], seed: int = SEED) -> dict:
     """The fitted pipeline as the JSON that `answering.learned` reads."""
-    scaler, regression = model.steps[0][1], model.steps[1][1]
+    scaler = model.named_steps["standardscaler"]
+    regression = model.named_steps["logisticregression"]
     classes = [str(c) for c in regression.classes_]
     return {
         "features": list(FEATURES),

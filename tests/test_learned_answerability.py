@@ -1,0 +1,127 @@
+"""Answerability's trained model: its verdict from features, and what `decide` does with it."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from assistant.answering.answerability import ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE, decide
+from assistant.answering.features import FEATURES, WORD_FEATURES
+from assistant.answering.learned import LearnedAnswerability, Verdict
+from assistant.ingest.chunking import Chunk
+from assistant.retrieval.retriever import Hit
+
+CLASSES = [ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE]
+
+
+def _model() -> LearnedAnswerability:
+    """A model that reads two features: written_cosine for answered, unknown_share for out of
+    scope; not on the pages is the baseline."""
+    coef = [[0.0] * len(FEATURES) for _ in CLASSES]
+    coef[0][FEATURES.index("written_cosine")] = 4.0
+    coef[2][FEATURES.index("unknown_share")] = 4.0
+    return LearnedAnswerability.from_dict(
+        {
+            "features": list(FEATURES),
+            "classes": CLASSES,
+            "mean": [0.5] * len(FEATURES),
+            "scale": [0.25] * len(FEATURES),
+            "coef": coef,
+            "intercept": [0.0, 0.0, 0.0],
+        }
+    )
+
+
+def _features(**values) -> dict[str, float]:
+    return {name: values.get(name, 0.5) for name in FEATURES}
+
+
+@pytest.mark.unit
+def test_the_verdict_follows_the_features():
+    model = _model()
+    assert model.verdict(_features(written_cosine=0.95)).outcome == ANSWERED
+    assert model.verdict(_features(written_cosine=0.2, unknown_share=0.95)).outcome == OUT_OF_SCOPE
+    assert model.verdict(_features(written_cosine=0.2, unknown_share=0.1)).outcome == NOT_ON_PAGE
+    probabilities = model.verdict(_features(written_cosine=0.95)).probabilities
+    assert sum(probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.unit
+def test_unknown_word_features_count_as_the_training_average():
+    model = _model()
+    unknown = _features(written_cosine=0.95, **dict.fromkeys(WORD_FEATURES, math.nan))
+    average = _features(written_cosine=0.95, unknown_share=0.5)
+    assert model.verdict(unknown).probabilities == model.verdict(average).probabilities
+
+
+@pytest.mark.unit
+def test_a_model_trained_on_other_features_is_refused():
+    with pytest.raises(ValueError, match="assistant train"):
+        LearnedAnswerability.from_dict(
+            {
+                "features": ["cosine"],
+                "classes": CLASSES,
+                "mean": [0],
+                "scale": [1],
+                "coef": [[0]] * 3,
+                "intercept": [0] * 3,
+            }
+        )
+
+
+def _hit(block: int, text: str, **scores) -> Hit:
+    chunk = Chunk(
+        id=f"p/da/b{block:03d}",
+        page="p",
+        language="da",
+        url="https://example.eu/p",
+        title="P",
+        section="P",
+        position=block,
+        block=block,
+        item=None,
+        text=text,
+    )
+    defaults = dict(
+        score=1.0,
+        coverage=0.8,
+        dense=0.9,
+        query_stems=("frist",),
+        rarest_match=0.9,
+        passage_stems=("frist", "marts"),
+        standing=2.0,
+    )
+    return Hit(chunk=chunk, **{**defaults, **scores})
+
+
+HITS = [
+    _hit(1, "Fristen er den 15. marts 2031."),
+    _hit(2, "Kontoret ligger i Thessaloniki.", score=0.5, coverage=0.0, dense=0.8),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("outcome", CLASSES)
+def test_the_model_decides_and_the_rules_only_choose_the_passages(outcome):
+    verdict = Verdict(outcome, {c: float(c == outcome) for c in CLASSES})
+    decision = decide("Hvornår er fristen?", HITS, verdict=verdict)
+    assert decision.outcome == outcome
+    assert decision.verdict is verdict
+    assert "trained model" in decision.why and "rules alone: answered" in decision.why
+    expected = {ANSWERED: ["p/da/b001"], NOT_ON_PAGE: ["p/da/b001"], OUT_OF_SCOPE: []}
+    assert [h.chunk.id for h in decision.hits][:1] == expected[outcome]
+
+
+@pytest.mark.unit
+def test_an_answer_the_rules_would_refuse_quotes_the_passage_holding_what_is_asked():
+    """The model says answered, the rules found no passage holding the date asked for in its
+    words: the answer quotes the passage with a date, not the first hit."""
+    hits = [
+        _hit(2, "Kontoret ligger i Thessaloniki.", coverage=0.1, dense=0.7, standing=0.1),
+        _hit(1, "Fristen er den 15. marts 2031.", score=0.9, coverage=0.1, dense=0.7, standing=0.1),
+    ]
+    verdict = Verdict(ANSWERED, {ANSWERED: 1.0, NOT_ON_PAGE: 0.0, OUT_OF_SCOPE: 0.0})
+    decision = decide("Hvornår er fristen?", hits, verdict=verdict)
+    assert decision.answered
+    assert decision.hits[0].chunk.id == "p/da/b001"

@@ -1,0 +1,236 @@
+"""The questions written for each passage: loaded and checked against the passages' text,
+embedded into the build, searched by meaning, carried in Chroma's node metadata, and kept
+apart from the eval set."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import re
+
+import numpy as np
+import pytest
+
+from assistant.errors import CorpusError
+from assistant.evaluation.dataset import load_items
+from assistant.index.opened import Index
+from assistant.index.question_vectors import QuestionVectors
+from assistant.ingest.chunking import chunk_pages
+from assistant.ingest.corpus import load_pages
+from assistant.ingest.written import METADATA_KEY, WrittenQuestion, load_written, text_hash
+from assistant.resources import PROJECT_DIR
+from assistant.retrieval.retriever import HybridRetriever
+
+CORPUS = PROJECT_DIR / "corpus"
+PAGE = """Skip to main content
+
+Havrobotkontoret
+
+Havrobotkontoret blev oprettet i 2031 i Thessaloniki og fordeler midler til ti projekter.
+
+Ansøgninger skal være indsendt senest den 15. marts.
+"""
+
+
+def _corpus(tmp_path, questions: dict | str | None) -> tuple:
+    (tmp_path / "havrobot.da.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "pages": [
+                    {
+                        "file": "havrobot.da.txt",
+                        "page": "havrobot",
+                        "language": "da",
+                        "url": "https://example.eu/da/havrobot",
+                        "title": "Havrobotkontoret",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    if questions is not None:
+        text = questions if isinstance(questions, str) else json.dumps(questions)
+        (tmp_path / "havrobot.da.questions.json").write_text(text, encoding="utf-8")
+    pages = load_pages(tmp_path)
+    return pages, chunk_pages(pages)
+
+
+def _entry(chunk, *questions, text_sha256=None):
+    return {
+        "id": chunk.id,
+        "text_sha256": text_sha256 or text_hash(chunk.text),
+        "questions": {"da": list(questions)},
+    }
+
+
+@pytest.mark.unit
+def test_questions_of_a_passage_are_loaded_by_id_and_text_hash(tmp_path):
+    pages, chunks = _corpus(tmp_path, None)
+    first, deadline = chunks
+    entries = [
+        _entry(first, "Hvor holder kontoret til?", "Hvor holder kontoret til?"),
+        _entry(deadline, "Sidste frist for at søge?"),
+    ]
+    _corpus(tmp_path, {"passages": entries})
+    found = load_written(tmp_path, pages, chunks)
+    assert found == [
+        WrittenQuestion(first.id, "da", "Hvor holder kontoret til?"),  # once, not twice
+        WrittenQuestion(deadline.id, "da", "Sidste frist for at søge?"),
+    ]
+
+
+@pytest.mark.unit
+def test_questions_of_a_reworded_passage_are_left_out_with_a_warning(tmp_path, caplog):
+    pages, chunks = _corpus(tmp_path, None)
+    first, deadline = chunks
+    entries = [
+        _entry(first, "Hvor holder kontoret til?", text_sha256=text_hash("what it used to say")),
+        _entry(deadline, "Sidste frist for at søge?"),
+    ]
+    _corpus(tmp_path, {"passages": entries})
+    with caplog.at_level(logging.WARNING):
+        found = load_written(tmp_path, pages, chunks)
+    assert [q.passage_id for q in found] == [deadline.id]
+    assert first.id in caplog.text and "reworded" in caplog.text
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", '{"passages": [{"id": "x"}]}', '{"passages": [{"id": "x", "questions": ["a"]}]}'],
+)
+def test_a_broken_questions_file_stops_ingestion_with_its_name(tmp_path, content):
+    pages, chunks = _corpus(tmp_path, content)
+    with pytest.raises(CorpusError, match="havrobot.da.questions.json: not a valid questions"):
+        load_written(tmp_path, pages, chunks)
+
+
+@pytest.mark.unit
+def test_each_passage_scores_by_its_closest_written_question():
+    questions = [
+        WrittenQuestion("p/da/b1", "da", "a"),
+        WrittenQuestion("p/da/b2", "da", "b"),
+        WrittenQuestion("p/da/b1", "da", "c"),
+    ]
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    store = QuestionVectors(vectors, questions)
+    best = store.best(np.array([0.0, 1.0], dtype=np.float32))
+    assert best["p/da/b2"][0] == pytest.approx(1.0)
+    assert best["p/da/b1"][0] == pytest.approx(0.8)
+    assert store.questions[best["p/da/b1"][1]].text == "c"
+    # a question left out (training judges a question as new) no longer counts
+    best = store.best(np.array([0.0, 1.0], dtype=np.float32), exclude=frozenset({"c"}))
+    assert best["p/da/b1"][0] == pytest.approx(0.0)
+    assert store.questions[best["p/da/b1"][1]].text == "a"
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def _near(a: str, b: str, ratio: float = 0.85) -> bool:
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= ratio
+        and matcher.quick_ratio() >= ratio
+        and matcher.ratio() >= ratio
+    )
+
+
+def _written_and_training_questions() -> list[str]:
+    found = []
+    for path in sorted(CORPUS.glob("*.questions.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8"))["passages"]:
+            found += [q for qs in entry["questions"].values() for q in qs]
+    for path in sorted(CORPUS.glob("*.unanswered.jsonl")):
+        found += [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines()]
+    return found
+
+
+@pytest.mark.unit
+def test_no_eval_question_is_a_near_duplicate_of_a_written_or_training_question():
+    """Written questions and training questions come from the page, never from eval/: a copy
+    would make the eval measure memory. Item ids only are reported (the test split is
+    sealed)."""
+    written = [_normalised(q) for q in _written_and_training_questions()]
+    assert len(written) > 1000
+    copied = [
+        item.id
+        for item in load_items()
+        for asked in (item.question, *item.history)
+        if any(_near(_normalised(asked), w) for w in written)
+    ]
+    assert copied == []
+
+
+@pytest.mark.unit
+def test_every_passage_of_the_shipped_pages_has_its_questions():
+    pages = load_pages(CORPUS)
+    chunks = chunk_pages(pages)
+    found = load_written(CORPUS, pages, chunks)
+    by_passage: dict[str, int] = {}
+    for question in found:
+        by_passage[question.passage_id] = by_passage.get(question.passage_id, 0) + 1
+    assert set(by_passage) == {c.id for c in chunks}  # none stale, none missing
+    assert sum(by_passage.values()) / len(chunks) >= 8
+    assert {q.language for q in found} == {"da", "pl", "en"}
+
+
+def test_the_build_searches_the_written_questions_and_chroma_carries_them(settings):
+    index = Index.open(settings)
+    assert len(index.questions) == index.manifest["written_questions"] > 600
+    retriever = HybridRetriever(index, index.embedder())
+    hits = retriever.retrieve("Hvem holder øje med AI-pagten?", "da", k=3)
+    pact = next(h for h in hits if h.chunk.id == "ai-office/da/b027")
+    assert pact.written > 0.85 and pact.written_question
+    assert pact.written_question in index.questions.passage_questions(
+        "ai-office/da/b027"
+    ) + index.questions.passage_questions("ai-office/pl/b027")
+    node = index.store._collection.get(ids=["ai-office/da/b027"], include=["metadatas"])
+    stored = node["metadatas"][0][METADATA_KEY].split("\n")
+    assert stored == index.questions.passage_questions("ai-office/da/b027")
+
+
+def test_the_shipped_model_is_rebuilt_bit_for_bit_from_its_table(tmp_path):
+    import subprocess
+    import sys
+
+    from assistant.answering.learned import MODEL_FILE
+    from assistant.answering.training import TABLE_FILE, read_table, table_digest
+
+    out = tmp_path / "model.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "train", "--from-table", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert out.read_bytes() == MODEL_FILE.read_bytes()
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert shipped["table_sha256"] == table_digest(read_table(TABLE_FILE))
+    assert "cross-validated recall" in result.stdout
+
+
+def test_training_features_come_from_the_real_pipeline_with_the_question_held_out(tmp_path):
+    """Two questions per fold, asked of an index built without them: every feature is there,
+    and a written question's own text is not among the build's written questions."""
+    from assistant.answering.features import FEATURES
+    from assistant.answering.training import examples, feature_table
+
+    rows = feature_table(CORPUS, tmp_path, limit=2, progress=False)
+    assert len(rows) == 4
+    assert all(set(row["features"]) == set(FEATURES) for row in rows)
+    held_out = {e.question for e in examples(CORPUS) if e.fold == 1}
+    index = Index(sorted((tmp_path / "index" / "builds").iterdir())[-1], _settings(tmp_path))
+    kept = {q.text for q in index.questions.questions}
+    assert not (held_out & {r["question"] for r in rows} & kept)
+
+
+def _settings(tmp_path):
+    from assistant.settings import Settings
+
+    return Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus")
