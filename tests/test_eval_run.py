@@ -11,36 +11,32 @@ import sys
 
 import pytest
 
+from assistant.evaluation.dataset import DEFAULT_SET as DEV_SET
 from assistant.evaluation.harness import main
 from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-FLOORS = {  # the test split, measured 2026-12-01 in brackets (docs/evaluation.md)
-    "hit@1": 0.75,  # (0.78)
-    "retrieval_hit@3": 0.85,  # (0.88)
-    "retrieval_mrr": 0.80,  # (0.83)
+FLOORS = {  # the sealed test split, measured 2026-12-03 in brackets (docs/evaluation.md)
+    "hit@1": 0.76,  # (0.79)
+    "retrieval_hit@3": 0.90,  # (0.93)
+    "retrieval_mrr": 0.85,  # (0.88)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.81,  # (0.84)
-    "abstention_recall": 0.83,  # (0.86: out of scope and not on the pages together)
-    "abstention_precision": 0.96,  # (1.00)
-    "answered_right": 0.56,  # (0.59)
-    "da/hit@1": 0.75,  # (0.78)
-    "pl/hit@1": 0.77,  # (0.80)
+    "key_fact_recall": 0.72,  # (0.75)
+    "abstention_recall": 0.52,  # (0.55: out of scope and not on the pages together)
+    "abstention_precision": 0.77,  # (0.80)
+    "da/hit@1": 0.74,  # (0.77)
+    "pl/hit@1": 0.75,  # (0.78)
+    "en/hit@1": 0.90,  # (0.93)
     "fact/hit@1": 0.92,  # (0.95)
-    "follow_up/hit@1": 0.80,  # (0.83)
-    "topic_change/hit@1": 0.95,  # (1.00)
-    # (0.69; 0.77 before sentence vectors: English questions are drawn to short Danish
-    # sentences holding the English name "AI Office"; on dev English went 0.73 -> 0.82, and
-    # to 0.91 with the site's name left out of a second encoding, which test did not follow)
-    "other_language/hit@1": 0.66,
-    "paraphrase/hit@1": 0.53,  # (0.57)
-    "list/hit@1": 0.77,  # (0.80)
-    "list/key_fact_recall": 0.65,  # (0.68)
-    "overview/hit@1": 0.63,  # (0.67)
-    "not_on_page/abstention_recall": 0.80,  # (0.83)
+    "paraphrase/hit@1": 0.79,  # (0.82)
+    "follow_up/hit@1": 0.47,  # (0.50)
+    "other_language/hit@1": 0.91,  # (0.94)
+    "list/hit@1": 0.55,  # (0.58)
+    "overview/hit@1": 0.59,  # (0.62)
+    "not_on_page/abstention_recall": 0.43,  # (0.46)
     "out_of_scope/abstention_recall": 0.95,  # (1.00)
 }
 
@@ -82,7 +78,7 @@ def test_the_whole_set_holds_its_floors(run):
     lines = result.stdout.splitlines()
     header = next(line for line in lines if line.startswith("language"))
     assert "hit@1" in header and "faithful" in header and "p95 ms" in header
-    for language in ("da", "pl", "en", "de", "fr"):
+    for language in ("da", "pl", "en", "de"):
         assert any(line.startswith(f"{language} ") for line in lines), language
 
 
@@ -93,11 +89,11 @@ def test_the_reports_are_written(run):
     assert (out / "report-test.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "report-test.png").stat().st_size > 20_000
 
-    assert report["overall"]["items"] == len(report["results"]) >= 140
+    assert report["overall"]["items"] == len(report["results"]) >= 190
     assert report["split"] == "test"
     assert report["judge"].startswith("offline:")
     assert "ask() itself retrieved" in report["retrieval_source"]
-    for language in ("da", "pl", "en", "de", "fr"):
+    for language in ("da", "pl", "en", "de"):
         numbers = report["by_language"][language]
         assert numbers["items"] > 0
         assert 0.0 <= numbers["language_accuracy"] <= 1.0
@@ -106,7 +102,7 @@ def test_the_reports_are_written(run):
         numbers = report["by_language"][language]
         for metric in ("hit@1", "retrieval_mrr", "faithfulness", "key_fact_recall"):
             assert 0.0 <= numbers[metric] <= 1.0, (language, metric)
-        assert numbers["abstention_recall"] >= 0.7  # out of scope and not on the pages
+        assert numbers["abstention_recall"] >= 0.45  # out of scope and not on the pages
     assert set(report["by_category"]) >= {
         "fact",
         "paraphrase",
@@ -123,9 +119,34 @@ def test_the_reports_are_written(run):
     assert report["judge"] in markdown
 
 
-def test_the_answers_behind_the_numbers_are_real(run):
-    _, out = run
-    results = {r["id"]: r for r in json.loads((out / "report-test.json").read_text())["results"]}
+def test_the_answers_behind_the_numbers_are_real(settings, tmp_path):
+    """Per-item results are read on dev items only: the test split is sealed."""
+    ids = ["deadline-da", "oos-worldcup-pl", "nop-panel-size-da", "fu-deadline-time-pl"]
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text(
+        "".join(
+            line + "\n"
+            for line in DEV_SET.read_text(encoding="utf-8").splitlines()
+            if json.loads(line)["id"] in ids
+        ),
+        encoding="utf-8",
+    )
+    code = main(
+        [
+            "run",
+            "--index-dir",
+            str(settings.index_dir),
+            "--set",
+            str(subset),
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    results = {r["id"]: r for r in report["results"]}
+    assert sorted(results) == sorted(ids)
     deadline = results["deadline-da"]
     assert "27. marts 2024 kl. 12.00 CET" in deadline["answer"]
     assert deadline["citations"][0]["passage_id"] == "ai-office/da/b030"
