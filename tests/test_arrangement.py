@@ -465,7 +465,9 @@ def test_a_question_about_a_lists_heading_gets_the_list():
     ("question", "language", "first", "also"),
     [
         # Page order put the fora passage first; the panel's own sentence is closer in meaning.
-        ("Hvad er det videnskabelige panel?", "da", "ai-office/da/b026", "ai-office/da/b008"),
+        # (With the written questions in the fusion the fora passage is no longer among the
+        # best three, and the panel's sentence answers alone.)
+        ("Hvad er det videnskabelige panel?", "da", "ai-office/da/b026", None),
         (
             "Czym są specjalne fora i grupy ekspertów?",
             "pl",
@@ -481,7 +483,7 @@ def test_an_overview_opens_with_the_passage_that_describes_what_was_asked(
     assert answer.language == language and not answer.abstained
     assert answer.format == "overview"
     ids = [c.passage_id for c in answer.citations]
-    assert ids[0] == first and also in ids
+    assert ids[0] == first and (also is None or also in ids)
 
 
 @pytest.mark.parametrize(

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
-from assistant.answering.answerability import ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE, decide
+from assistant.answering.answerability import (
+    ANSWERED,
+    MULTILINGUAL,
+    NOT_ON_PAGE,
+    OUT_OF_SCOPE,
+    decide,
+)
 from assistant.answering.features import FEATURES, WORD_FEATURES
 from assistant.answering.learned import LearnedAnswerability, Verdict
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.retriever import Hit
 
 CLASSES = [ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE]
+WITH_VETO = replace(MULTILINGUAL, veto=0.05)
 
 
 def _model() -> LearnedAnswerability:
@@ -108,14 +116,14 @@ HITS = [
         (ANSWERED, 0.9, ANSWERED, ["p/da/b001"]),
         (NOT_ON_PAGE, 0.01, NOT_ON_PAGE, ["p/da/b001"]),  # the nearest passage, named
         (OUT_OF_SCOPE, 0.01, OUT_OF_SCOPE, []),
-        (NOT_ON_PAGE, 0.3, ANSWERED, ["p/da/b001"]),  # unsure: not under VETO, answered
+        (NOT_ON_PAGE, 0.3, ANSWERED, ["p/da/b001"]),  # unsure: not under the veto, answered
     ],
 )
 def test_the_model_withholds_an_answer_it_gives_little_chance(outcome, answered, decided, cited):
     rest = (1.0 - answered) / 2
     probabilities = {c: (answered if c == ANSWERED else rest) for c in CLASSES}
     verdict = Verdict(outcome, probabilities)
-    decision = decide("Hvornår er fristen?", HITS, verdict=verdict)
+    decision = decide("Hvornår er fristen?", HITS, limits=WITH_VETO, verdict=verdict)
     assert decision.outcome == decided
     assert decision.verdict is verdict
     assert "trained model" in decision.why
@@ -128,5 +136,12 @@ def test_the_model_never_answers_what_the_rules_refuse():
     the model is."""
     hits = [_hit(2, "Kontoret ligger i Thessaloniki.")]
     verdict = Verdict(ANSWERED, {ANSWERED: 1.0, NOT_ON_PAGE: 0.0, OUT_OF_SCOPE: 0.0})
-    decision = decide("Hvor mange ansatte har kontoret?", hits, verdict=verdict)
+    decision = decide("Hvor mange ansatte har kontoret?", hits, limits=WITH_VETO, verdict=verdict)
     assert decision.outcome == NOT_ON_PAGE
+
+
+@pytest.mark.unit
+def test_the_shipped_thresholds_let_the_model_withhold_nothing():
+    verdict = Verdict(NOT_ON_PAGE, {ANSWERED: 0.0, NOT_ON_PAGE: 1.0, OUT_OF_SCOPE: 0.0})
+    decision = decide("Hvornår er fristen?", HITS, verdict=verdict)
+    assert decision.answered and decision.verdict is verdict

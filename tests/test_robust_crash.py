@@ -39,8 +39,8 @@ HALF_WRITE = textwrap.dedent(
     marker = Path(sys.argv[1])
     original = store.VectorStore.add
 
-    def add_half_then_hang(self, chunks, embeddings):
-        original(self, chunks[:10], embeddings[:10])
+    def add_half_then_hang(self, chunks, embeddings, *rest):
+        original(self, chunks[:10], embeddings[:10], *rest)
         marker.write_text(str(os.getpid()))
         time.sleep(600)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
-from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE
+from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE, decide
 from assistant.answering.extractive import is_answerable
 from assistant.retrieval.fusion import contains, coverage, min_max_normalised
 from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
@@ -116,7 +116,9 @@ def resolve(
         and not _points_back(question, asked_in)
         and not _carries_on(question, asked_in)
     )
-    if _changes_topic(alone, combined, types_count) or _stands_alone(alone, combined, types_count):
+    if _changes_topic(alone, combined, types_count) or _stands_alone(
+        alone, combined, types_count, question
+    ):
         return Resolution(question, alone, False)
     subject = Subject.of(history, asked_in, combined)
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
@@ -220,15 +222,20 @@ def _close_to_pages(hits: list[Hit]) -> bool:
     return bool(hits) and hits[0].dense >= SCOPE_COSINE
 
 
-def _stands_alone(alone: list[Hit], combined: list[Hit], types_count: bool = False) -> bool:
+def _stands_alone(
+    alone: list[Hit], combined: list[Hit], types_count: bool = False, question: str = ""
+) -> bool:
     """True when the question names its subject itself (a rare word; an answer-type token
-    only when `types_count`) and finds the same passage alone as with the context: the
-    context would only blur the search text."""
+    only when `types_count`), finds the same passage alone as with the context, and that
+    passage is the one its answer would quote: the context would only blur the search text.
+    ("Hvor mange virksomheder er med i den?" after the pact finds the pact first, but a
+    count only in another passage: it is a follow-up on the pact, not a question alone.)"""
     if not alone or not combined or alone[0].chunk.id != combined[0].chunk.id:
         return False
-    return any(
-        types_count or not is_type_token(s) for s in alone[0].matched_rare
-    ) and is_answerable(alone, in_page_language=True)
+    if not any(types_count or not is_type_token(s) for s in alone[0].matched_rare):
+        return False
+    decision = decide(question, alone, in_page_language=True)
+    return decision.answered and decision.hits[0].chunk.id == alone[0].chunk.id
 
 
 def _changes_topic(alone: list[Hit], combined: list[Hit], types_count: bool = False) -> bool:

@@ -158,12 +158,16 @@ def compose(
     ruled = decide_by_rules(
         follow_up or question, hits, in_page_language, readable, limits, follow_up is not None
     )
+    # The model learned from questions asked on their own: not for a follow-up searched with
+    # the previous question (a question of a conversation judged on its own words is asked).
     if limits.learned and follow_up is None:
-        # Measured whether or not a model is shipped: `assistant train` reads them here.
+        # Measured whether or not a model is shipped: `assistant train` reads them here. The
+        # passage measured is the one the answer would quote first.
+        chosen = ruled.hits[:1] if ruled.answered else []
         features = answer_features(
             question,
             question_language or language,
-            hits,
+            chosen + [h for h in hits if h not in chosen],
             index,
             in_page_language,
             readable,

@@ -52,6 +52,11 @@ WORD_FEATURES = (
 )
 
 
+# The features that need questions written for the best passage: a page without them is
+# judged as before it had any (unknown, read as the training average).
+WRITTEN_FEATURES = ("written_cosine", "written_lead")
+
+
 def question_terms(question: str, language: str, subject: frozenset[str]) -> list[str]:
     """The question's content words as stems (lower-cased words in a language without a
     stemmer), without the words that only name the site's subject."""
@@ -184,6 +189,8 @@ def answer_features(
     )
     if not words_known:
         values.update(dict.fromkeys(WORD_FEATURES, float("nan")))
+    if not best.written_question:
+        values.update(dict.fromkeys(WRITTEN_FEATURES, float("nan")))
     return values
 
 

@@ -176,7 +176,10 @@ class HybridRetriever:
 
         written = self._written(vector, targets)
         if self.weights.get("written") and written:
-            similarity = {pid: cosine for pid, (cosine, _) in written.items()}
+            # A passage nobody wrote questions for (a new page) stands in with its own cosine
+            # rather than dropping out of this ranking.
+            similarity = {**dense_similarity}
+            similarity.update({pid: cosine for pid, (cosine, _) in written.items()})
             rankings.append((self.weights["written"], min_max_normalised(similarity)))
 
         fused = weighted_sum(rankings)
