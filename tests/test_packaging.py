@@ -10,6 +10,7 @@ does not prove that the declared dependencies resolve from PyPI (scripts/install
 on every fresh machine).
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -125,8 +126,16 @@ def test_a_fresh_non_editable_install_runs_from_another_folder(tmp_path):
     assert "--fail-under" in evaluation.stdout
     serve = _run([assistant, "serve", "--help"], env=env, cwd=cwd)
     assert "--port" in serve.stdout
-    # The evaluation set shipped too.
+    # The evaluation set shipped too, with the sealed split, and the written questions, the
+    # trained model and the table it is refitted from.
     assert (site / "assistant" / "_data" / "eval" / "qa.jsonl").is_file()
+    assert (site / "assistant" / "_data" / "eval" / "test.jsonl").is_file()
+    assert (site / "assistant" / "_data" / "corpus" / "ai-office.da.questions.json").is_file()
+    assert (site / "assistant" / "_data" / "corpus" / "ai-office.unanswered.jsonl").is_file()
+    assert (site / "assistant" / "answering" / "answerability_model.json").is_file()
+    assert (site / "assistant" / "answering" / "answerability_training.jsonl").is_file()
+    traced = _run([assistant, "ask", "--json", "Hvad er AI-pagten?"], env=env, cwd=cwd)
+    assert json.loads(traced.stdout)["trace"]["probabilities"]["answered"] > 0.5
     # Nothing was written into site-packages or the source copy.
     assert not list(site.glob("assistant/**/ACTIVE")) and not list(site.glob("**/builds"))
     assert not (source / "index").exists()
