@@ -9,6 +9,7 @@ chunk size or new ids) as long as the page says the same thing.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def load_items(path: str | Path | None = None) -> list[Item]:
     if path is None:
         paths = [DEFAULT_SET, *([SEALED_SET] if SEALED_SET.is_file() else [])]
         items = [item for p in paths for item in load_items(p)]
-        duplicated = sorted({i.id for i in items if [j.id for j in items].count(i.id) > 1})
+        counts = Counter(i.id for i in items)
+        duplicated = sorted(i for i, n in counts.items() if n > 1)
         if duplicated:
             raise ValueError(f"{SEALED_SET}: ids also in {DEFAULT_SET.name}: {duplicated[:5]}")
         return items
