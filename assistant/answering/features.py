@@ -39,6 +39,9 @@ FEATURES = (
     "readable",  # its words are words of a known language (0/1)
     "content_words",  # how many content words it has beyond the subject's name
     "score_lead",  # the best passage's fused score over the second's
+    "not_on_page_cosine",  # cosine to the closest question written as not on the pages
+    "out_of_scope_cosine",  # ... and as about something else
+    "written_over_unanswered",  # written_cosine minus the larger of those two
 )
 
 
@@ -187,6 +190,10 @@ def answer_features(
         holds_type=float(not types or types <= held_types(best.chunk.text, best.chunk.language)),
         score_lead=best.score - (hits[1].score if len(hits) > 1 else 0.0),
     )
+    unanswered = dict(best.unanswered)
+    values["not_on_page_cosine"] = unanswered.get("not_on_page", 0.0)
+    values["out_of_scope_cosine"] = unanswered.get("out_of_scope", 0.0)
+    values["written_over_unanswered"] = best.written - max(unanswered.values(), default=0.0)
     if not words_known:
         values.update(dict.fromkeys(WORD_FEATURES, float("nan")))
     if not best.written_question:

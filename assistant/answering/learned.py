@@ -10,6 +10,7 @@ its coefficients, so a question is decided with numpy alone, without scikit-lear
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering.features import FEATURES, vector
+
+logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("answerability_model.json")
 
@@ -71,4 +74,9 @@ def load_model(path: Path = MODEL_FILE) -> LearnedAnswerability | None:
     """The shipped model, or None when there is none (the rules of `answerability` decide)."""
     if not path.is_file():
         return None
-    return LearnedAnswerability.from_dict(json.loads(path.read_text("utf-8")))
+    try:
+        return LearnedAnswerability.from_dict(json.loads(path.read_text("utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        # Never a crash mid-question: the rules decide alone until it is retrained.
+        logger.warning("answerability model %s not used: %s", path.name, exc)
+        return None

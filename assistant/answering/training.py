@@ -89,6 +89,13 @@ def corpus_without(corpus_dir: Path, held_out: set[str], target: Path) -> Path:
     for path in Path(corpus_dir).iterdir():
         if path.is_file() and not path.name.endswith(UNANSWERED_SUFFIX):
             shutil.copy2(path, target / path.name)
+        elif path.is_file():
+            kept = [
+                line
+                for line in path.read_text("utf-8").splitlines()
+                if line.strip() and json.loads(line)["question"] not in held_out
+            ]
+            (target / path.name).write_text("\n".join(kept) + "\n", "utf-8")
     for page in load_pages(target):
         path = questions_path(target, page)
         if path.is_file():
@@ -115,7 +122,7 @@ def feature_table(
     rows: list[dict] = []
     for fold in range(FOLDS):
         asked = [e for e in all_examples if e.fold == fold][:limit]
-        held_out = {e.question for e in asked if e.label == ANSWERED}
+        held_out = {e.question for e in asked}
 
         corpus = corpus_without(corpus_dir, held_out, work_dir / "corpus")
         settings = Settings.from_env(index_dir=work_dir / "index", corpus_dir=corpus)
@@ -132,6 +139,9 @@ def feature_table(
                     "fold": fold,
                     "passage_id": example.passage_id,
                     "features": answer.trace.features,
+                    # what the hand-set rules decided (the model withholds nothing while
+                    # its table is made: features changed, or its veto is 0)
+                    "ruled": answer.trace.decision,
                     # whether the best passage is the one the question was written for
                     "top_is_own": _same_passage(engine.index, top, example.passage_id),
                 }

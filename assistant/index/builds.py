@@ -31,11 +31,11 @@ from assistant.index.layout import (
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.index.opened import Index
-from assistant.index.question_vectors import QuestionVectors, embed_questions
+from assistant.index.question_vectors import UNANSWERED, QuestionVectors, embed_questions
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, load_pages
-from assistant.ingest.written import files_fingerprint, load_written
+from assistant.ingest.written import files_fingerprint, load_unanswered, load_written
 from assistant.settings import Settings
 
 LOCK_TIMEOUT_S = 600
@@ -126,6 +126,16 @@ def ingest(
                 written,
             )
             questions.save(partial)
+            unanswered = load_unanswered(settings.corpus_dir)
+            QuestionVectors(
+                embed_questions(
+                    unanswered,
+                    embedder.encode_queries,
+                    _previous_questions(embedder, current, UNANSWERED),
+                    embeddings.shape[1],
+                ),
+                unanswered,
+            ).save(partial, UNANSWERED)
             _write_build(partial, build_id, chunks, embeddings, settings, model_fp, questions)
 
             final = builds / build_id
@@ -204,12 +214,14 @@ def _previous_sentences(embedder, current: Path | None) -> dict[str, np.ndarray]
         return {}
 
 
-def _previous_questions(embedder, current: Path | None) -> dict[str, np.ndarray]:
+def _previous_questions(
+    embedder, current: Path | None, name: str = "questions"
+) -> dict[str, np.ndarray]:
     """Written question -> vector from the active build, when it was built by the same model."""
     if not _reusable_passages(embedder, current):
         return {}
     try:
-        return QuestionVectors.load(current).by_text()
+        return QuestionVectors.load(current, name).by_text()
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

@@ -20,7 +20,7 @@ from assistant.index.layout import (
     read_passages,
 )
 from assistant.index.lexical import LexicalIndex
-from assistant.index.question_vectors import QuestionVectors
+from assistant.index.question_vectors import UNANSWERED, QuestionVectors
 from assistant.index.sentences import SentenceVectors
 from assistant.ingest.site import load_site
 from assistant.settings import Settings
@@ -59,6 +59,11 @@ class Index:
     def questions(self) -> QuestionVectors:
         """The questions people wrote for the passages, with their vectors."""
         return QuestionVectors.load(self.folder)
+
+    @cached_property
+    def unanswered(self) -> QuestionVectors:
+        """Questions written as not answered by the pages, grouped by kind."""
+        return QuestionVectors.load(self.folder, UNANSWERED)
 
     @property
     def languages(self) -> list[str]:

@@ -19,8 +19,7 @@ import numpy as np
 
 from assistant.ingest.written import WrittenQuestion
 
-VECTORS = "questions.npy"
-ROWS = "questions.json"
+UNANSWERED = "unanswered"  # the questions written as not answered, grouped by kind
 
 
 def embed_questions(
@@ -59,19 +58,20 @@ class QuestionVectors:
     def __len__(self) -> int:
         return len(self.questions)
 
-    def save(self, folder: Path) -> None:
-        np.save(folder / VECTORS, self._vectors)
+    def save(self, folder: Path, name: str = "questions") -> None:
+        np.save(folder / f"{name}.npy", self._vectors)
         rows = [[q.passage_id, q.language, q.text] for q in self.questions]
-        (folder / ROWS).write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+        (folder / f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> QuestionVectors:
-        """The build's written questions; none for a build without them."""
-        if not (folder / ROWS).is_file():
+    def load(cls, folder: Path, name: str = "questions") -> QuestionVectors:
+        """The build's written questions (or, by `name`, its unanswered ones); none for a
+        build without them."""
+        if not (folder / f"{name}.json").is_file():
             return cls(np.zeros((0, 1), dtype=np.float32), [])
-        rows = json.loads((folder / ROWS).read_text("utf-8"))
+        rows = json.loads((folder / f"{name}.json").read_text("utf-8"))
         questions = [WrittenQuestion(pid, lang, text) for pid, lang, text in rows]
-        return cls(np.load(folder / VECTORS), questions)
+        return cls(np.load(folder / f"{name}.npy"), questions)
 
     def by_text(self) -> dict[str, np.ndarray]:
         """Question text -> vector, for reuse by the next build."""

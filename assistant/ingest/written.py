@@ -84,6 +84,26 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
     return found
 
 
+UNANSWERED_SUFFIX = ".unanswered.jsonl"
+
+
+def load_unanswered(corpus_dir: str | Path) -> list[WrittenQuestion]:
+    """The questions written as close to the pages but not answered by them ("not_on_page")
+    or about other things ("out_of_scope"), from `*.unanswered.jsonl`; `passage_id` holds the
+    kind. A line that is not valid stops the ingestion with CorpusError."""
+    found = []
+    for path in sorted(Path(corpus_dir).glob(f"*{UNANSWERED_SUFFIX}")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                found.append(WrittenQuestion(raw["kind"], raw["language"], raw["question"]))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise CorpusError(f"{path}:{number}: not a valid question ({exc}).") from exc
+    return found
+
+
 def _entries(path: Path) -> list[dict]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -104,8 +124,9 @@ def _entries(path: Path) -> list[dict]:
 def files_fingerprint(corpus_dir: str | Path, pages: list[Page]) -> str:
     """A hash of the questions files: new questions make a new build."""
     digest = hashlib.sha256()
-    for page in sorted(pages, key=lambda p: (p.page, p.language)):
-        path = questions_path(Path(corpus_dir), page)
+    paths = [questions_path(Path(corpus_dir), page) for page in pages]
+    paths += sorted(Path(corpus_dir).glob(f"*{UNANSWERED_SUFFIX}"))
+    for path in sorted(paths):
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

@@ -92,6 +92,9 @@ class Hit:
     # question (`index.question_vectors`); 0.0 and "" when none was written.
     written: float = 0.0
     written_question: str = ""
+    # The question's cosine to the closest question written as not answered by the pages
+    # (`*.unanswered.jsonl`), by kind: a property of the question, the same on every hit.
+    unanswered: tuple[tuple[str, float], ...] = ()
 
 
 class HybridRetriever:
@@ -182,6 +185,9 @@ class HybridRetriever:
             similarity.update({pid: cosine for pid, (cosine, _) in written.items()})
             rankings.append((self.weights["written"], min_max_normalised(similarity)))
 
+        unanswered = tuple(
+            sorted((kind, cosine) for kind, (cosine, _) in index.unanswered.best(vector).items())
+        )
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         hits = []
@@ -227,6 +233,7 @@ class HybridRetriever:
                     judged=judged,
                     written=written.get(passage_id, (0.0, ""))[0],
                     written_question=written.get(passage_id, (0.0, ""))[1],
+                    unanswered=unanswered,
                 )
             )
         if judged_in is not None and self.weights.get("sentence"):
