@@ -19,7 +19,7 @@ import json
 import random
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +28,9 @@ from assistant.answering.answerability import ANSWERED, NOT_ON_PAGE, OUT_OF_SCOP
 from assistant.answering.features import FEATURES, vector
 from assistant.answering.learned import MODEL_FILE
 from assistant.ingest.corpus import load_pages
-from assistant.ingest.written import questions_path
+from assistant.ingest.written import UNANSWERED_SUFFIX, questions_paths, unanswered_paths
 
 TABLE_FILE = MODEL_FILE.with_name("answerability_training.jsonl")
-UNANSWERED_SUFFIX = ".unanswered.jsonl"
 SEED = 20261203
 # Two folds: half of the written questions are held out at a time. With five, a held-out
 # question still had its near-twins (written by the same person for the same passage) in the
@@ -57,29 +56,44 @@ class Example:
 
 
 def examples(corpus_dir: Path, folds: int = FOLDS, seed: int = SEED) -> list[Example]:
-    """The labelled questions of a corpus, each assigned to a fold (seeded, reproducible)."""
+    """The labelled questions of a corpus, each assigned to a fold (seeded, reproducible).
+
+    Questions come in files, one per author. Where a kind (written, unanswered) has several
+    authors' files, the n-th file's questions make fold n: a question is then asked of an
+    index that holds only other people's wordings, as a new asker's is. Near-twins by the
+    same writer ("Hvornår er fristen?", "Hvornår er sidste frist?") would otherwise sit in
+    the index and teach the model a closeness no real asker reaches. With one file per kind,
+    its questions are shuffled into the folds.
+    """
     corpus_dir = Path(corpus_dir)
-    pages = load_pages(corpus_dir)
-    found: list[Example] = []
-    for page in pages:
-        path = questions_path(corpus_dir, page)
-        if path.is_file():
+    written: list[list[Example]] = []  # one list per author, across pages
+    for page in load_pages(corpus_dir):
+        for author, path in enumerate(questions_paths(corpus_dir, page)):
+            if len(written) <= author:
+                written.append([])
             for entry in json.loads(path.read_text("utf-8"))["passages"]:
                 for language, questions in entry["questions"].items():
-                    found += [Example(q, language, ANSWERED, 0, entry["id"]) for q in questions]
-    for path in sorted(corpus_dir.glob(f"*{UNANSWERED_SUFFIX}")):
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                raw = json.loads(line)
-                found.append(Example(raw["question"], raw["language"], raw["kind"], 0))
+                    written[author] += [
+                        Example(q, language, ANSWERED, 0, entry["id"]) for q in questions
+                    ]
+    unanswered = [
+        [
+            Example(raw["question"], raw["language"], raw["kind"], 0)
+            for raw in map(json.loads, filter(str.strip, path.read_text("utf-8").splitlines()))
+        ]
+        for path in unanswered_paths(corpus_dir)
+    ]
+    return _by_author(written, folds, seed) + _by_author(unanswered, folds, seed)
+
+
+def _by_author(authors: list[list[Example]], folds: int, seed: int) -> list[Example]:
+    """Fold n for the n-th author's questions, or shuffled folds when there is one author."""
+    if len(authors) > 1:
+        return [replace(e, fold=n % folds) for n, mine in enumerate(authors) for e in mine]
+    found = authors[0] if authors else []
     order = list(range(len(found)))
     random.Random(seed).shuffle(order)
-    fold_of = {i: n % folds for n, i in enumerate(order)}
-
-    return [
-        Example(e.question, e.language, e.label, fold_of[i], e.passage_id)
-        for i, e in enumerate(found)
-    ]
+    return [replace(found[i], fold=n % folds) for n, i in enumerate(order)]
 
 
 def corpus_without(corpus_dir: Path, held_out: set[str], target: Path) -> Path:
@@ -97,8 +111,7 @@ def corpus_without(corpus_dir: Path, held_out: set[str], target: Path) -> Path:
             ]
             (target / path.name).write_text("\n".join(kept) + "\n", "utf-8")
     for page in load_pages(target):
-        path = questions_path(target, page)
-        if path.is_file():
+        for path in questions_paths(target, page):
             raw = json.loads(path.read_text("utf-8"))
             for entry in raw["passages"]:
                 entry["questions"] = {

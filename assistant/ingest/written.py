@@ -1,8 +1,9 @@
 """The questions each passage answers, written by people, kept beside each page.
 
-A page `ai-office.da.txt` may have `ai-office.da.questions.json` beside it (or the file its
-manifest entry names under "questions"): for each passage, by id, the questions it answers,
-in the words people use rather than the page's, per language. They teach the assistant what a
+A page `ai-office.da.txt` may have `ai-office.da.questions.json` beside it, and more authors'
+questions in `ai-office.da.<author>.questions.json`: for each passage, by id, the questions it
+answers, in the words people use rather than the page's, per language. One file per author, so
+that training can judge one person's wordings against other people's only (`training`). They teach the assistant what a
 passage answers where the small model alone reads only what it says (`docs/answering.md`).
 
 Each entry is keyed by the passage's id and the hash of its text: a passage that was reworded
@@ -12,6 +13,7 @@ that nobody's questions silently describe a sentence the page no longer has.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
@@ -43,9 +45,20 @@ def text_hash(text: str) -> str:
 
 
 def questions_path(corpus_dir: Path, page: Page) -> Path:
-    """Where a page's written questions live: beside the page, same name."""
-    stem = page.file.rsplit(".", 1)[0] if "." in page.file else page.file
-    return Path(corpus_dir) / f"{stem}{SUFFIX}"
+    """Where a page's (first author's) written questions live: beside the page, same name."""
+    return Path(corpus_dir) / f"{_stem(page)}{SUFFIX}"
+
+
+def questions_paths(corpus_dir: Path, page: Page) -> list[Path]:
+    """Every author's questions file for a page that exists: `<page>.questions.json` first,
+    then `<page>.<author>.questions.json` by name."""
+    first = questions_path(corpus_dir, page)
+    others = sorted(Path(corpus_dir).glob(f"{glob.escape(_stem(page))}.*{SUFFIX}"))
+    return [p for p in [first, *others] if p.is_file()]
+
+
+def _stem(page: Page) -> str:
+    return page.file.rsplit(".", 1)[0] if "." in page.file else page.file
 
 
 def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[WrittenQuestion]:
@@ -57,10 +70,7 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
     """
     texts = {p.id: p.text for p in passages}
     found: list[WrittenQuestion] = []
-    for page in pages:
-        path = questions_path(Path(corpus_dir), page)
-        if not path.is_file():
-            continue
+    for path in (p for page in pages for p in questions_paths(Path(corpus_dir), page)):
         entries = _entries(path)
         stale = []
         for entry in entries:
@@ -87,12 +97,20 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
 UNANSWERED_SUFFIX = ".unanswered.jsonl"
 
 
+def unanswered_paths(corpus_dir: str | Path) -> list[Path]:
+    """The files of questions the pages do not answer, one per author: the shortest name
+    (`ai-office.unanswered.jsonl`) first, then `ai-office.<author>.unanswered.jsonl`."""
+    return sorted(
+        Path(corpus_dir).glob(f"*{UNANSWERED_SUFFIX}"), key=lambda p: (p.name.count("."), p.name)
+    )
+
+
 def load_unanswered(corpus_dir: str | Path) -> list[WrittenQuestion]:
     """The questions written as close to the pages but not answered by them ("not_on_page")
     or about other things ("out_of_scope"), from `*.unanswered.jsonl`; `passage_id` holds the
     kind. A line that is not valid stops the ingestion with CorpusError."""
     found = []
-    for path in sorted(Path(corpus_dir).glob(f"*{UNANSWERED_SUFFIX}")):
+    for path in unanswered_paths(corpus_dir):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -124,10 +142,8 @@ def _entries(path: Path) -> list[dict]:
 def files_fingerprint(corpus_dir: str | Path, pages: list[Page]) -> str:
     """A hash of the questions files: new questions make a new build."""
     digest = hashlib.sha256()
-    paths = [questions_path(Path(corpus_dir), page) for page in pages]
-    paths += sorted(Path(corpus_dir).glob(f"*{UNANSWERED_SUFFIX}"))
-    for path in sorted(paths):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    paths = [p for page in pages for p in questions_paths(Path(corpus_dir), page)]
+    for path in sorted([*paths, *unanswered_paths(corpus_dir)]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
