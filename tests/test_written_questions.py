@@ -83,6 +83,46 @@ def test_questions_of_a_passage_are_loaded_by_id_and_text_hash(tmp_path):
 
 
 @pytest.mark.unit
+def test_every_authors_questions_file_is_loaded_and_each_author_is_a_training_fold(tmp_path):
+    """A second author's file (`<page>.<author>.questions.json`) adds to the first; training
+    holds one author's questions out at a time, so a question is judged against other
+    people's wordings only; the unanswered questions likewise, file by file."""
+    from assistant.answering.training import examples
+
+    pages, chunks = _corpus(tmp_path, None)
+    first, deadline = chunks
+    _corpus(tmp_path, {"passages": [_entry(deadline, "Sidste frist for at søge?")]})
+    second = {"passages": [_entry(deadline, "Hvornår lukker ansøgningerne?")]}
+    (tmp_path / "havrobot.da.second.questions.json").write_text(json.dumps(second), "utf-8")
+    for name, question in (("havrobot", "Hvad koster det?"), ("havrobot.second", "Løn?")):
+        line = {"question": question, "language": "da", "kind": "not_on_page"}
+        (tmp_path / f"{name}.unanswered.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+
+    assert [q.text for q in load_written(tmp_path, pages, chunks)] == [
+        "Sidste frist for at søge?",
+        "Hvornår lukker ansøgningerne?",
+    ]
+    folds = {e.question: e.fold for e in examples(tmp_path)}
+    assert folds == {
+        "Sidste frist for at søge?": 0,
+        "Hvornår lukker ansøgningerne?": 1,
+        "Hvad koster det?": 0,
+        "Løn?": 1,
+    }
+
+
+@pytest.mark.unit
+def test_with_one_author_the_questions_are_shuffled_into_both_folds(tmp_path):
+    from assistant.answering.training import examples
+
+    pages, chunks = _corpus(tmp_path, None)
+    asked = [f"Spørgsmål nummer {n}?" for n in range(12)]
+    _corpus(tmp_path, {"passages": [_entry(chunks[1], *asked)]})
+    folds = [e.fold for e in examples(tmp_path)]
+    assert sorted(set(folds)) == [0, 1] and folds.count(0) == 6
+
+
+@pytest.mark.unit
 def test_questions_of_a_reworded_passage_are_left_out_with_a_warning(tmp_path, caplog):
     pages, chunks = _corpus(tmp_path, None)
     first, deadline = chunks
@@ -228,6 +268,26 @@ def test_training_features_come_from_the_real_pipeline_with_the_question_held_ou
     index = Index(sorted((tmp_path / "index" / "builds").iterdir())[-1], _settings(tmp_path))
     kept = {q.text for q in index.questions.questions}
     assert not (held_out & {r["question"] for r in rows} & kept)
+    # the questions written as not on the pages are held out the same way
+    negatives = {q.text for q in index.unanswered.questions}
+    assert len(negatives) > 500
+    assert not (held_out & {r["question"] for r in rows} & negatives)
+
+
+def test_a_question_close_to_one_the_pages_do_not_answer_says_so_in_its_features(settings):
+    """The unanswered questions are searched like the written ones: asked verbatim, one
+    comes back at cosine 1 as "not on the pages", and the written questions trail it."""
+    from assistant.api import ask
+
+    index = Index.open(settings)
+    asked = next(q for q in index.unanswered.questions if q.passage_id == "not_on_page")
+    features = ask(asked.text).trace.features
+    if features:  # the rules may refuse it before the model is asked
+        assert features["not_on_page_cosine"] == pytest.approx(1.0, abs=1e-3)
+        assert features["written_over_unanswered"] < 0
+    best = index.unanswered.best(index.embedder().encode_queries([asked.text])[0])
+    assert best["not_on_page"][0] == pytest.approx(1.0, abs=1e-3)
+    assert index.unanswered.questions[best["not_on_page"][1]].text == asked.text
 
 
 def _settings(tmp_path):

@@ -3,8 +3,9 @@
 A page `ai-office.da.txt` may have `ai-office.da.questions.json` beside it, and more authors'
 questions in `ai-office.da.<author>.questions.json`: for each passage, by id, the questions it
 answers, in the words people use rather than the page's, per language. One file per author, so
-that training can judge one person's wordings against other people's only (`training`). They teach the assistant what a
-passage answers where the small model alone reads only what it says (`docs/answering.md`).
+that training can judge one person's wordings against other people's only (`training`). They
+teach the assistant what a passage answers where the small model alone reads only what it says
+(`docs/answering.md`).
 
 Each entry is keyed by the passage's id and the hash of its text: a passage that was reworded
 or moved no longer matches, and its questions are left out with a warning that names it, so
