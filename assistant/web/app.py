@@ -21,6 +21,7 @@ import gradio as gr  # noqa: E402
 from assistant import Answer, AssistantError, Settings, ask  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.answering.messages import message  # noqa: E402
+from assistant.operations.question_log import log_vote  # noqa: E402
 from assistant.web.assets import HEAD, page_language_mark  # noqa: E402
 from assistant.web.feedback import record_feedback, vote_from_like  # noqa: E402
 from assistant.web.render import (  # noqa: E402
@@ -208,6 +209,7 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         if choice is None:
             raise gr.Error(ui_text("vote_refused", page_lang))
         record_feedback(question, answer, choice)
+        log_vote(settings, answer.trace.log_id, choice)
         gr.Info(ui_text("withdrawn" if choice == "withdrawn" else "thanks", page_lang))
 
     def choose_language(choice: str, page_lang: str) -> tuple:

@@ -4,7 +4,8 @@
     uvicorn --factory assistant.web.launch:create_app --host 127.0.0.1 --port 7860
 
 Environment: ASSISTANT_HOST, ASSISTANT_PORT, ASSISTANT_USER + ASSISTANT_PASSWORD (login),
-ASSISTANT_CONCURRENCY (questions answered at once), and the library's own settings.
+ASSISTANT_CONCURRENCY (questions answered at once), ASSISTANT_QUESTION_LOG (on unless "off":
+docs/deploying.md says what it keeps), and the library's own settings.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ def parse_args(
     return parser.parse_args(argv)
 
 
+def served_settings(settings: Settings) -> Settings:
+    """The settings the page runs with: the question log on unless it was turned off
+    (ASSISTANT_QUESTION_LOG=off); the library leaves it off unless turned on."""
+    return settings if settings.question_log else settings.with_overrides(question_log="on")
+
+
 def prepare_app(
     host: str | None = None,
     port: int | None = None,
@@ -94,7 +101,7 @@ def prepare_app(
     from assistant.web.server import build_server
 
     try:
-        settings = settings or Settings.from_env()
+        settings = served_settings(settings or Settings.from_env())
     except AssistantError as exc:
         raise SystemExit(f"error: {exc}") from None
     defaults = parse_args([], settings)
