@@ -190,3 +190,18 @@ def test_1000_asks_from_8_threads_make_1000_records_and_none_says_who_asked(sett
         assert secret.encode() not in stored, secret
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(questions)")}
     assert not columns & {"ip", "address", "user", "session", "token", "cookie"}
+
+
+@pytest.mark.unit
+def test_the_switch_is_on_or_off_and_the_page_turns_it_on_unless_told_off(monkeypatch):
+    from assistant.settings import SettingsError
+    from assistant.web.launch import served_settings
+
+    monkeypatch.setenv("ASSISTANT_QUESTION_LOG", "maybe")
+    with pytest.raises(SettingsError, match="ASSISTANT_QUESTION_LOG: expected on or off"):
+        Settings.from_env()
+    monkeypatch.setenv("ASSISTANT_QUESTION_LOG", "OFF")
+    assert served_settings(Settings.from_env()).question_log == "off"
+    monkeypatch.delenv("ASSISTANT_QUESTION_LOG")
+    assert not Settings.from_env().logs_questions  # the library: off
+    assert served_settings(Settings.from_env()).logs_questions  # the page: on

@@ -157,3 +157,25 @@ def test_report_without_a_log_says_how_to_get_one(tmp_path):
     assert "No question log at" in result.stderr and "ASSISTANT_QUESTION_LOG" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "no.db").exists()
+
+
+@pytest.mark.unit
+def test_markup_in_a_logged_question_is_shown_as_text(tmp_path):
+    """The page shows the report unsanitised (`assistant.web.operator`): every logged text
+    must be escaped by the report itself."""
+    from assistant.operations.grouping import Asked, QuestionGroup
+    from assistant.operations.report import DownVoted, Report
+    from assistant.operations.report_html import report_fragment
+
+    evil = '<img src=x onerror=alert(1)><script>alert(2)</script>"'
+    report = Report(
+        asks=1,
+        first_day="2026-06-01",
+        last_day="2026-06-01",
+        not_on_page=[QuestionGroup([Asked(evil, 'da" onmouseover="x')])],
+        down_voted=[DownVoted("2026-06-01T12:00", evil, "pl", ["<b>id</b>"])],
+    )
+    html = report_fragment(report)
+    assert "<img" not in html and "<script" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'lang="da&quot; onmouseover=&quot;x"' in html

@@ -26,7 +26,10 @@ WIDTH, HEIGHT, MARGIN = 640, 220, 36
 MAX_BARS = 60  # days drawn at most: the latest
 
 STYLE = """
-.operator-report { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 60rem; }
+.operator-report { font-family: system-ui, sans-serif; color: #1a1a1a; background: #ffffff;
+  max-width: 60rem; padding: .5rem 1rem; }
+/* A light panel in a dark page too: the page's dark theme would colour the text light. */
+.operator-report, .operator-report * { color: #1a1a1a !important; }
 .operator-report table { border-collapse: collapse; margin: .5rem 0 1rem; }
 .operator-report th, .operator-report td { border: 1px solid #767676; padding: .2rem .5rem;
   text-align: right; }

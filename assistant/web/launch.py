@@ -19,7 +19,7 @@ import sys
 # imports `assistant` first, whose `assistant.privacy` sets the switches.
 import gradio as gr  # noqa: E402
 
-from assistant import AssistantError, Settings, ask  # noqa: E402
+from assistant import AssistantError, Settings  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.web.app import DEFAULT_CONCURRENCY, build_app  # noqa: E402
 from assistant.web.assets import CSS  # noqa: E402
@@ -111,9 +111,14 @@ def prepare_app(
         get_engine(settings, progress=True)
     except AssistantError as exc:
         raise SystemExit(f"error: {exc}") from None
-    # The first question pays for lazy set-up in the index and the model; pay it now.
-    ask("AI", settings=settings)
-    demo = build_app(settings, concurrency=concurrency or defaults.concurrency)
+    # The first question pays for lazy set-up in the index and the model; pay it now (on the
+    # engine itself: a warm-up is nobody's question, so it is not in the question log).
+    get_engine(settings).answer("AI")
+    demo = build_app(
+        settings,
+        concurrency=concurrency or defaults.concurrency,
+        operator_tab=options["auth"] is not None,
+    )
     return build_server(demo, options)
 
 
