@@ -179,3 +179,31 @@ def test_markup_in_a_logged_question_is_shown_as_text(tmp_path):
     assert "<img" not in html and "<script" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'lang="da&quot; onmouseover=&quot;x"' in html
+
+
+@pytest.mark.unit
+def test_grouping_reads_the_questions_it_groups_even_when_others_are_asked_more(monkeypatch):
+    """Pure grouping on made-up vectors: two directions of meaning, each with a language's
+    offset; the background's more frequent questions only feed the language means."""
+    import numpy as np
+
+    from assistant.operations import grouping
+    from assistant.operations.grouping import Asked, group_questions
+
+    monkeypatch.setattr(grouping, "MAX_BACKGROUND", 4)
+    meaning = {"a": np.array([1.0, 0, 0, 0]), "b": np.array([0, 1.0, 0, 0])}
+    offset = {"da": np.array([0, 0, 3.0, 0]), "pl": np.array([0, 0, 0, 3.0])}
+
+    def encode(texts):
+        rows = []
+        for text in texts:
+            kind, lang = text.split()[:2]
+            vector = meaning.get(kind, np.array([0.3, 0.3, 0, 0])) + offset[lang]
+            rows.append(vector / np.linalg.norm(vector))
+        return np.stack(rows)
+
+    asked = [Asked(f"{k} {lang} {n}", lang) for k in "ab" for lang in ("da", "pl") for n in (1, 2)]
+    background = [Asked(f"x {lang} {n}", lang, 50) for n in range(6) for lang in ("da", "pl")]
+    groups = group_questions(asked, encode, background)
+    assert sorted(sorted(q.text[0] for q in g.questions) for g in groups) == [["a"] * 4, ["b"] * 4]
+    assert all(g.languages == ["da", "pl"] and g.count == 4 for g in groups)

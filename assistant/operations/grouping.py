@@ -28,6 +28,7 @@ DISTANCE_THRESHOLD = 0.65
 # the questions stands in for it.
 MIN_FOR_LANGUAGE_MEAN = 5
 MAX_GROUPED = 3000  # distinct questions clustered at most (memory grows with the square)
+MAX_BACKGROUND = 3000  # more distinct questions read for the language means, at most
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,11 @@ def group_questions(
     unique = distinct(list(questions))[:MAX_GROUPED]
     if not unique:
         return []
-    reference = distinct([*unique, *background])[:MAX_GROUPED]
+    grouped = {(q.text, q.language) for q in unique}
+    others = [q for q in distinct(list(background)) if (q.text, q.language) not in grouped]
+    reference = unique + others[:MAX_BACKGROUND]
     ref_vectors = np.asarray(encode([q.text for q in reference]), dtype=np.float32)
-    position = {(q.text, q.language): i for i, q in enumerate(reference)}
-    vectors = ref_vectors[[position[(q.text, q.language)] for q in unique]]
+    vectors = ref_vectors[: len(unique)]
     means = language_means(ref_vectors, [q.language for q in reference])
     shifted = centred(vectors, [q.language for q in unique], means)
     labels = cluster(shifted, threshold)

@@ -97,8 +97,11 @@ class QuestionLog:
     @classmethod
     def for_settings(cls, settings: Settings) -> QuestionLog:
         """The process's log for these settings (opened once per file)."""
-        key = (settings.question_log_file, settings.question_log_days,
-               settings.question_log_max_records)  # fmt: skip
+        key = (
+            settings.question_log_file,
+            settings.question_log_days,
+            settings.question_log_max_records,
+        )
         with _opened_lock:
             if key not in _opened:
                 _opened[key] = cls(*key)
