@@ -61,6 +61,9 @@ class Trace:
     # gave each outcome; empty where the rules decided (follow-ups, an English-only model).
     features: dict[str, float] = field(default_factory=dict)
     probabilities: dict[str, float] = field(default_factory=dict)
+    # The question log's record of this ask (`assistant.operations.question_log`), which a
+    # vote on the answer updates; 0 when the log is off.
+    log_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,14 +52,30 @@ def ask(
     """
     from assistant.validation import InvalidInput, check_ask
 
+    started = time.perf_counter()
     overrides = {"index_dir": index_dir, "corpus_dir": corpus_dir, "model": model}
     resolved = settings.with_overrides(**overrides) if settings else Settings.from_env(**overrides)
     engine = get_engine(resolved)
     try:
         request = check_ask(question, history, language, resolved, known_languages(engine))
     except InvalidInput as exc:
-        return refusal(exc, question, resolved)
-    return engine.answer(request.question, request.history, language=request.language)
+        return _logged(resolved, question, refusal(exc, question, resolved), started)
+    answer = engine.answer(request.question, request.history, language=request.language)
+    return _logged(resolved, request.question, answer, started)
+
+
+def _logged(settings: Settings, question: object, answer: Answer, started: float) -> Answer:
+    """`answer`, written to the question log when the settings turn it on (its trace then
+    carries the record's id, for a vote). The question is kept as cleaned for answering."""
+    if not settings.logs_questions:
+        return answer
+    from assistant.operations.question_log import log_ask
+
+    seconds = time.perf_counter() - started
+    readable = question if isinstance(question, str | bytes) else ""
+    text = clean_question(readable, settings.max_question_chars).text
+    record = log_ask(settings, text, answer, seconds)
+    return replace(answer, trace=replace(answer.trace, log_id=record)) if record else answer
 
 
 def known_languages(engine: Engine) -> set[str]:

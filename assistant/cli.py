@@ -1,4 +1,4 @@
-"""Command line: `assistant ingest | ask | eval | serve | train`.
+"""Command line: `assistant ingest | ask | report | eval | serve | train`.
 
 A thin shell: it reads arguments, calls the library, prints, and turns the library's errors
 into one-line messages (exit code 1) instead of tracebacks.
@@ -72,6 +72,40 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.operations.report import (
+        build_report,
+        logged_records,
+        question_encoder,
+        report_text,
+    )
+    from assistant.resources import state_dir
+
+    settings = _settings(args)
+    records = logged_records(settings, args.days)
+    print(f"Grouping {len(records)} logged asks by meaning ...", file=sys.stderr)
+    report = build_report(records, question_encoder(settings))
+    print(report_text(report))
+    if args.html:
+        from assistant.operations.report_html import report_page
+
+        Path(args.html).write_text(report_page(report), encoding="utf-8")
+        print(f"\nHTML report -> {args.html}")
+    if args.export:
+        from assistant.operations.export import export_candidates
+
+        folder = state_dir() / "candidates" if args.export is True else Path(args.export)
+        done = export_candidates(records, report, folder)
+        print(
+            f"\nFor review (nothing was added to eval/ or the corpus):\n"
+            f"  {done.eval_candidates} evaluation candidates -> {done.eval_file}\n"
+            f"  questions for {done.passages} passages -> {done.passage_file}"
+        )
+    return 0
+
+
 def cmd_eval(rest: list[str]) -> int:
     from assistant.evaluation.harness import main as evaluate
 
@@ -123,6 +157,23 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--language", help="force the answer language, e.g. da or pl")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(func=cmd_ask)
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="what people asked, what the pages don't answer (from the question log)",
+    )
+    report.add_argument("--days", type=int, help="only the last DAYS days")
+    report.add_argument("--html", metavar="FILE", help="also write the report as an HTML file")
+    report.add_argument(
+        "--export",
+        nargs="?",
+        const=True,
+        metavar="FOLDER",
+        help="also write candidates for eval/ and for passages' questions, for review "
+        "(default folder: candidates/ in the state folder)",
+    )
+    report.set_defaults(func=cmd_report)
 
     sub.add_parser("eval", help="run the evaluation (assistant eval --help)", add_help=False)
     sub.add_parser("serve", help="start the chat page (assistant serve --help)", add_help=False)

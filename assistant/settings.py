@@ -38,6 +38,10 @@ _ENV = {
     "password": "ASSISTANT_PASSWORD",
     "concurrency": "ASSISTANT_CONCURRENCY",
     "feedback_file": "ASSISTANT_FEEDBACK_FILE",
+    "question_log": "ASSISTANT_QUESTION_LOG",
+    "question_log_file": "ASSISTANT_QUESTION_LOG_FILE",
+    "question_log_days": "ASSISTANT_QUESTION_LOG_DAYS",
+    "question_log_max_records": "ASSISTANT_QUESTION_LOG_MAX_RECORDS",
 }
 
 # Whole-number settings and their allowed range (None: no upper bound).
@@ -48,8 +52,13 @@ _WHOLE_NUMBERS = {
     "max_history_turns": (0, None),
     "max_turn_chars": (1, None),
     "concurrency": (1, None),
+    "question_log_days": (1, None),
+    "question_log_max_records": (100, None),
 }
-_PATHS = ("index_dir", "corpus_dir", "feedback_file")
+_PATHS = ("index_dir", "corpus_dir", "feedback_file", "question_log_file")
+# The question log's switch: "" is the default (off for the library, on for `assistant serve`).
+_SWITCH = {"": "", "on": "on", "1": "on", "true": "on", "yes": "on"}
+_SWITCH |= {"off": "off", "0": "off", "false": "off", "no": "off"}
 
 
 class SettingsError(AssistantError, ValueError):
@@ -88,6 +97,15 @@ class Settings:
     concurrency: int = 4
     # Thumbs up / down from the page, as JSON Lines.
     feedback_file: Path = field(default_factory=lambda: state_dir() / "feedback" / "feedback.jsonl")
+    # The question log (`assistant.operations.question_log`): "on", "off", or "" for the
+    # default, which is off for the library and on for the chat page. Records older than
+    # `question_log_days` go, and the oldest beyond `question_log_max_records`.
+    question_log: str = ""
+    question_log_file: Path = field(
+        default_factory=lambda: state_dir() / "questions" / "questions.sqlite3"
+    )
+    question_log_days: int = 90
+    question_log_max_records: int = 100_000
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -127,6 +145,11 @@ class Settings:
             raise SettingsError(f"unknown setting: {', '.join(unknown)}")
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
+    @property
+    def logs_questions(self) -> bool:
+        """True when asks are written to the question log (`question_log` is "on")."""
+        return self.question_log == "on"
+
     def _normalised(self) -> Settings:
         """These settings (every Settings is checked and normalised when made)."""
         return self
@@ -154,6 +177,13 @@ def _coerce(name: str, value, label: str):
         if number < low or (high is not None and number > high):
             raise SettingsError(f"{label}: expected a whole number {limits}.")
         return number
+    if name == "question_log":
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        switch = _SWITCH.get(value.strip().lower()) if isinstance(value, str) else None
+        if switch is None:
+            raise SettingsError(f"{label}: expected on or off.")
+        return switch
     if name in _PATHS:
         if not isinstance(value, str | os.PathLike) or not str(value).strip():
             raise SettingsError(f"{label}: expected a file or folder path.")

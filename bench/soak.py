@@ -10,7 +10,8 @@ a 200,000-character history turn, 3,000 history turns, binary junk, an upload, a
 a login attempt, a route the page does not use. Each must get its expected reply.
 
 Reports requests, errors (wrong status, wrong answer, exception), p50/p95 latency, the
-server's memory (RSS) at start, after warm-up and at the end, and the feedback file's size.
+server's memory (RSS) at start, after warm-up and at the end, the feedback file's size, and
+the question log's records and size (`--question-log on`, the default, as the page runs).
 A benchmark, not a test: its figures go to docs/deploying.md.
 """
 
@@ -168,6 +169,18 @@ HOSTILE = [unknown_language, language_list, huge_turn, long_history, junk, uploa
 HOSTILE.append(login)
 
 
+def _question_log(path: Path) -> dict:
+    """The question log's records, votes in it, and its files' size (database and WAL)."""
+    import sqlite3
+
+    if not path.exists():
+        return {"records": 0, "votes": 0, "bytes": 0}
+    with sqlite3.connect(path) as db:
+        records, votes = db.execute("SELECT COUNT(*), COUNT(vote) FROM questions").fetchone()
+    files = [f for f in path.parent.iterdir() if f.name.startswith(path.name)]
+    return {"records": records, "votes": votes, "bytes": sum(f.stat().st_size for f in files)}
+
+
 def run(url: str, pid: int, clients: int, seconds: float, feedback: Path) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
@@ -231,10 +244,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", help="index folder (default: ASSISTANT_INDEX_DIR)")
     parser.add_argument("--port", type=int, default=7899)
     parser.add_argument("--out", help="write the figures here as JSON too")
+    parser.add_argument(
+        "--question-log",
+        choices=("on", "off"),
+        default="on",
+        help="the page's question log (on, as `assistant serve` runs by default)",
+    )
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
     feedback = folder / "feedback.jsonl"
+    questions = folder / "questions.sqlite3"
     env = {**os.environ, "ASSISTANT_FEEDBACK_FILE": str(feedback)}
+    env.update(ASSISTANT_QUESTION_LOG=args.question_log, ASSISTANT_QUESTION_LOG_FILE=str(questions))
     env.pop("ASSISTANT_USER", None)
     env.pop("ASSISTANT_PASSWORD", None)
     if args.index_dir:
@@ -261,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
         figures = run(url, server.pid, args.clients, args.seconds, feedback)
         figures["server_log_bytes"] = (folder / "server.log").stat().st_size
+        figures["question_log"] = {"setting": args.question_log, **_question_log(questions)}
     finally:
         server.terminate()
         server.wait(timeout=30)

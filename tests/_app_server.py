@@ -48,7 +48,7 @@ def running_app(settings: Settings, folder: Path, factory: bool = False) -> Iter
     """`assistant serve --host 127.0.0.1 --port <free>` over `settings`' index (with
     `factory`: `uvicorn --factory assistant.web.launch:create_app`, as docs/deploying.md says),
     until it answers HTTP; stopped on exit. Its output goes to `folder/app.log`, feedback to
-    `folder/feedback.jsonl`."""
+    `folder/feedback.jsonl`, the question log to `folder/questions.sqlite3`."""
     port = free_port()
     env = {
         k: v
@@ -59,6 +59,7 @@ def running_app(settings: Settings, folder: Path, factory: bool = False) -> Iter
         ASSISTANT_INDEX_DIR=str(settings.index_dir),
         ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
         ASSISTANT_FEEDBACK_FILE=str(folder / "feedback.jsonl"),
+        ASSISTANT_QUESTION_LOG_FILE=str(folder / "questions.sqlite3"),
         PYTHONUNBUFFERED="1",
     )
     log = folder / "app.log"

@@ -39,9 +39,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch):
-    """No test writes to the project's own index/ or feedback files."""
+    """No test writes to the project's own index/, feedback or question log files."""
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index-from-env"))
     monkeypatch.setenv("ASSISTANT_FEEDBACK_FILE", str(tmp_path / "feedback.jsonl"))
+    monkeypatch.setenv("ASSISTANT_QUESTION_LOG_FILE", str(tmp_path / "questions.sqlite3"))
     monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
 
 

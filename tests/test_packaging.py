@@ -72,7 +72,8 @@ def test_a_fresh_non_editable_install_runs_from_another_folder(tmp_path):
     # A copy of the tracked sources only: the checkout's index/, .venv/ and build leftovers
     # must not leak into the wheel, and the build must not write into the checkout.
     source = tmp_path / "source"
-    state = {".git", ".venv", "index", "feedback", "build", ".pytest_cache"}
+    state = {".git", ".venv", "index", "feedback", "questions", "candidates", "build"}
+    state.add(".pytest_cache")
 
     def leave_out(folder: str, names: list[str]) -> set[str]:
         at_root = Path(folder) == PROJECT_DIR

@@ -51,6 +51,7 @@ class Server:
     def __init__(self, app: RunningApp):
         self.url = app.url
         self.feedback = app.feedback
+        self.questions = app.feedback.with_name("questions.sqlite3")  # `running_app` puts it there
         self.log = app.log
         self.process = app.process
 
@@ -260,6 +261,16 @@ def test_thumbs_down_lands_in_the_feedback_file(visit, server):
     assert vote["citations"][0]["passage_id"] == "ai-office/da/b030"
     assert vote["citations"][0]["link"].startswith(DA_LINK)
     assert "27. marts 2024" in message.locator(".answer-text").inner_text()
+    # The page's question log has the ask, and now its vote (`assistant serve` keeps one).
+    from assistant.operations.question_log import QuestionLog
+
+    logged = [r for r in QuestionLog(server.questions).records() if r.question == question]
+    deadline = time.monotonic() + 20
+    while logged[-1].vote != "down" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        logged = [r for r in QuestionLog(server.questions).records() if r.question == question]
+    assert (logged[-1].vote, logged[-1].language, logged[-1].cited[0]) == (
+        "down", "da", "ai-office/da/b030")  # fmt: skip
 
 
 @pytest.mark.browser

@@ -13,6 +13,7 @@ import logging
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 # Telemetry, analytics and update checks are off before gradio loads: importing this module
 # imports `assistant` first, whose `assistant.privacy` sets the switches.
@@ -21,8 +22,10 @@ import gradio as gr  # noqa: E402
 from assistant import Answer, AssistantError, Settings, ask  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.answering.messages import message  # noqa: E402
+from assistant.operations.question_log import log_vote  # noqa: E402
 from assistant.web.assets import HEAD, page_language_mark  # noqa: E402
 from assistant.web.feedback import record_feedback, vote_from_like  # noqa: E402
+from assistant.web.operator import operator_panel  # noqa: E402
 from assistant.web.render import (  # noqa: E402
     announcement_html,
     answer_html,
@@ -141,9 +144,16 @@ def answer_api_request(question: object, history: object, language: object, sett
     return {**answer.to_dict(), "limits": request.limits()}
 
 
-def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.Blocks:
+def build_app(
+    settings: Settings,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    operator_tab: bool | None = None,
+) -> gr.Blocks:
     """The chat page answering from the index in `settings`, queued to answer `concurrency`
-    questions at once (at least 2), ready to launch."""
+    questions at once (at least 2), ready to launch; with `operator_tab` (default: when the
+    settings set a login) a tab with the question log's report beside the chat."""
+    if operator_tab is None:
+        operator_tab = bool(settings.user and settings.password)
 
     def respond(
         question: str,
@@ -208,6 +218,7 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         if choice is None:
             raise gr.Error(ui_text("vote_refused", page_lang))
         record_feedback(question, answer, choice)
+        log_vote(settings, answer.trace.log_id, choice)
         gr.Info(ui_text("withdrawn" if choice == "withdrawn" else "thanks", page_lang))
 
     def choose_language(choice: str, page_lang: str) -> tuple:
@@ -249,51 +260,59 @@ def build_app(settings: Settings, concurrency: int = DEFAULT_CONCURRENCY) -> gr.
         warnings.filterwarnings("ignore", message="The parameters have been moved")
         demo = gr.Blocks(title="AI Office assistant", analytics_enabled=False, head=HEAD)
     with demo:
-        turns = gr.State([])
-        page_lang = gr.State(start)
-        header = gr.Markdown(_header(start), elem_id="header")
-        chat = gr.Chatbot(
-            show_label=False,
-            elem_id="chat",
-            height=560,
-            sanitize_html=True,
-            allow_tags=False,
-            latex_delimiters=[],
-            feedback_options=("Like", "Dislike"),
-            # Copying would copy the message's HTML, not its text.
-            buttons=[],
-        )
-        with gr.Row(equal_height=True):
-            question = gr.Textbox(
-                label=ui_text("question_label", start),
-                placeholder=ui_text("placeholder", start),
-                elem_id="question",
-                scale=5,
-                lines=1,
-                max_lines=6,
-                autofocus=True,
-            )
-            send = gr.Button(ui_text("send", start), variant="primary", elem_id="send", scale=1)
-        with gr.Row():
-            language = gr.Radio(
-                choices=language_choices(start),
-                value="auto",
-                label=ui_text("language_label", start),
-                elem_id="language",
-                scale=2,
-            )
-            clear_button = gr.Button(ui_text("clear", start), elem_id="clear", scale=1)
-        examples = gr.Dataset(
-            components=[question],
-            samples=[[example] for example in example_questions()],
-            label=ui_text("examples", start),
-            elem_id="examples",
-            samples_per_page=len(example_questions()),
-        )
-        footer = gr.Markdown(ui_text("footer", start), elem_classes="page-footer")
-        # Screen readers hear "Answering …" and then the finished answer from here.
-        announcer = gr.Markdown("", elem_id="announcer", elem_classes="sr-only")
+        # With a login, the page has an operator tab beside the chat (the login keeps the
+        # public out of both); without one, the chat alone, as it always was.
+        with gr.Tabs() if operator_tab else nullcontext():
+            with gr.Tab("Chat", elem_id="chat-tab") if operator_tab else nullcontext():
+                turns = gr.State([])
+                page_lang = gr.State(start)
+                header = gr.Markdown(_header(start), elem_id="header")
+                chat = gr.Chatbot(
+                    show_label=False,
+                    elem_id="chat",
+                    height=560,
+                    sanitize_html=True,
+                    allow_tags=False,
+                    latex_delimiters=[],
+                    feedback_options=("Like", "Dislike"),
+                    # Copying would copy the message's HTML, not its text.
+                    buttons=[],
+                )
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        label=ui_text("question_label", start),
+                        placeholder=ui_text("placeholder", start),
+                        elem_id="question",
+                        scale=5,
+                        lines=1,
+                        max_lines=6,
+                        autofocus=True,
+                    )
+                    send = gr.Button(
+                        ui_text("send", start), variant="primary", elem_id="send", scale=1
+                    )
+                with gr.Row():
+                    language = gr.Radio(
+                        choices=language_choices(start),
+                        value="auto",
+                        label=ui_text("language_label", start),
+                        elem_id="language",
+                        scale=2,
+                    )
+                    clear_button = gr.Button(ui_text("clear", start), elem_id="clear", scale=1)
+                examples = gr.Dataset(
+                    components=[question],
+                    samples=[[example] for example in example_questions()],
+                    label=ui_text("examples", start),
+                    elem_id="examples",
+                    samples_per_page=len(example_questions()),
+                )
+                footer = gr.Markdown(ui_text("footer", start), elem_classes="page-footer")
+                # Screen readers hear "Answering …" and then the finished answer from here.
+                announcer = gr.Markdown("", elem_id="announcer", elem_classes="sr-only")
 
+            if operator_tab:
+                operator_panel(settings)
         labelled = [header, question, send, clear_button, language, examples, footer, page_lang]
         ask_inputs = [question, chat, turns, language, page_lang]
         ask_outputs = [chat, turns, question, announcer, *labelled]

@@ -4,7 +4,8 @@
     uvicorn --factory assistant.web.launch:create_app --host 127.0.0.1 --port 7860
 
 Environment: ASSISTANT_HOST, ASSISTANT_PORT, ASSISTANT_USER + ASSISTANT_PASSWORD (login),
-ASSISTANT_CONCURRENCY (questions answered at once), and the library's own settings.
+ASSISTANT_CONCURRENCY (questions answered at once), ASSISTANT_QUESTION_LOG (on unless "off":
+docs/deploying.md says what it keeps), and the library's own settings.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 # imports `assistant` first, whose `assistant.privacy` sets the switches.
 import gradio as gr  # noqa: E402
 
-from assistant import AssistantError, Settings, ask  # noqa: E402
+from assistant import AssistantError, Settings  # noqa: E402
 from assistant.answering.engine import get_engine  # noqa: E402
 from assistant.web.app import DEFAULT_CONCURRENCY, build_app  # noqa: E402
 from assistant.web.assets import CSS  # noqa: E402
@@ -83,6 +84,12 @@ def parse_args(
     return parser.parse_args(argv)
 
 
+def served_settings(settings: Settings) -> Settings:
+    """The settings the page runs with: the question log on unless it was turned off
+    (ASSISTANT_QUESTION_LOG=off); the library leaves it off unless turned on."""
+    return settings if settings.question_log else settings.with_overrides(question_log="on")
+
+
 def prepare_app(
     host: str | None = None,
     port: int | None = None,
@@ -94,7 +101,7 @@ def prepare_app(
     from assistant.web.server import build_server
 
     try:
-        settings = settings or Settings.from_env()
+        settings = served_settings(settings or Settings.from_env())
     except AssistantError as exc:
         raise SystemExit(f"error: {exc}") from None
     defaults = parse_args([], settings)
@@ -104,9 +111,14 @@ def prepare_app(
         get_engine(settings, progress=True)
     except AssistantError as exc:
         raise SystemExit(f"error: {exc}") from None
-    # The first question pays for lazy set-up in the index and the model; pay it now.
-    ask("AI", settings=settings)
-    demo = build_app(settings, concurrency=concurrency or defaults.concurrency)
+    # The first question pays for lazy set-up in the index and the model; pay it now (on the
+    # engine itself: a warm-up is nobody's question, so it is not in the question log).
+    get_engine(settings).answer("AI")
+    demo = build_app(
+        settings,
+        concurrency=concurrency or defaults.concurrency,
+        operator_tab=options["auth"] is not None,
+    )
     return build_server(demo, options)
 
 
