@@ -32,6 +32,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     print(f"Ingesting {settings.corpus_dir} with model {settings.model} ...", file=sys.stderr)
     report = ingest(settings, progress=not args.quiet)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     languages = ", ".join(f"{n} {lang}" for lang, n in sorted(report.languages.items()))
     if report.changed:
         print(

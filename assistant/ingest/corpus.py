@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.analysis.text import page_languages, stemmer_name
+from assistant.analysis.text import language_gaps
 from assistant.errors import CorpusError
 
 MANIFEST_NAME = "manifest.json"
+# Any language is read (`language_warnings` says how well); a code must still be a code.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,10 @@ def load_pages(corpus_dir: str | Path) -> list[Page]:
         except (KeyError, TypeError) as exc:
             raise CorpusError(f"{manifest_path}: entry {entry!r} lacks field {exc}.") from exc
         path = corpus_dir / file
-        if stemmer_name(language) is None:
+        if not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language):
             raise CorpusError(
-                f"{path}: language {language!r} is not supported "
-                f"(supported: {', '.join(page_languages())})."
+                f"{path}: language {language!r} is not supported: give its ISO 639-1 code "
+                "(e.g. 'da', 'el', 'pl')."
             )
         if not path.is_file():
             raise CorpusError(f"{path}: named in the manifest but the file does not exist.")
@@ -79,6 +82,33 @@ def load_pages(corpus_dir: str | Path) -> list[Page]:
     if not pages:
         raise CorpusError(f"{manifest_path}: the manifest lists no pages.")
     return pages
+
+
+def language_warnings(pages: list[Page]) -> list[str]:
+    """One line per page language this project knows only partly: what is missing, so that
+    whoever adds the page knows how it will be read (it is read all the same)."""
+    return [
+        f"language {language!r} ({', '.join(p.file for p in pages if p.language == language)}): "
+        f"{gap}"
+        for language in page_languages(pages)
+        for gap in language_gaps(language)
+    ]
+
+
+def page_languages(pages: list[Page]) -> list[str]:
+    """The pages' languages, in manifest order."""
+    return list(dict.fromkeys(p.language for p in pages))
+
+
+def corpus_languages(corpus_dir: str | Path) -> tuple[str, ...]:
+    """The languages of the corpus's pages, in manifest order, read from its manifest alone:
+    the one place page languages come from (the page's language choice, the evaluation).
+    Empty when there is no readable manifest."""
+    try:
+        manifest = json.loads((Path(corpus_dir) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return tuple(dict.fromkeys(str(entry["language"]) for entry in manifest["pages"]))
+    except (OSError, json.JSONDecodeError, KeyError, TypeError):
+        return ()
 
 
 def corpus_fingerprint(pages: list[Page]) -> str:
