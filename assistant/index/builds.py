@@ -259,7 +259,7 @@ def _text_key(chunk: Chunk) -> str:
 def _write_build(
     folder, build_id, chunks, embeddings, settings: Settings, model_fp, questions
 ) -> None:
-    from assistant.index.store import VectorStore, chroma_client
+    from assistant.index.store import VectorStore, chroma_client, forget_client
 
     (folder / "passages.json").write_text(
         json.dumps([asdict(c) for c in chunks], ensure_ascii=False), "utf-8"
@@ -274,6 +274,8 @@ def _write_build(
         )
 
     collection = f"assistant-{build_id}"
+    if not settings.chroma_host:
+        forget_client(folder / "chroma")
     client = chroma_client(
         None if settings.chroma_host else folder / "chroma",
         settings.chroma_host,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,14 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_DATED = re.compile(r"\.\d{4}-\d{2}-\d{2}(?:-\d+)?$")
+
+
 def questions_path(corpus_dir: Path, page: Page) -> Path:
     """Where a page's written questions live: beside the page, same name."""
     stem = page.file.rsplit(".", 1)[0] if "." in page.file else page.file
+    # A dated capture ("ai-office.da.2026-12-03.txt") keeps its page's questions file.
+    stem = _DATED.sub("", stem)
     return Path(corpus_dir) / f"{stem}{SUFFIX}"
 
 
@@ -56,6 +62,12 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
     ingestion with CorpusError (before the index is touched).
     """
     texts = {p.id: p.text for p in passages}
+    # A passage that moved (a new capture numbers its blocks anew) keeps its questions: they
+    # follow its text. Among equal texts, the first passage of the page.
+    moved: dict[tuple[str, str], str] = {}
+    for passage in passages:
+        key = (passage.id.rsplit("/", 1)[0], text_hash(passage.text))
+        moved.setdefault(key, passage.id)
     found: list[WrittenQuestion] = []
     for page in pages:
         path = questions_path(Path(corpus_dir), page)
@@ -67,8 +79,11 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
             passage_id = entry["id"]
             text = texts.get(passage_id)
             if text is None or text_hash(text) != entry.get("text_sha256"):
-                stale.append(passage_id)
-                continue
+                new_id = moved.get((passage_id.rsplit("/", 1)[0], entry.get("text_sha256")))
+                if new_id is None:
+                    stale.append(passage_id)
+                    continue
+                passage_id = new_id
             for language, questions in entry["questions"].items():
                 for question in dict.fromkeys(q.strip() for q in questions if q.strip()):
                     found.append(WrittenQuestion(passage_id, language, question))
