@@ -91,7 +91,9 @@ def compare(old: list[Chunk], new: list[Chunk], written: dict | None = None) -> 
             gone, came = before[i1:i2], after[j1:j2]
             pairs = min(len(gone), len(came)) if op == "replace" else 0
             for a, b in zip(gone[:pairs], came[:pairs], strict=True):
-                if _similarity(a.text, b.text) >= REWORDED_MIN_RATIO:
+                if a.text.split() == b.text.split():
+                    unchanged += 1  # spacing only: the same words
+                elif _similarity(a.text, b.text) >= REWORDED_MIN_RATIO:
                     changes.append(Change("reworded", page, language, a.text, b.text, a.id, b.id))
                 else:
                     changes.append(Change("removed", page, language, old=a.text, old_id=a.id))

@@ -118,5 +118,17 @@ def capture_text(html: str, url: str = "") -> str:
     )
     if not markdown or not markdown.strip():
         raise FetchError(f"{url}: no main content found in the page; the corpus is unchanged.")
-    text = _EMPHASIS.sub(r"\2", markdown.strip())
-    return _BULLET_LINE.sub(" • ", text) + "\n"
+    text = _BULLET_LINE.sub(" • ", _EMPHASIS.sub(r"\2", markdown.strip()))
+    return "\n".join(_blocks_apart(text.split("\n"))) + "\n"
+
+
+def _blocks_apart(lines: list[str]) -> list[str]:
+    """A list is a block of its own: a blank line between it and a paragraph or heading that
+    touches it (trafilatura writes "... ved at:" and its first item on adjacent lines)."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].strip() and line.strip():
+            if out[-1].startswith(" • ") != line.startswith(" • ") or line.startswith("#"):
+                out.append("")
+        out.append(line)
+    return out

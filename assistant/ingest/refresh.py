@@ -64,7 +64,9 @@ def refresh(
         return RefreshReport(report, None, [])
     today = today or dt.date.today()
     captures = []
-    if report.changes:
+    # A capture is written when the page's text changed at all (headings and spacing too),
+    # even when no passage did.
+    if any(new.text != old.text for new, old in zip(new_pages, old_pages, strict=True)):
         for entry, page in zip(manifest["pages"], new_pages, strict=True):
             target = _dated_name(corpus, entry["file"], today)
             target.write_text(page.text, encoding="utf-8")
