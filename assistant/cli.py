@@ -67,8 +67,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         print(f"\n{message('sources', answer.language)}:")
         for citation in answer.citations:
+            as_of = f", as of {citation.captured}" if citation.captured else ""
             print(
-                f"[{citation.number}] {citation.title} — {citation.section} ({citation.language})"
+                f"[{citation.number}] {citation.title} — {citation.section} "
+                f"({citation.language}{as_of})"
             )
             print(f"    {citation.link}")
     return 0

@@ -5,6 +5,7 @@ one-line message, and the previous captures come back with one command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import http.server
 import json
@@ -157,6 +158,9 @@ def test_a_refresh_reports_exactly_what_changed_and_embeds_only_that(local):
     answer = ask("Hvad er AI-kontoret centrum for?", settings=mine)
     assert not answer.abstained
     assert "Den Europæiske Union" in answer.text
+    # The answer carries the date of the capture it quotes.
+    assert answer.citations[0].captured == dt.date.today().isoformat()
+    assert answer.to_dict()["as_of"] == dt.date.today().isoformat()
 
     restored = restore(mine)
     assert restored.changed

@@ -359,6 +359,7 @@ def cite(number: int, chunk: Chunk, quote: str, index: Index) -> Citation:
         passage_id=chunk.id,
         link=text_fragment_link(chunk.url, quote),
         translation=translation_of(chunk, index),
+        captured=chunk.captured,
     )
 
 

@@ -41,6 +41,7 @@ class Chunk:
     text: str  # the passage as it stands on the page (quoted verbatim)
     context: str = ""  # the lead-in of a bullet list, for search only
     translations: dict[str, str] = field(default_factory=dict)  # language -> passage id
+    captured: str = ""  # the date of the page's capture (ISO), "" when not recorded
 
     @property
     def search_text(self) -> str:
@@ -152,6 +153,7 @@ def _passage(
         item=item,
         text=text,
         context=context,
+        captured=page.captured,
     )
 
 

@@ -30,6 +30,7 @@ class Page:
     url: str
     title: str
     text: str
+    captured: str = ""  # the capture's date (ISO), from the manifest; "" when not recorded
 
 
 def load_pages(corpus_dir: str | Path) -> list[Page]:
@@ -78,7 +79,8 @@ def load_pages(corpus_dir: str | Path) -> list[Page]:
             raise CorpusError(f"{path}: duplicate page: same text as {seen_text[digest]}.")
         seen[(page_key, language)] = file
         seen_text[digest] = file
-        pages.append(Page(file, page_key, language, url, title, text))
+        captured = str(entry.get("captured", ""))
+        pages.append(Page(file, page_key, language, url, title, text, captured))
     if not pages:
         raise CorpusError(f"{manifest_path}: the manifest lists no pages.")
     return pages
@@ -100,6 +102,15 @@ def page_languages(pages: list[Page]) -> list[str]:
     return list(dict.fromkeys(p.language for p in pages))
 
 
+def capture_dates(corpus_dir: str | Path) -> tuple[str, ...]:
+    """The capture dates the manifest records, oldest first (empty when none is)."""
+    try:
+        manifest = json.loads((Path(corpus_dir) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return tuple(sorted({str(e["captured"]) for e in manifest["pages"] if e.get("captured")}))
+    except (OSError, json.JSONDecodeError, KeyError, TypeError):
+        return ()
+
+
 def corpus_languages(corpus_dir: str | Path) -> tuple[str, ...]:
     """The languages of the corpus's pages, in manifest order, read from its manifest alone:
     the one place page languages come from (the page's language choice, the evaluation).
@@ -115,7 +126,9 @@ def corpus_fingerprint(pages: list[Page]) -> str:
     """A hash of everything about the pages that changes the index."""
     digest = hashlib.sha256()
     for page in sorted(pages, key=lambda p: (p.page, p.language)):
-        for part in (page.file, page.page, page.language, page.url, page.title, page.text):
+        parts = (page.file, page.page, page.language, page.url, page.title, page.text)
+        # The capture date is shown with every quote: a new date is a new build.
+        for part in (*parts, page.captured) if page.captured else parts:
             digest.update(part.encode())
             digest.update(b"\0")
     return digest.hexdigest()[:16]

@@ -8,7 +8,7 @@ and lookups: nothing here imports the web framework.
 from __future__ import annotations
 
 from assistant.analysis.text import language_data
-from assistant.ingest.corpus import corpus_languages
+from assistant.ingest.corpus import capture_dates, corpus_languages
 from assistant.ingest.site import Site, load_site
 
 UI_TEXT: dict[str, dict[str, str]] = {
@@ -39,6 +39,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "withdrawn": "Din vurdering er fjernet.",
         "vote_refused": "Vurderingen blev ikke gemt: kun tommel op eller ned kan gemmes.",
         "footer": "Alt kører på denne maskine.",
+        "as_of": "hentet {date}",
+        "pages_as_of": "Siderne er hentet {date}.",
     },
     "pl": {
         # Generic words; the site's own title, intro and footer come from corpus/site.json.
@@ -67,6 +69,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "withdrawn": "Twoja ocena została usunięta.",
         "vote_refused": "Ocena nie została zapisana: można zapisać tylko kciuk w górę lub w dół.",
         "footer": "Wszystko działa na tym komputerze.",
+        "as_of": "stan na {date}",
+        "pages_as_of": "Stan stron na {date}.",
     },
     "en": {
         # Generic words; the site's own title, intro and footer come from corpus/site.json.
@@ -95,6 +99,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "withdrawn": "Your rating is removed.",
         "vote_refused": "The rating was not saved: only thumbs up or down can be saved.",
         "footer": "Everything runs on this machine.",
+        "as_of": "as of {date}",
+        "pages_as_of": "Pages as of {date}.",
     },
 }
 
@@ -184,6 +190,18 @@ def page_adjective(code: str, in_language: str | None) -> str:
     """`code` as the adjective for "the ... page" in the page language."""
     names = _PAGE_ADJECTIVES[page_language(in_language)]
     return names.get(code) or language_name(code, in_language)
+
+
+def footer_text(language: str | None) -> str:
+    """The page footer: the site's footer, then the date of the captures it answers from."""
+    from assistant.settings import Settings
+
+    dates = capture_dates(Settings.from_env().corpus_dir)
+    footer = ui_text("footer", language)
+    if not dates:
+        return footer
+    span = dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"
+    return f"{footer} {ui_text('pages_as_of', language, date=span)}"
 
 
 def corpus_page_languages() -> tuple[str, ...]:
