@@ -199,3 +199,33 @@ def test_restore_without_a_previous_capture_says_so(local):
     result = run_cli(mine, "refresh", "--restore")
     assert result.returncode == 1
     assert result.stderr.strip().endswith("manifest.json: no previous capture to restore.")
+
+
+def test_the_old_build_answers_until_the_new_one_is_ready(local):
+    """Questions asked while `assistant refresh` fetches and builds are answered from the
+    build that was there; once it is done, from the new one."""
+    import subprocess
+    import sys
+
+    from _robust import DEADLINE, cli_env
+
+    mine, site = local
+    site.pages["/da"] = page_html("da", reword=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "refresh", "--quiet"],
+        env=cli_env(mine),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    answers = []
+    while process.poll() is None:
+        answers.append(ask(DEADLINE["da"][0], settings=mine))
+    out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert len(answers) >= 2  # asked while it ran
+    for answer in answers:
+        assert not answer.abstained and DEADLINE["da"][1] in answer.text, answer.text
+    assert "1 reworded" in out
+    answer = ask("Hvad er AI-kontoret centrum for?", settings=mine)
+    assert "Den Europæiske Union" in answer.text
