@@ -178,3 +178,19 @@ def test_a_page_in_a_language_without_a_stemmer_is_read_with_a_warning(tmp_path)
     assert warnings == [f"language 'mt' (ufficcju.mt.txt): {gap}" for gap in language_gaps("mt")]
     assert any("lower-cased" in w for w in warnings)
     assert any("question words" in w for w in warnings)
+
+
+def test_a_question_in_another_language_hears_which_languages_the_pages_are_in(with_greek):
+    answer = ask("What does the European AI Office do?", settings=with_greek)
+    assert answer.language == "en" and not answer.abstained
+    assert answer.text.startswith("The official pages are in Danish, Greek and Polish only")
+
+
+@pytest.mark.unit
+def test_the_page_languages_are_listed_in_the_messages_language():
+    from assistant.answering.messages import language_list
+
+    assert language_list(["da", "pl"], "en") == "Danish and Polish"
+    assert language_list(["da", "pl", "el"], "fr") == "en danois, en polonais et en grec"
+    assert language_list(["da", "pl"], "de") == "Dänisch und Polnisch"
+    assert language_list(["el"], "sv") == "grekiska"

@@ -25,7 +25,7 @@ from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange
 from assistant.answering.features import answer_features
 from assistant.answering.learned import load_model
 from assistant.answering.lists import is_lead_in, list_items
-from assistant.answering.messages import message
+from assistant.answering.messages import language_list, message
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import coverage
@@ -306,7 +306,14 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
         chosen += best_sentences(own, index, limit=1)
     chosen.sort(key=lambda c: c.hit.score, reverse=True)
     names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
-    lines = [message("other_language", language)]
+    lines = [
+        message(
+            "other_language",
+            language,
+            index.subject(language),
+            languages=language_list(index.languages, language),
+        )
+    ]
     quoted: list[tuple[Chunk, str]] = []
     items: list[str] = []  # the "- " lines' text, so that callers can render a list
     listed: set[str] = set()  # lead-ins shown with their items, and their translations

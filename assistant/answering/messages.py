@@ -52,7 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error": "Something went wrong, so I can't answer right now: {detail}",
         "sources": "Sources",
         "more_items": "… and {count} more on the page.",
-        "other_language": "The official pages are in Danish and Polish only, so here are the "
+        "other_language": "The official pages are in {languages} only, so here are the "
         "closest passages, quoted as they stand:",
     },
     "de": {
@@ -60,7 +60,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_on_page": "Die Seiten über {subject} sagen nichts zu Ihrer Frage („{question}“).",
         "nearest": "Am nächsten kommt:",
         "out_of_scope": "Die Seiten über {subject} sagen dazu nichts.",
-        "other_language": "Die offiziellen Seiten gibt es nur auf Dänisch und Polnisch; hier "
+        "other_language": "Die offiziellen Seiten gibt es nur auf {languages}; hier "
         "sind die passendsten Stellen im Wortlaut:",
         "sources": "Quellen",
     },
@@ -70,19 +70,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "question (« {question} »).",
         "nearest": "Ce qui s'en approche le plus :",
         "out_of_scope": "Les pages sur {subject} n'en disent rien.",
-        "other_language": "Les pages officielles n'existent qu'en danois et en polonais ; "
+        "other_language": "Les pages officielles n'existent qu'{languages} ; "
         "voici les passages les plus proches, cités tels quels :",
         "sources": "Sources",
     },
     "sv": {
         "out_of_scope": "Sidorna om {subject} säger inget om det.",
-        "other_language": "De officiella sidorna finns bara på danska och polska; här är de "
+        "other_language": "De officiella sidorna finns bara på {languages}; här är de "
         "närmaste avsnitten, citerade ordagrant:",
         "sources": "Källor",
     },
     "no": {
         "out_of_scope": "Sidene om {subject} sier ingenting om det.",
-        "other_language": "De offisielle sidene finnes bare på dansk og polsk; her er de "
+        "other_language": "De offisielle sidene finnes bare på {languages}; her er de "
         "nærmeste avsnittene, sitert ordrett:",
         "sources": "Kilder",
     },
@@ -108,6 +108,22 @@ GENERIC_SUBJECT = {
     "pl": "tych stronach",
     "en": "these pages",
 }
+
+
+def language_list(codes, language: str) -> str:
+    """The page languages as a message in `language` lists them ("Danish and Polish", "en
+    danois et en polonais"); a language the tables lack is named by its code."""
+    from assistant.analysis.text import language_data
+
+    words = language_data("list_words")
+    if language not in words:
+        language = "en"
+    table = language_data("english_names" if language == "en" else "names_in")
+    names = table if language == "en" else table.get(language, {})
+    items = [f"{words[language]['each']}{names.get(code, code)}" for code in codes]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {words[language]['and']} {items[-1]}"
 
 
 def message(key: str, language: str, subject: dict[str, str] | None = None, **values) -> str:
