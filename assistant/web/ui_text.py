@@ -182,8 +182,8 @@ def auth_message() -> str:
 
 
 def language_name(code: str, in_language: str | None) -> str:
-    """The name of language `code` in the page language (the code itself when unknown)."""
-    return LANGUAGE_NAMES[page_language(in_language)].get(code, code)
+    """The name of language `code` in the page language (else its name in itself)."""
+    return LANGUAGE_NAMES[page_language(in_language)].get(code) or own_name(code)
 
 
 def page_adjective(code: str, in_language: str | None) -> str:
