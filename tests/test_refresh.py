@@ -229,3 +229,14 @@ def test_the_old_build_answers_until_the_new_one_is_ready(local):
     assert "1 reworded" in out
     answer = ask("Hvad er AI-kontoret centrum for?", settings=mine)
     assert "Den Europæiske Union" in answer.text
+
+
+def test_the_corpus_inside_the_installed_package_is_never_refreshed(tmp_path):
+    from assistant import CorpusError, Settings
+    from assistant.resources import PACKAGE_DIR
+
+    inside = Settings(index_dir=tmp_path / "index", corpus_dir=PACKAGE_DIR / "_data" / "corpus")
+    with pytest.raises(CorpusError, match="Copy it to a folder of your own"):
+        refresh(inside)
+    with pytest.raises(CorpusError, match="ASSISTANT_CORPUS_DIR"):
+        restore(inside)

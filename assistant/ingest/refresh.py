@@ -23,6 +23,7 @@ from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.corpus import MANIFEST_NAME, load_pages
 from assistant.ingest.fetch import TIMEOUT_S, fetch_pages
 from assistant.ingest.written import questions_path
+from assistant.resources import PACKAGE_DIR
 from assistant.settings import Settings
 
 CHANGES_DIR = "changes"
@@ -51,7 +52,7 @@ def refresh(
     from assistant.index.builds import ingest
 
     settings = settings or Settings.from_env()
-    corpus = Path(settings.corpus_dir)
+    corpus = _writable_corpus(Path(settings.corpus_dir))
     manifest = _read_manifest(corpus)
     old_pages = load_pages(corpus)
     fetched = fetch_pages([entry["url"] for entry in manifest["pages"]], timeout=timeout)
@@ -86,7 +87,7 @@ def restore(settings: Settings | None = None, progress: bool = False):
     from assistant.index.builds import ingest
 
     settings = settings or Settings.from_env()
-    corpus = Path(settings.corpus_dir)
+    corpus = _writable_corpus(Path(settings.corpus_dir))
     manifest = _read_manifest(corpus)
     if not any(entry.get("previous") for entry in manifest["pages"]):
         raise CorpusError(f"{corpus / MANIFEST_NAME}: no previous capture to restore.")
@@ -101,6 +102,16 @@ def restore(settings: Settings | None = None, progress: bool = False):
                 entry.pop("captured", None)
     _write_manifest(corpus, manifest)
     return ingest(settings, progress=progress)
+
+
+def _writable_corpus(corpus: Path) -> Path:
+    """The corpus folder, unless it is the one inside the installed package (never written)."""
+    if corpus.resolve().is_relative_to(PACKAGE_DIR.resolve()):
+        raise CorpusError(
+            f"{corpus}: the corpus shipped inside the package is never changed. Copy it to a "
+            "folder of your own and point ASSISTANT_CORPUS_DIR (or --corpus-dir) at it."
+        )
+    return corpus
 
 
 def _read_manifest(corpus: Path) -> dict:
