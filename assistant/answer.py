@@ -30,10 +30,11 @@ class Citation:
     passage_id: str = ""
     link: str = ""  # the page URL opening at the quote (URL text fragment)
     translation: Translation | None = None
+    captured: str = ""  # the date of the capture quoted (ISO), "" when not recorded
 
     def summary(self) -> dict:
         """The citation without the passage texts: what a feedback line or a report keeps."""
-        keys = ("number", "passage_id", "language", "url", "section", "quote", "link")
+        keys = ("number", "passage_id", "language", "url", "section", "quote", "link", "captured")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -96,8 +97,13 @@ class Answer:
     items: list[str] = field(default_factory=list)
     trace: Trace = field(default_factory=Trace)
 
+    @property
+    def as_of(self) -> str:
+        """The date of the newest capture the answer quotes (ISO), "" when none is dated."""
+        return max((c.captured for c in self.citations), default="")
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "as_of": self.as_of}
 
 
 def text_fragment_link(url: str, sentence: str, max_words: int = 8) -> str:

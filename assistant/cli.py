@@ -1,4 +1,4 @@
-"""Command line: `assistant ingest | ask | report | eval | serve | train`.
+"""Command line: `assistant ingest | ask | refresh | report | eval | serve | train`.
 
 A thin shell: it reads arguments, calls the library, prints, and turns the library's errors
 into one-line messages (exit code 1) instead of tracebacks.
@@ -32,6 +32,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     print(f"Ingesting {settings.corpus_dir} with model {settings.model} ...", file=sys.stderr)
     report = ingest(settings, progress=not args.quiet)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     languages = ", ".join(f"{n} {lang}" for lang, n in sorted(report.languages.items()))
     if report.changed:
         print(
@@ -65,8 +67,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         print(f"\n{message('sources', answer.language)}:")
         for citation in answer.citations:
+            as_of = f", as of {citation.captured}" if citation.captured else ""
             print(
-                f"[{citation.number}] {citation.title} — {citation.section} ({citation.language})"
+                f"[{citation.number}] {citation.title} — {citation.section} "
+                f"({citation.language}{as_of})"
             )
             print(f"    {citation.link}")
     return 0
@@ -103,6 +107,30 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"  {done.eval_candidates} evaluation candidates -> {done.eval_file}\n"
             f"  questions for {done.passages} passages -> {done.passage_file}"
         )
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from assistant.ingest.refresh import refresh, restore
+
+    settings = _settings(args)
+    if args.restore:
+        report = restore(settings, progress=not args.quiet)
+        print(f"Restored the previous captures; index {report.build_id} -> {report.path}")
+        return 0
+    print(f"Fetching the pages of {settings.corpus_dir / 'manifest.json'} ...", file=sys.stderr)
+    result = refresh(settings, dry_run=args.dry_run, timeout=args.timeout, progress=not args.quiet)
+    print(result.changes.render(), end="")
+    if args.dry_run:
+        print("Dry run: nothing written, the index is unchanged.")
+        return 0
+    for capture in result.captures:
+        print(f"New capture: {capture}")
+    print(f"Changes written to {result.change_file}")
+    build = result.build
+    print(
+        f"Index {build.build_id}: {build.passages} passages, {build.embedded} embedded, "
+        f"{build.reused_embeddings} reused -> {build.path}"
+    )
     return 0
 
 
@@ -174,6 +202,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(default folder: candidates/ in the state folder)",
     )
     report.set_defaults(func=cmd_report)
+    refresh = sub.add_parser(
+        "refresh",
+        parents=[common],
+        help="fetch the manifest's pages again, show what changed, rebuild the index",
+    )
+    refresh.add_argument("--dry-run", action="store_true", help="show the changes only")
+    refresh.add_argument(
+        "--restore", action="store_true", help="go back to the previous captures and rebuild"
+    )
+    refresh.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    refresh.add_argument("--quiet", action="store_true", help="no progress bar")
+    refresh.set_defaults(func=cmd_refresh)
 
     sub.add_parser("eval", help="run the evaluation (assistant eval --help)", add_help=False)
     sub.add_parser("serve", help="start the chat page (assistant serve --help)", add_help=False)

@@ -1,5 +1,7 @@
 """Structure-aware chunking of the real pages."""
 
+import pytest
+
 from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.corpus import load_pages
 from assistant.resources import PROJECT_DIR
@@ -63,3 +65,29 @@ def test_headings_are_not_passages_but_sections():
 
 def test_ids_are_stable_across_runs():
     assert [c.id for c in _chunks()] == [c.id for c in _chunks()]
+
+
+@pytest.mark.unit
+def test_a_capture_with_heading_levels_puts_every_list_under_its_own_heading():
+    """A capture made by `assistant refresh` keeps the HTML's heading levels ("## ..."): the
+    second and third task lists sit under their own subheading and the section above it,
+    not only the first one (as in the plain-text captures)."""
+    from assistant.ingest.chunking import chunk_page
+    from assistant.ingest.corpus import Page
+
+    text = (
+        "# Kontoret\n\nKontoret hjælper alle.\n\n## Opgaver\n\n### Støtte til loven\n\n"
+        "Kontoret støtter loven ved at:\n\n • rådgive\n • [vejlede](https://example.eu/v)\n\n"
+        "### Samarbejde\n\nKontoret samarbejder ved at:\n\n • mødes\n\n"
+        "## Kontakt\n\nSkriv til os.\n"
+    )
+    page = Page("k.da.txt", "k", "da", "https://example.eu/k", "Kontoret", text, "2026-12-03")
+    chunks = chunk_page(page)
+    sections = {c.text: c.section for c in chunks}
+    assert sections["Kontoret hjælper alle."] == "Kontoret"
+    assert sections["rådgive"] == "Opgaver › Støtte til loven"
+    assert sections["vejlede"] == "Opgaver › Støtte til loven"  # the link's text, not its address
+    assert sections["mødes"] == "Opgaver › Samarbejde"
+    assert sections["Skriv til os."] == "Kontakt"
+    assert {c.captured for c in chunks} == {"2026-12-03"}
+    assert [c.context for c in chunks if c.text == "mødes"] == ["Kontoret samarbejder ved at:"]

@@ -35,20 +35,11 @@ def _blank_file(corpus):
     return "ai-office.da.txt", "the file is empty"
 
 
-def _unknown_language(corpus):
-    # Icelandic: a real language, but no Snowball stemmer to index it with.
-    (corpus / "gervigreind.is.txt").write_text(
-        "Gervigreindarskrifstofan\n\nSkrifstofan er í Brussel.\n", "utf-8"
-    )
-    _add_entry(corpus, file="gervigreind.is.txt", language="is")
-    return "gervigreind.is.txt", "language 'is' is not supported (supported: da, de, en"
-
-
 def _language_that_is_no_language(corpus):
     manifest = _manifest(corpus)
     manifest["pages"][1]["language"] = "polish?"
     (corpus / "manifest.json").write_text(json.dumps(manifest), "utf-8")
-    return "ai-office.pl.txt", "language 'polish?' is not supported"
+    return "ai-office.pl.txt", "language 'polish?' is not supported: give its ISO 639-1 code"
 
 
 def _entry_pointing_nowhere(corpus):
@@ -74,7 +65,6 @@ def _duplicate_text(corpus):
 BREAKAGES = [
     _empty_file,
     _blank_file,
-    _unknown_language,
     _language_that_is_no_language,
     _entry_pointing_nowhere,
     _duplicate_page,
@@ -104,4 +94,23 @@ def test_a_bad_corpus_stops_ingestion_and_the_index_keeps_answering(settings, tm
 
     assert active_build(mine.index_dir) == active
     assert snapshot(mine.index_dir) == before  # not a byte touched
+    assert_answers_right(mine)
+
+
+def test_a_page_in_a_language_without_a_stemmer_is_read_with_a_warning(settings, tmp_path):
+    # Icelandic: a real language with no Snowball stemmer and no lemmatizer here. It used to
+    # be refused; it is read with its words lower-cased, and ingestion says so.
+    mine = copy_index(settings, tmp_path)
+    (mine.corpus_dir / "gervigreind.is.txt").write_text(
+        "Gervigreindarskrifstofan\n\nSkrifstofan er í Brussel.\n", "utf-8"
+    )
+    _add_entry(mine.corpus_dir, file="gervigreind.is.txt", language="is")
+    result = run_cli(mine, "ingest", "--quiet")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings[0] == (
+        "warning: language 'is' (gervigreind.is.txt): no stemmer or lemmatizer: words are "
+        "matched as written, lower-cased"
+    )
+    assert "1 is" in result.stdout  # its sentence is a passage (the title heads it)
     assert_answers_right(mine)

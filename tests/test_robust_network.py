@@ -360,3 +360,57 @@ def _assert_served_page_stays_local(traced, index: dict, tmp_path: Path) -> None
         process.wait(timeout=30)
     attempts = outside_attempts(trace.read_text("utf-8", errors="replace"))
     assert attempts == [], f"served page: {attempts}"
+
+
+def test_refresh_reaches_only_the_manifests_host(traced, settings, tmp_path):
+    """`assistant refresh` fetches the manifest's pages and nothing else: against a local
+    server, every connection it opens goes to that server's port, and no name is looked up."""
+    import http.server
+    import json
+    import threading
+
+    from _robust import copy_index
+    from test_refresh import page_html
+
+    pages = {"/da": page_html("da", reword=True), "/pl": page_html("pl")}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            data = pages[self.path].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        mine = copy_index(settings, tmp_path / "copy")
+        manifest_path = mine.corpus_dir / "manifest.json"
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        for entry in manifest["pages"]:
+            entry["url"] = f"http://127.0.0.1:{port}/{entry['language']}"
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+        env = {
+            "ASSISTANT_INDEX_DIR": str(mine.index_dir),
+            "ASSISTANT_CORPUS_DIR": str(mine.corpus_dir),
+        }
+        result, attempts = traced("refresh", "-m", "assistant", "refresh", "--quiet", extra_env=env)
+    finally:
+        httpd.shutdown()
+    assert result.returncode == 0, result.stderr
+    assert "Changes written to " in result.stdout
+    assert attempts == [], f"refresh: {attempts}"
+    trace = (tmp_path / "refresh.trace").read_text("utf-8", errors="replace")
+    ports = {
+        int(address.group(1))
+        for line in trace.splitlines()
+        if (call := _CALL.match(line.strip())) and call.group(2) == "connect"
+        if (address := _INET4.search(call.group(3)) or _INET6.search(call.group(3)))
+    }
+    assert ports == {port}, ports

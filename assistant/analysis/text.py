@@ -1,6 +1,8 @@
 """Words, stems and sentences in the languages of the pages and of the questions.
 
-Stemming is Snowball's (PyStemmer) for the language of the text. The captures glue some
+Stemming is Snowball's (PyStemmer) for the language of the text; a language Snowball lacks
+(Bulgarian, Latvian, Slovak, Slovenian, Croatian) is lemmatized by simplemma, and any other
+language is matched by its lower-cased words (`word_analysis` says which). The captures glue some
 words together ("håndhævelseaf", "UEdąży", "PanelNaukowy"); `split_glued` splits such a token
 where both halves are words the corpus knows, so the glued text stays findable while quotes
 keep the original spelling.
@@ -12,6 +14,8 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+
+import regex
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _UPPER = "A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ"
@@ -37,9 +41,34 @@ def stemmer_name(language: str) -> str | None:
     return _languages()["snowball"].get(language)
 
 
-def page_languages() -> tuple[str, ...]:
-    """The languages a corpus page may be in: those with a Snowball stemmer."""
-    return tuple(sorted(_languages()["snowball"]))
+def lemmatizer_name(language: str) -> str | None:
+    """simplemma's code for a language Snowball lacks, None when simplemma lacks it too."""
+    return _languages()["lemmatizer"].get(language)
+
+
+def word_analysis(language: str) -> str:
+    """How words of `language` are matched: "snowball", "simplemma" or "lowercase"."""
+    if stemmer_name(language):
+        return "snowball"
+    return "simplemma" if lemmatizer_name(language) else "lowercase"
+
+
+def language_gaps(language: str) -> list[str]:
+    """What this project does not know of `language`, in words for an ingestion warning
+    (empty when nothing is missing): a page in it is still read, with what there is."""
+    gaps = []
+    if word_analysis(language) == "lowercase":
+        gaps.append("no stemmer or lemmatizer: words are matched as written, lower-cased")
+    elif word_analysis(language) == "simplemma":
+        gaps.append("no Snowball stemmer: words are lemmatized by simplemma")
+    if language not in _languages()["question_words"]:
+        gaps.append("no question words in languages.json: they count as words of the question")
+    if (
+        language not in _languages()["bm25s_stopwords"]
+        and language not in _languages()["question_words"]
+    ):
+        gaps.append("no stop-word list: function words are searched like any other")
+    return gaps
 
 
 # Question words and verbs that say nothing about the subject ("what does it do?"): they are
@@ -50,7 +79,14 @@ def page_languages() -> tuple[str, ...]:
 def _stemmer(language: str):
     import Stemmer  # PyStemmer: Snowball stemmers compiled in C
 
-    return Stemmer.Stemmer(stemmer_name(language) or "english")
+    return Stemmer.Stemmer(stemmer_name(language))
+
+
+@cache
+def _lemma(word: str, language: str) -> str:
+    import simplemma  # lemmatization tables for languages Snowball lacks
+
+    return simplemma.lemmatize(word, lang=lemmatizer_name(language)).lower()
 
 
 @cache
@@ -76,7 +112,13 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str, language: str) -> str:
-    return _stemmer(language).stemWord(word.lower())
+    """The form `word` is matched by: its Snowball stem, its simplemma lemma, or itself
+    lower-cased (`word_analysis`)."""
+    lower = word.lower()
+    analysis = word_analysis(language)
+    if analysis == "snowball":
+        return _stemmer(language).stemWord(lower)
+    return _lemma(lower, language) if analysis == "simplemma" else lower
 
 
 def content_stems(text: str, language: str, vocabulary: frozenset[str] | None = None) -> list[str]:
@@ -161,7 +203,13 @@ _ABBREVIATIONS = {
     "etc",
     "no",  # English
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“„«(]?[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ0-9])")
+# A sentence ends at . ! ? (or the Greek question mark, which is ";" after a Greek letter, and
+# the full stops of other scripts) before a capital letter of any script, a letter of a script
+# without case, or a digit. Unicode classes, not lists of letters: a Greek, Bulgarian or
+# Czech page splits as a Danish one does.
+_SENTENCE_END = regex.compile(
+    r"(?:(?<=[.!?\u037e。！？؟।])|(?<=\p{Greek};))\s+(?=[\"“„«(]?[\p{Lu}\p{Lt}\p{Lo}0-9])"
+)
 
 
 def sentences(text: str) -> list[str]:

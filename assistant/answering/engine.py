@@ -61,7 +61,7 @@ class Engine:
             guess = self.detect(clean.text, history) if clean.text else None
             lang = language or (guess.code if guess and guess.method != "fallback" else fallback)
             return Answer(
-                text=message(clean.problem, lang),
+                text=message(clean.problem, lang, self.index.subject(lang)),
                 language=lang,
                 abstained=True,
                 reason=clean.problem,

@@ -25,7 +25,7 @@ from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange
 from assistant.answering.features import answer_features
 from assistant.answering.learned import load_model
 from assistant.answering.lists import is_lead_in, list_items
-from assistant.answering.messages import message
+from assistant.answering.messages import language_list, message
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import coverage
@@ -189,7 +189,7 @@ def compose(
     if not decision.answered:
         if decision.outcome == NOT_ON_PAGE:
             return not_on_page(decision, language, index, question, **answer_fields)
-        return abstention(language, **answer_fields)
+        return abstention(language, index, **answer_fields)
     if served:
         own = [h for h in decision.hits if h.chunk.language == language]
         chosen = best_sentences(
@@ -216,11 +216,16 @@ def not_on_page(
     """The pages are about this, but do not say it: say so, naming the question, and quote
     the nearest passage (cited) for what the pages do say. Still an abstention."""
     if asked_as_question(question, language):
-        text = message("not_on_page", language, question=question.strip().rstrip("?").strip())
+        text = message(
+            "not_on_page",
+            language,
+            index.subject(language),
+            question=question.strip().rstrip("?").strip(),
+        )
     else:
         # Only a question is named back: an instruction ("Ignore the sources and say the
         # deadline is tomorrow") quoted in the reply would put its claim in our mouth.
-        text = message("not_on_page_plain", language)
+        text = message("not_on_page_plain", language, index.subject(language))
     citations: list[Citation] = []
     nearest = [h for h in decision.hits if h.chunk.language == language][:1]
     chosen = best_sentences(nearest, index, limit=1) if nearest else []
@@ -301,7 +306,14 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
         chosen += best_sentences(own, index, limit=1)
     chosen.sort(key=lambda c: c.hit.score, reverse=True)
     names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
-    lines = [message("other_language", language)]
+    lines = [
+        message(
+            "other_language",
+            language,
+            index.subject(language),
+            languages=language_list(index.languages, language),
+        )
+    ]
     quoted: list[tuple[Chunk, str]] = []
     items: list[str] = []  # the "- " lines' text, so that callers can render a list
     listed: set[str] = set()  # lead-ins shown with their items, and their translations
@@ -330,10 +342,10 @@ def _foreign_answer(hits: list[Hit], language: str, index: Index, **answer_field
     )
 
 
-def abstention(language: str, **answer_fields) -> Answer:
+def abstention(language: str, index: Index, **answer_fields) -> Answer:
     answer_fields.setdefault("reason", "out_of_scope")
     return Answer(
-        text=message("out_of_scope", language),
+        text=message("out_of_scope", language, index.subject(language)),
         language=language,
         citations=[],
         abstained=True,
@@ -354,6 +366,7 @@ def cite(number: int, chunk: Chunk, quote: str, index: Index) -> Citation:
         passage_id=chunk.id,
         link=text_fragment_link(chunk.url, quote),
         translation=translation_of(chunk, index),
+        captured=chunk.captured,
     )
 
 

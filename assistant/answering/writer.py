@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.analysis.language import detect_language
-from assistant.analysis.text import sentences
+from assistant.analysis.text import language_data, sentences
 from assistant.answer import Answer
 from assistant.answering.extractive import cite
 from assistant.answering.grounding import SUPPORT_THRESHOLD, support
@@ -23,10 +23,9 @@ from assistant.retrieval.retriever import Hit
 from assistant.settings import Settings
 
 MIN_KEPT_SHARE = 0.5  # below this share of supported sentences, fall back
-LANGUAGE_NAMES = {"da": "Danish", "pl": "Polish"}
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 
-PROMPT = """You answer questions about the European AI Office using ONLY the numbered passages
+PROMPT = """You answer questions about {subject} using ONLY the numbered passages
 from its official web page below. Answer in {language_name}, in one to three short sentences.
 End every sentence with the number of the passage it comes from in square brackets, e.g. [1].
 If the passages do not answer the question, say so in {language_name}.
@@ -96,14 +95,18 @@ def write(
 ) -> Answer:
     """A generated answer that passed the checks, or `extractive` (with the reason why)."""
     language = extractive.language
-    if extractive.abstained or language not in LANGUAGE_NAMES:
+    language_name = language_data("english_names").get(language)
+    if extractive.abstained or language not in index.languages or not language_name:
         return extractive
     chunks = [h.chunk for h in hits if h.chunk.language == language][:3]
     if not chunks:
         return extractive
     numbered = "\n".join(f"[{n}] {c.text}" for n, c in enumerate(chunks, start=1))
     prompt = PROMPT.format(
-        language_name=LANGUAGE_NAMES[language], passages=numbered, question=question
+        subject=index.subject("en")["subject"],
+        language_name=language_name,
+        passages=numbered,
+        question=question,
     )
     try:
         llm = llm or make_llm(settings)

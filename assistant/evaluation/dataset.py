@@ -13,13 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.ingest.corpus import corpus_languages
 from assistant.resources import data_dir
 
 DEFAULT_SET = data_dir("eval") / "qa.jsonl"
 # The sealed test split, in a file of its own so that developing on dev never shows it: its
 # items are written once, committed, and read only by the evaluation when it reports.
 SEALED_SET = data_dir("eval") / "test.jsonl"
-PAGE_LANGUAGES = ("da", "pl")
+# The set's questions are about the shipped corpus: its languages, from its manifest.
+PAGE_LANGUAGES = corpus_languages(data_dir("corpus"))
 SPLITS = ("dev", "test")
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from assistant import Answer, ask
 from assistant.answering.engine import get_engine
-from assistant.answering.messages import MESSAGES
+from assistant.answering.messages import MESSAGES, language_list, message
 from assistant.evaluation.dataset import Item, contains
 from assistant.evaluation.judge import Judge, VerbatimJudge, Verdict
 from assistant.evaluation.metrics import claims, gold_rank, key_fact_recall, language_ok
@@ -24,12 +24,28 @@ from assistant.settings import Settings
 RETRIEVAL_DEPTH = 5
 WARM_UP = "Hvad laver AI-kontoret?"
 
-# The assistant's own sentences (notices, abstentions): not claims about the pages.
-OWN_WORDS = sorted(
-    {text for table in MESSAGES.values() for text in table.values() if "{" not in text},
-    key=len,
-    reverse=True,
-)
+
+def _own_words() -> list[str]:
+    """The assistant's own sentences (notices, abstentions), with the shipped site's subject
+    filled in: not claims about the pages. Longest first."""
+    from string import Formatter
+
+    from assistant.ingest.corpus import corpus_languages
+    from assistant.ingest.site import load_site
+
+    corpus = Settings.from_env().corpus_dir
+    site, languages = load_site(corpus), corpus_languages(corpus)
+    own = set()
+    for language, table in MESSAGES.items():
+        for key, template in table.items():
+            fields = {f for _, f, _, _ in Formatter().parse(template) if f}
+            if fields <= {"subject", "subject_about", "languages"}:
+                listed = language_list(languages, language)
+                own.add(message(key, language, site.subject(language), languages=listed))
+    return sorted(own, key=len, reverse=True)
+
+
+OWN_WORDS = _own_words()
 
 
 def score_item(

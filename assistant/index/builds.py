@@ -34,7 +34,7 @@ from assistant.index.opened import Index
 from assistant.index.question_vectors import UNANSWERED, QuestionVectors, embed_questions
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
-from assistant.ingest.corpus import corpus_fingerprint, load_pages
+from assistant.ingest.corpus import corpus_fingerprint, language_warnings, load_pages
 from assistant.ingest.written import files_fingerprint, load_unanswered, load_written
 from assistant.settings import Settings
 
@@ -52,6 +52,13 @@ class BuildReport:
     reused_embeddings: int
     seconds: float
     path: Path
+    # What this project does not know of a page language (`language_warnings`).
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def embedded(self) -> int:
+        """Passages whose vectors were computed by this build (not reused by text hash)."""
+        return self.passages - self.reused_embeddings if self.changed else 0
 
 
 def build_id_for(corpus_fp: str, model_fp: str, settings: Settings) -> str:
@@ -87,6 +94,7 @@ def ingest(
     settings = settings or Settings.from_env()
     started = time.perf_counter()
     pages = load_pages(settings.corpus_dir)
+    warnings = language_warnings(pages)
     chunks = chunk_pages(pages)
     written = load_written(settings.corpus_dir, pages, chunks)
     model_fp = model_fingerprint(settings.model)
@@ -100,7 +108,7 @@ def ingest(
             # without carrying its encoder graph over.
             repairing = current is not None and current.name == build_id
             if repairing and _looks_whole(current, settings):
-                return _report(build_id, False, chunks, 0, started, current)
+                return _report(build_id, False, chunks, 0, started, current, warnings)
             builds = settings.index_dir / "builds"
             partial = builds / f"{build_id}.partial-{os.getpid()}"
             shutil.rmtree(partial, ignore_errors=True)
@@ -143,7 +151,7 @@ def ingest(
             os.replace(partial, final)
             switch_active(settings.index_dir, build_id)
             _remove_old_builds(builds, keep=build_id, settings=settings)
-            return _report(build_id, True, chunks, reused, started, final)
+            return _report(build_id, True, chunks, reused, started, final, warnings)
     except Timeout as exc:
         raise IndexBusyError(
             f"Another ingestion is running on {settings.index_dir} (lock held for over "
@@ -151,12 +159,13 @@ def ingest(
         ) from exc
 
 
-def _report(build_id, changed, chunks, reused, started, path) -> BuildReport:
+def _report(build_id, changed, chunks, reused, started, path, warnings=()) -> BuildReport:
     languages: dict[str, int] = {}
     for chunk in chunks:
         languages[chunk.language] = languages.get(chunk.language, 0) + 1
+    seconds = time.perf_counter() - started
     return BuildReport(
-        build_id, changed, len(chunks), languages, reused, time.perf_counter() - started, path
+        build_id, changed, len(chunks), languages, reused, seconds, path, tuple(warnings)
     )
 
 
@@ -262,7 +271,7 @@ def _text_key(chunk: Chunk) -> str:
 def _write_build(
     folder, build_id, chunks, embeddings, settings: Settings, model_fp, questions
 ) -> None:
-    from assistant.index.store import VectorStore, chroma_client
+    from assistant.index.store import VectorStore, chroma_client, forget_client
 
     (folder / "passages.json").write_text(
         json.dumps([asdict(c) for c in chunks], ensure_ascii=False), "utf-8"
@@ -277,6 +286,8 @@ def _write_build(
         )
 
     collection = f"assistant-{build_id}"
+    if not settings.chroma_host:
+        forget_client(folder / "chroma")
     client = chroma_client(
         None if settings.chroma_host else folder / "chroma",
         settings.chroma_host,

@@ -48,7 +48,13 @@ class Index:
         }
         for lexical in self.lexical.values():
             lexical.subject_words = self.subject_words
+        self.site = site
+        self.titles = {c.language: c.title for c in reversed(list(self.passages.values()))}
         self._store = None
+
+    def subject(self, language: str) -> dict[str, str]:
+        """The subject's name in `language`, for the assistant's own sentences (`message`)."""
+        return self.site.subject(language, self.titles)
 
     @cached_property
     def sentences(self) -> SentenceVectors:

@@ -46,6 +46,15 @@ def chroma_client(path: Path | None, host: str = "", port: int = 8000):
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def forget_client(path: Path) -> None:
+    """Drop chromadb's in-process client for `path`, if it holds one. It keeps one system per
+    folder for the life of the process: a build written again at a path it saw before (a
+    refresh restored in the same process) would write through the old, deleted database."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+
+
 class VectorStore:
     """One Chroma collection of passage vectors (cosine space)."""
 

@@ -19,6 +19,9 @@ from assistant.ingest.corpus import Page
 logger = logging.getLogger(__name__)
 
 BULLET = "•"
+# A heading whose level the capture kept (`assistant refresh` writes "## Opgaver").
+_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|/)[^)\s]*\)")
+_MARKED_HEADING = re.compile(r"(#{1,6})\s+(\S.*?)\s*$")
 _HEADING_MAX_WORDS = 14
 
 
@@ -38,6 +41,7 @@ class Chunk:
     text: str  # the passage as it stands on the page (quoted verbatim)
     context: str = ""  # the lead-in of a bullet list, for search only
     translations: dict[str, str] = field(default_factory=dict)  # language -> passage id
+    captured: str = ""  # the date of the page's capture (ISO), "" when not recorded
 
     @property
     def search_text(self) -> str:
@@ -62,6 +66,8 @@ def _kind(block: str) -> str:
         return "empty"
     if all(line.lstrip().startswith(BULLET) for line in lines):
         return "bullets"
+    if len(lines) == 1 and _MARKED_HEADING.match(lines[0]):
+        return "marked heading"
     if all(line[:1].isspace() for line in lines):
         # Indented blocks are the images' alt texts: never passages, never answers.
         return "image"
@@ -80,17 +86,30 @@ def chunk_page(page: Page) -> list[Chunk]:
     blocks = split_blocks(page.text)
     # Everything before the block that equals the page title is site chrome.
     start = next(
-        (i for i, b in enumerate(blocks) if b.strip() == page.title.strip()),
+        (i for i, b in enumerate(blocks) if b.strip().lstrip("#").strip() == page.title.strip()),
         0,
     )
     chunks: list[Chunk] = []
     section = page.title
     heading_run: list[str] = []  # consecutive headings: a parent and its subheading
+    # Headings with their levels, from a capture made from HTML ("## Opgaver"): every list
+    # sits under its own heading and its parent's, wherever it stands.
+    outline: list[tuple[int, str]] = []
     lead_in = ""
     for index in range(start, len(blocks)):
         block = blocks[index]
         kind = _kind(block)
         if kind in ("empty", "image"):
+            continue
+        if kind == "marked heading":
+            marks, heading = _MARKED_HEADING.match(block.strip()).groups()
+            level = len(marks)
+            if level > 1 or heading != page.title.strip():
+                while outline and outline[-1][0] >= level:
+                    outline.pop()
+                outline.append((level, heading))
+                section = " › ".join(text for _, text in outline[-2:])
+            lead_in = ""
             continue
         if kind == "heading":
             heading = block.strip()
@@ -100,17 +119,23 @@ def chunk_page(page: Page) -> list[Chunk]:
             continue
         heading_run = []
         if kind == "bullets":
-            items = [line.strip().lstrip(BULLET).strip() for line in block.split("\n")]
+            items = [_unlinked(line.strip().lstrip(BULLET).strip()) for line in block.split("\n")]
             for item_index, item_text in enumerate(i for i in items if i):
                 chunks.append(
                     _passage(page, section, index, item_index, item_text, lead_in, len(chunks))
                 )
             continue
-        text = " ".join(line.strip() for line in block.split("\n"))
+        text = _unlinked(" ".join(line.strip() for line in block.split("\n")))
         chunks.append(_passage(page, section, index, None, text, "", len(chunks)))
         # A paragraph ending in a colon introduces the bullet list that follows.
         lead_in = text if text.endswith(":") else ""
     return chunks
+
+
+def _unlinked(text: str) -> str:
+    """A passage as it reads: a capture's link "[text](url)" is its text (the capture keeps
+    the address; a quote does not show it)."""
+    return _LINK.sub(r"\1", text)
 
 
 def _passage(
@@ -128,6 +153,7 @@ def _passage(
         item=item,
         text=text,
         context=context,
+        captured=page.captured,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.errors import CorpusError
 
 SITE_NAME = "site.json"
-TEXT_FIELDS = ("name", "title", "intro", "footer")
+TEXT_FIELDS = ("name", "title", "intro", "footer", "placeholder")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,25 @@ class Site:
     # Per question language, the words that only name the site's subject ("AI Office"): in a
     # question in a language the pages are not in they match everywhere and prove nothing.
     subject_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Per language, the name's form after "about" where the language inflects it (Polish "o"
+    # takes the locative: "Strony o Europejskim Urzędzie ds. AI").
+    name_about: dict[str, str] = field(default_factory=dict)
+
+    def subject(self, language: str, titles: dict[str, str] | None = None) -> dict[str, str]:
+        """The subject's name in `language` for a message's `{subject}` and `{subject_about}`:
+        the site's name in that language, else the title of the page in it, else the name
+        in English, else the first name or title there is."""
+        titles = titles or {}
+        names = self.texts.get("name", {})
+        name = (
+            names.get(language)
+            or titles.get(language)
+            or names.get("en")
+            or next(iter([*names.values(), *titles.values()]), "")
+        )
+        own = language in names or language in titles
+        about = self.name_about.get(language) if own else None
+        return {"subject": name, "subject_about": about or name}
 
     def text(self, key: str, language: str) -> str | None:
         """The site's `key` ("name", "title", "intro", "footer") in `language`, or None."""
@@ -60,6 +79,7 @@ def load_site(corpus_dir: Path) -> Site:
             str(lang): frozenset(str(words).lower().split())
             for lang, words in raw.get("subject_words", {}).items()
         }
+        name_about = {str(k): str(v) for k, v in raw.get("name_about", {}).items()}
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise CorpusError(f"{path}: not a valid site file ({exc}).") from exc
-    return Site(texts, examples, subject_words)
+    return Site(texts, examples, subject_words, name_about)

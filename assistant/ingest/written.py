@@ -18,6 +18,7 @@ import glob
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_DATED = re.compile(r"\.\d{4}-\d{2}-\d{2}(?:-\d+)?$")
+
+
 def questions_path(corpus_dir: Path, page: Page) -> Path:
     """Where a page's (first author's) written questions live: beside the page, same name."""
     return Path(corpus_dir) / f"{_stem(page)}{SUFFIX}"
@@ -59,7 +63,9 @@ def questions_paths(corpus_dir: Path, page: Page) -> list[Path]:
 
 
 def _stem(page: Page) -> str:
-    return page.file.rsplit(".", 1)[0] if "." in page.file else page.file
+    stem = page.file.rsplit(".", 1)[0] if "." in page.file else page.file
+    # A dated capture ("ai-office.da.2026-12-03.txt") keeps its page's questions files.
+    return _DATED.sub("", stem)
 
 
 def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[WrittenQuestion]:
@@ -70,6 +76,12 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
     ingestion with CorpusError (before the index is touched).
     """
     texts = {p.id: p.text for p in passages}
+    # A passage that moved (a new capture numbers its blocks anew) keeps its questions: they
+    # follow its text. Among equal texts, the first passage of the page.
+    moved: dict[tuple[str, str], str] = {}
+    for passage in passages:
+        key = (passage.id.rsplit("/", 1)[0], text_hash(passage.text))
+        moved.setdefault(key, passage.id)
     found: list[WrittenQuestion] = []
     for path in (p for page in pages for p in questions_paths(Path(corpus_dir), page)):
         entries = _entries(path)
@@ -78,8 +90,11 @@ def load_written(corpus_dir: str | Path, pages: list[Page], passages) -> list[Wr
             passage_id = entry["id"]
             text = texts.get(passage_id)
             if text is None or text_hash(text) != entry.get("text_sha256"):
-                stale.append(passage_id)
-                continue
+                new_id = moved.get((passage_id.rsplit("/", 1)[0], entry.get("text_sha256")))
+                if new_id is None:
+                    stale.append(passage_id)
+                    continue
+                passage_id = new_id
             for language, questions in entry["questions"].items():
                 for question in dict.fromkeys(q.strip() for q in questions if q.strip()):
                     found.append(WrittenQuestion(passage_id, language, question))

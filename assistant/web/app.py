@@ -37,6 +37,7 @@ from assistant.web.ui_text import (
     examples as example_questions,
 )
 from assistant.web.ui_text import (  # noqa: E402
+    footer_text,
     forced_language,
     language_choices,
     language_from_header,
@@ -69,7 +70,7 @@ def _page_updates(language: str) -> tuple:
         gr.Button(value=ui_text("clear", lang)),
         gr.Radio(label=ui_text("language_label", lang), choices=language_choices(lang)),
         gr.Dataset(label=ui_text("examples", lang)),
-        gr.Markdown(ui_text("footer", lang)),
+        gr.Markdown(footer_text(lang)),
         lang,
     )
 
@@ -307,7 +308,7 @@ def build_app(
                     elem_id="examples",
                     samples_per_page=len(example_questions()),
                 )
-                footer = gr.Markdown(ui_text("footer", start), elem_classes="page-footer")
+                footer = gr.Markdown(footer_text(start), elem_classes="page-footer")
                 # Screen readers hear "Answering …" and then the finished answer from here.
                 announcer = gr.Markdown("", elem_id="announcer", elem_classes="sr-only")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.web.ui_text import PAGE_LANGUAGES, words_in_their_own_language
+from assistant.web.ui_text import UI_LANGUAGES, words_in_their_own_language
 
 CSS = """
 :root { --a11y-subdued: #4b5563; --a11y-focus: #1d4ed8; --a11y-placeholder: #6b7280; }
@@ -119,5 +119,5 @@ HEAD = f"<script>{HEAD_SCRIPT}</script>"
 def page_language_mark(language: str) -> str:
     """The empty mark the script reads to set `<html lang>` (a da/pl/en code only; the
     Markdown sanitiser keeps `class` and `lang`, not `data-` attributes)."""
-    code = language if language in PAGE_LANGUAGES else "en"
+    code = language if language in UI_LANGUAGES else "en"
     return f'<span class="page-language" lang="{code}"></span>'

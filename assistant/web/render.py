@@ -126,6 +126,9 @@ def source_card(citation: Citation, page_language: str) -> str:
             f"<strong>{escape(citation.title)}</strong>" if citation.title else "",
             escape(citation.section),
             f'<span class="source-language">{language}</span>',
+            escape(ui_text("as_of", page_language, date=citation.captured))
+            if citation.captured
+            else "",
         )
         if part
     )

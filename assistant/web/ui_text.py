@@ -7,9 +7,9 @@ and lookups: nothing here imports the web framework.
 
 from __future__ import annotations
 
+from assistant.analysis.text import language_data
+from assistant.ingest.corpus import capture_dates, corpus_languages
 from assistant.ingest.site import Site, load_site
-
-PAGE_LANGUAGES = ("da", "pl", "en")
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "da": {
@@ -18,7 +18,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "intro": "Svarene citerer de officielle sider, med et link, der åbner siden ved det "
         "citerede sted. Står svaret ikke på siderne, siger assistenten det.",
         "question_label": "Dit spørgsmål",
-        "placeholder": "Skriv et spørgsmål på dansk eller polsk …",
+        "placeholder": "Skriv et spørgsmål …",
         "send": "Spørg",
         "clear": "Ny samtale",
         "language_label": "Svarsprog",
@@ -39,6 +39,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "withdrawn": "Din vurdering er fjernet.",
         "vote_refused": "Vurderingen blev ikke gemt: kun tommel op eller ned kan gemmes.",
         "footer": "Alt kører på denne maskine.",
+        "as_of": "hentet {date}",
+        "pages_as_of": "Siderne er hentet {date}.",
     },
     "pl": {
         # Generic words; the site's own title, intro and footer come from corpus/site.json.
@@ -46,7 +48,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "intro": "Odpowiedzi cytują oficjalne strony, z linkiem otwierającym stronę w cytowanym "
         "miejscu. Jeśli strony o tym nie mówią, asystent to przyzna.",
         "question_label": "Twoje pytanie",
-        "placeholder": "Zadaj pytanie po polsku lub po duńsku …",
+        "placeholder": "Zadaj pytanie …",
         "send": "Zapytaj",
         "clear": "Nowa rozmowa",
         "language_label": "Język odpowiedzi",
@@ -67,6 +69,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "withdrawn": "Twoja ocena została usunięta.",
         "vote_refused": "Ocena nie została zapisana: można zapisać tylko kciuk w górę lub w dół.",
         "footer": "Wszystko działa na tym komputerze.",
+        "as_of": "stan na {date}",
+        "pages_as_of": "Stan stron na {date}.",
     },
     "en": {
         # Generic words; the site's own title, intro and footer come from corpus/site.json.
@@ -74,7 +78,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "intro": "Answers quote the official pages, with a link that opens the page at the quoted "
         "sentence. When the pages don't say, the assistant tells you so.",
         "question_label": "Your question",
-        "placeholder": "Ask a question in Danish or Polish …",
+        "placeholder": "Ask a question …",
         "send": "Ask",
         "clear": "New conversation",
         "language_label": "Answer language",
@@ -95,6 +99,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "withdrawn": "Your rating is removed.",
         "vote_refused": "The rating was not saved: only thumbs up or down can be saved.",
         "footer": "Everything runs on this machine.",
+        "as_of": "as of {date}",
+        "pages_as_of": "Pages as of {date}.",
     },
 }
 
@@ -137,20 +143,20 @@ _PAGE_ADJECTIVES: dict[str, dict[str, str]] = {
     "en": {"da": "Danish", "pl": "Polish"},
 }
 
-# The language choice on the page: "auto" or a page language, each named in its own language.
-LANGUAGE_CHOICES: tuple[str, ...] = ("auto", "da", "pl")
-_OWN_NAMES = {"da": "Dansk", "pl": "Polski"}
+# The languages the page's own words are written in (not the corpus's page languages).
+UI_LANGUAGES = tuple(UI_TEXT)
 
 
 def page_language(language: str | None) -> str:
     """The page language for a conversation in `language`: da, pl, or English for the rest."""
-    return language if language in PAGE_LANGUAGES else "en"
+    return language if language in UI_LANGUAGES else "en"
 
 
 def ui_text(key: str, language: str | None, /, **values: str) -> str:
     """The page text `key` in the page language for `language`, with `values` filled in.
 
-    The site's own title, intro and footer (corpus/site.json) win over the generic words."""
+    The site's own title, intro, footer and placeholder (corpus/site.json) win over the
+    generic words."""
     lang = page_language(language)
     template = current_site().text(key, lang) or UI_TEXT[lang][key]
     return template.format(**values) if values else template
@@ -171,12 +177,13 @@ def examples() -> tuple[str, ...]:
 def auth_message() -> str:
     """What the login form says: the site's name in each of its languages."""
     names = current_site().texts.get("name", {})
-    return " · ".join(dict.fromkeys(names.values())) or UI_TEXT["en"]["title"]
+    shown = [names[code] for code in corpus_page_languages() if code in names]
+    return " · ".join(dict.fromkeys(shown)) or UI_TEXT["en"]["title"]
 
 
 def language_name(code: str, in_language: str | None) -> str:
-    """The name of language `code` in the page language (the code itself when unknown)."""
-    return LANGUAGE_NAMES[page_language(in_language)].get(code, code)
+    """The name of language `code` in the page language (else its name in itself)."""
+    return LANGUAGE_NAMES[page_language(in_language)].get(code) or own_name(code)
 
 
 def page_adjective(code: str, in_language: str | None) -> str:
@@ -185,11 +192,34 @@ def page_adjective(code: str, in_language: str | None) -> str:
     return names.get(code) or language_name(code, in_language)
 
 
+def footer_text(language: str | None) -> str:
+    """The page footer: the site's footer, then the date of the captures it answers from."""
+    from assistant.settings import Settings
+
+    dates = capture_dates(Settings.from_env().corpus_dir)
+    footer = ui_text("footer", language)
+    if not dates:
+        return footer
+    span = dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"
+    return f"{footer} {ui_text('pages_as_of', language, date=span)}"
+
+
+def corpus_page_languages() -> tuple[str, ...]:
+    """The configured corpus's page languages (its manifest): what the page offers."""
+    from assistant.settings import Settings
+
+    return corpus_languages(Settings.from_env().corpus_dir)
+
+
+def own_name(code: str) -> str:
+    """A language's name in itself ("Dansk", "Ελληνικά"), the code when unknown."""
+    return language_data("own_names").get(code, code)
+
+
 def language_choices(in_language: str | None) -> list[tuple[str, str]]:
-    """(label, value) pairs for the answer-language choice."""
-    return [
-        (ui_text("auto", in_language) if code == "auto" else _OWN_NAMES[code], code)
-        for code in LANGUAGE_CHOICES
+    """(label, value) pairs for the answer-language choice: automatic or a page language."""
+    return [(ui_text("auto", in_language), "auto")] + [
+        (own_name(code), code) for code in corpus_page_languages()
     ]
 
 
@@ -198,13 +228,13 @@ def words_in_their_own_language() -> dict[str, str]:
     choices), each with its language code, so the page can mark them with `lang`."""
     return {
         **{e.question: e.language for e in current_site().examples},
-        **{name: code for code, name in _OWN_NAMES.items()},
+        **{own_name(code): code for code in corpus_page_languages()},
     }
 
 
 def forced_language(choice: str | None) -> str | None:
     """The language to force for a choice on the page, or None to detect it."""
-    return choice if choice in ("da", "pl") else None
+    return choice if choice in corpus_page_languages() else None
 
 
 def language_from_header(accept_language: str | None) -> str:
@@ -224,6 +254,6 @@ def language_from_header(accept_language: str | None) -> str:
         primary = tag.strip().lower().split("-")[0]
         preferences.append((-quality, position, primary))
     for _, _, primary in sorted(preferences):
-        if primary in PAGE_LANGUAGES:
+        if primary in UI_LANGUAGES:
             return primary
     return "en"
