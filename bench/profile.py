@@ -83,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - started
     stats = pstats.Stats(profiler)
     total = stats.total_tt
-    print(f"{len(questions)} warm asks ({source}): {wall:.2f} s, {1000 * wall / len(questions):.1f}"
-          f" ms each; profiled {total:.2f} s")
+    print(
+        f"{len(questions)} warm asks ({source}): {wall:.2f} s, {1000 * wall / len(questions):.1f}"
+        f" ms each; profiled {total:.2f} s"
+    )
     print(f"{'stage':<36} {'ms/ask':>8} {'share':>7}")
     for label, seconds in stage_times(stats).items():
         if seconds:
