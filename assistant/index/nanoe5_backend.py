@@ -32,7 +32,7 @@ _BATCH = 256  # texts per engine call: big enough to keep both engines busy, sma
 # encodes the variants its focus check needs on the second while the first encodes it.
 _THREADS = 1
 # Engines per process: one per core, at most 2 (ASSISTANT_ENCODER_ENGINES overrides; 1 turns
-# the parallel encoding off). Each holds its own copy of the 4-bit weights (~40 MB).
+# the parallel encoding off). Each holds its own copy of the 4-bit weights (a 72 MB file).
 ENGINES = max(1, int(os.environ.get("ASSISTANT_ENCODER_ENGINES", min(2, os.cpu_count() or 1))))
 
 
