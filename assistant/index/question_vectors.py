@@ -51,6 +51,12 @@ class QuestionVectors:
         ids = [q.passage_id for q in self.questions]
         self._starts = np.array([i for i, pid in enumerate(ids) if i == 0 or ids[i - 1] != pid])
         self._group_ids = [ids[i] for i in self._starts]
+        # Row -> its group's number, for the per-group argmax in `best`.
+        self._group_of_row = (
+            np.repeat(np.arange(len(self._starts)), np.diff([*self._starts, len(ids)]))
+            if ids
+            else np.zeros(0, dtype=np.int64)
+        )
         self._rows_by_text: dict[str, list[int]] = {}
         for row, question in enumerate(self.questions):
             self._rows_by_text.setdefault(question.text, []).append(row)
@@ -90,13 +96,21 @@ class QuestionVectors:
         for text in exclude:
             scores[self._rows_by_text.get(text, [])] = -np.inf
         maxima = np.maximum.reduceat(scores, self._starts)
-        ends = [*self._starts[1:], len(scores)]
+        # Each group's first row holding its maximum (what argmax over the group gives), for
+        # all groups at once: rows at their group's maximum, the first of each group kept.
+        at_max = np.flatnonzero(scores == maxima[self._group_of_row])
+        groups = self._group_of_row[at_max]
+        first = np.ones(len(at_max), dtype=bool)
+        first[1:] = groups[1:] != groups[:-1]
+        best_row = np.zeros(len(maxima), dtype=np.int64)
+        best_row[groups[first]] = at_max[first]
+        finite = np.isfinite(maxima)
         return {
-            pid: (float(top), int(start + np.argmax(scores[start:end])))
-            for pid, top, start, end in zip(
-                self._group_ids, maxima, self._starts, ends, strict=True
+            pid: (top, row)
+            for pid, top, row, keep in zip(
+                self._group_ids, maxima.tolist(), best_row.tolist(), finite.tolist(), strict=True
             )
-            if np.isfinite(top)
+            if keep
         }
 
     def passage_questions(self, passage_id: str) -> list[str]:

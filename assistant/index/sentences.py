@@ -60,7 +60,9 @@ class SentenceVectors:
                 f"{len(vectors)} sentence vectors for {sum(counts)} sentences of "
                 f"{len(counts)} passages ({len(passage_ids)} in the build)"
             )
-        self._vectors = vectors
+        # A plain ndarray view of the (memory-mapped) rows: slicing a np.memmap makes a new
+        # memmap object each time, which cost more than the products read from it.
+        self._vectors = vectors.view(np.ndarray) if isinstance(vectors, np.memmap) else vectors
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(int)
         self._rows = {
             pid: (int(starts[i]), int(starts[i + 1])) for i, pid in enumerate(passage_ids)

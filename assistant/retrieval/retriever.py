@@ -18,7 +18,7 @@ from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
-from assistant.retrieval.focus import removal_gains, unaccounted_words
+from assistant.retrieval.focus import removal_gains, unaccounted_words, without
 from assistant.retrieval.fusion import (
     contains,
     coverage,
@@ -135,6 +135,8 @@ class HybridRetriever:
         targets = [language] if language in index.languages else list(index.languages)
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
+        checks_focus = judged_in is not None and bool(self.weights.get("sentence"))
+        ahead = self._variants_ahead(question, focus, judged_in) if checks_focus else None
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
@@ -236,9 +238,36 @@ class HybridRetriever:
                     unanswered=unanswered,
                 )
             )
-        if judged_in is not None and self.weights.get("sentence"):
-            hits = self._with_focus_gains(hits, question, focus, vector)
+        if checks_focus:
+            hits = self._with_focus_gains(hits, question, focus, vector, ahead)
         return hits
+
+    def _variants_ahead(self, question: str, focus: str, language: str):
+        """Start encoding, on the second engine, the variants of the question the focus check
+        will most likely need: without each of its words that no passage uses (a passage can
+        only hold fewer of them). The first engine encodes the question meanwhile; a variant
+        not guessed is encoded when needed. (texts, Future), or None."""
+        lexical = self.index.lexical.get(language)
+        if lexical is None:
+            return None
+        guessed = unaccounted_words(question, language, set(), lexical.knows)
+        texts = [without(question, w) + (f" {focus}" if focus else "") for w in guessed]
+        future = self.embedder.encode_queries_aside(texts) if texts else None
+        return (texts, future) if future is not None else None
+
+    def _encode_variants(self, ahead, variants: list[str]) -> np.ndarray:
+        """The variants' vectors: those encoded ahead (`_variants_ahead`), the rest now."""
+        known: dict[str, np.ndarray] = {}
+        if ahead is not None:
+            texts, future = ahead
+            try:
+                known = dict(zip(texts, future.result(), strict=True))
+            except Exception:  # the engine failed aside: encode here, as without it
+                known = {}
+        missing = list(dict.fromkeys(v for v in variants if v not in known))
+        if missing:
+            known.update(zip(missing, self.embedder.encode_queries(missing), strict=True))
+        return np.stack([known[v] for v in variants])
 
     def _written(self, vector: np.ndarray, targets: list[str]) -> dict[str, tuple[float, str]]:
         """Each passage's closest written question (cosine, text), moved into the target
@@ -298,7 +327,9 @@ class HybridRetriever:
         blended = vector + sum(names)
         return blended / np.linalg.norm(blended)
 
-    def _with_focus_gains(self, hits: list[Hit], question: str, focus: str, vector) -> list[Hit]:
+    def _with_focus_gains(
+        self, hits: list[Hit], question: str, focus: str, vector, ahead=None
+    ) -> list[Hit]:
         """The first hits with the words of the question each does not account for."""
         index = self.index
         checked = hits[:FOCUS_PASSAGES]
@@ -314,7 +345,7 @@ class HybridRetriever:
             words,
             {pid: index.sentences.vectors_of(pid) for pid in words},
             vector,
-            self.embedder.encode_queries,
+            lambda variants: self._encode_variants(ahead, variants),
             focus,
         )
         return [
