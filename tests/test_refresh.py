@@ -28,6 +28,16 @@ REWORDED_TO = "er centrum for AI-ekspertise i hele Den Europæiske Union"
 ADDED = "AI-kontoret holder åbent hus for borgere hver første tirsdag i måneden."
 
 
+def send_html(handler: http.server.BaseHTTPRequestHandler, body: str) -> None:
+    """Answer a GET of the test's stand-in site with an HTML page."""
+    data = body.encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 def page_html(language: str, reword: bool = False, add: bool = False) -> str:
     """The shipped capture as an HTML page: site chrome, then the title as <h1>, headings as
     <h2>, paragraphs, and bullet blocks as lists; image captions left out."""
@@ -82,12 +92,7 @@ def server():
             if body is None or self.path in site.missing:
                 self.send_error(404)
                 return
-            data = body.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_html(self, body)
 
         def log_message(self, *args):
             pass

@@ -19,6 +19,13 @@ from _robust import DA_URL, DEADLINE, PL_URL, assert_deadline
 from assistant import ask
 from assistant.answering.messages import message
 from assistant.cli import main as cli_main
+from assistant.index.opened import Index
+
+
+def said(settings, key: str, language: str) -> str:
+    """The assistant's own message, naming the subject as the served pages name it."""
+    return message(key, language, Index.open(settings).subject(language))
+
 
 _rng = random.Random(20240327)  # fixed seed: the same junk on every run
 RANDOM_BYTES = bytes(_rng.randrange(256) for _ in range(400))
@@ -73,7 +80,7 @@ def test_a_question_with_nothing_to_ask_gets_a_message_in_the_conversations_lang
         assert answer.abstained and answer.citations == []
         assert answer.reason == reason
         assert answer.language == language
-        assert answer.text == message(reason, language)
+        assert answer.text == said(settings, reason, language)
         # ...and a follow-up after the bad turn is answered as if it never happened.
         after = ask(DEADLINE[language][0], [*history, (question, answer)], settings=settings)
         assert_deadline(after, language)
@@ -85,10 +92,10 @@ def test_a_question_with_nothing_to_ask_and_no_conversation_gets_english(setting
     answer = ask(question, settings=settings)
     assert answer.abstained and answer.citations == [] and answer.reason == reason
     assert answer.language == "en"
-    assert answer.text == message(reason, "en")
+    assert answer.text == said(settings, reason, "en")
     assert "European AI Office" in answer.text
     forced = ask(question, language="pl", settings=settings)
-    assert forced.language == "pl" and forced.text == message(reason, "pl")
+    assert forced.language == "pl" and forced.text == said(settings, reason, "pl")
     _assert_still_serving(settings)
 
 
@@ -129,7 +136,7 @@ def test_binary_junk_gets_an_abstention_not_an_answer(settings, junk):
     assert answer.abstained and answer.citations == []
     assert answer.reason in {"out_of_scope", "no_letters", "empty"}
     # The reply is one of the assistant's own messages (English for a language it lacks).
-    assert answer.text == message(answer.reason, answer.language)
+    assert answer.text == said(settings, answer.reason, answer.language)
     json.dumps(answer.to_dict(), ensure_ascii=False).encode("utf-8")  # printable, storable
     _assert_still_serving(settings)
 
@@ -137,7 +144,7 @@ def test_binary_junk_gets_an_abstention_not_an_answer(settings, junk):
 @pytest.mark.parametrize("language", ["da", "pl"])
 def test_control_characters_inside_a_real_question_are_dropped(settings, language):
     question = DEADLINE[language][0]
-    middle = len(question) // 2
+    middle = question.rindex(" ", 0, len(question) // 2 + 1)  # between words: a control is a space
     dirty = "\x00\x1b[2J" + question[:middle] + "\x00\x07\u200b\r\n" + question[middle:] + "\x7f"
     assert_deadline(ask(dirty, settings=settings), language)
 
@@ -161,13 +168,16 @@ def test_a_prompt_injection_never_gets_its_claim_answered(settings, question, la
     if answer.abstained:
         # An instruction is not named back as "what you asked": its claim would be quoted.
         assert answer.text.startswith(
-            (message("out_of_scope", language), message("not_on_page_plain", language))
+            (
+                said(settings, "out_of_scope", language),
+                said(settings, "not_on_page_plain", language),
+            )
         ), answer.text
     elif language in ("da", "pl"):
         # Answered: then about the deadline, with the real one, from the pages.
         assert_deadline(answer, language)
     else:
-        assert answer.text.startswith(message("other_language", "en"))
+        assert answer.text.startswith(said(settings, "other_language", "en"))
     _assert_still_serving(settings)
 
 
@@ -222,7 +232,7 @@ def test_the_cli_answers_every_bad_question_and_keeps_serving(settings, capsys):
             assert answer["language"] == language
         if expected in ("empty", "no_letters", "out_of_scope"):
             assert answer["abstained"] and answer["reason"] == expected
-            assert answer["text"] == message(expected, answer["language"])
+            assert answer["text"] == said(settings, expected, answer["language"])
         else:
             assert expected in answer["text"] and answer["citations"]
         assert not any(claim in answer["text"].lower() for claim in INJECTED)

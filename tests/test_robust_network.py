@@ -370,18 +370,13 @@ def test_refresh_reaches_only_the_manifests_host(traced, settings, tmp_path):
     import threading
 
     from _robust import copy_index
-    from test_refresh import page_html
+    from test_refresh import page_html, send_html
 
     pages = {"/da": page_html("da", reword=True), "/pl": page_html("pl")}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            data = pages[self.path].encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_html(self, pages[self.path])
 
         def log_message(self, *args):
             pass

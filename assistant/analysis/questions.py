@@ -14,6 +14,9 @@ from html.parser import HTMLParser
 
 # A tag opens with "<" and a letter, "/" or "!": "<10 ansatte" is text, "<b>" is markup.
 _TAG = re.compile(r"<[A-Za-z/!]")
+# A terminal's escape sequence ("\x1b[2J" clears the screen) pasted with a question: dropped
+# whole, or its printable tail ("[2J") would glue onto the first word.
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -35,6 +38,7 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
         raw = raw.decode("utf-8", errors="replace")
     text = unicodedata.normalize("NFC", str(raw))
     text = text.replace("\ufffd", " ")
+    text = _ESCAPE.sub(" ", text)
     text = _CONTROL.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch) != "Cs" else " " for ch in text)
     if _TAG.search(text):

@@ -93,10 +93,11 @@ class Engine:
             lang,
             self.index,
             question=clean.text,
-            # The trained model learned from questions asked on their own: in a conversation a
-            # short question ("A kto go nadzoruje?") looks like nothing it saw, so it withholds
-            # nothing there (dev: 5 of 36 follow-ups refused with it).
-            limits=replace(self.limits, veto=0.0) if history else self.limits,
+            # The trained model learned from questions asked on their own, of usual length: in
+            # a conversation a short question ("A kto go nadzoruje?") looks like nothing it saw
+            # (dev: 5 of 36 follow-ups refused with it), and so does a question cut at the
+            # length limit (a pasted text, a question repeated): it withholds nothing there.
+            limits=replace(self.limits, veto=0.0) if history or clean.truncated else self.limits,
             readable=known_share(clean.text, self.lexicons.get(guess.code)) >= READABLE_SHARE,
             notice=notice,
             follow_up=clean.text if resolution.follow_up else None,

@@ -57,7 +57,7 @@ WORD_FEATURES = (
 
 # The features that need questions written for the best passage: a page without them is
 # judged as before it had any (unknown, read as the training average).
-WRITTEN_FEATURES = ("written_cosine", "written_lead")
+WRITTEN_FEATURES = ("written_cosine", "written_lead", "written_over_unanswered")
 
 
 def question_terms(question: str, language: str, subject: frozenset[str]) -> list[str]:
