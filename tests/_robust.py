@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -44,6 +45,33 @@ def copy_index(built: Settings, dest: Path) -> Settings:
     shutil.copytree(built.index_dir, dest / "index", ignore=shutil.ignore_patterns(".lock"))
     shutil.copytree(PROJECT_DIR / "corpus", dest / "corpus")
     return Settings(index_dir=dest / "index", corpus_dir=dest / "corpus")._normalised()
+
+
+def corpus_with_page(
+    folder: Path, page: str, language: str, title: str, text: str, subject: str = ""
+) -> Path:
+    """The shipped corpus copied into `folder`, plus one made-up page: its file, its manifest
+    entry and, given a `subject`, the site's name in its language."""
+    for path in (PROJECT_DIR / "corpus").iterdir():
+        if path.is_file():
+            shutil.copy(path, folder / path.name)
+    (folder / f"{page}.{language}.txt").write_text(text, encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["pages"].append(
+        {
+            "file": f"{page}.{language}.txt",
+            "page": page,
+            "language": language,
+            "url": f"https://example.eu/{language}/{page}",
+            "title": title,
+        }
+    )
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if subject:
+        site = json.loads((folder / "site.json").read_text(encoding="utf-8"))
+        site["name"][language] = subject
+        (folder / "site.json").write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
+    return folder
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

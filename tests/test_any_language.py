@@ -6,14 +6,13 @@ subject, with no change to the code; the Danish and Polish answers stay exactly 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
+from _robust import corpus_with_page
 
 from assistant import Settings, ask, ingest
 from assistant.analysis.text import language_gaps, sentences, stem, word_analysis
 from assistant.ingest.corpus import language_warnings, load_pages
-from assistant.resources import PROJECT_DIR
 
 GREEK_SUBJECT = "το Ευρωπαϊκό Γραφείο Μελισσοκομίας"
 
@@ -49,24 +48,10 @@ REAL_QUESTIONS = (
 
 def corpus_with_greek(folder) -> Settings:
     """The shipped corpus plus the Greek page: a page file, a manifest entry, a site name."""
-    for path in (PROJECT_DIR / "corpus").iterdir():
-        shutil.copy(path, folder / path.name)
-    (folder / "melissa.el.txt").write_text(GREEK_PAGE, encoding="utf-8")
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    manifest["pages"].append(
-        {
-            "file": "melissa.el.txt",
-            "page": "melissa",
-            "language": "el",
-            "url": "https://example.eu/el/melissa",
-            "title": "Το Ευρωπαϊκό Γραφείο Μελισσοκομίας",
-        }
+    title = "Το Ευρωπαϊκό Γραφείο Μελισσοκομίας"
+    return Settings(
+        corpus_dir=corpus_with_page(folder, "melissa", "el", title, GREEK_PAGE, GREEK_SUBJECT)
     )
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    site = json.loads((folder / "site.json").read_text(encoding="utf-8"))
-    site["name"]["el"] = GREEK_SUBJECT
-    (folder / "site.json").write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
-    return Settings(corpus_dir=folder)
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,10 @@ language, with no change to the code."""
 
 from __future__ import annotations
 
-import json
-import shutil
-
 import pytest
+from _robust import corpus_with_page
 
 from assistant import Settings, ask, ingest
-from assistant.resources import PROJECT_DIR
 
 GERMAN_PAGE = """Skip to main content
 
@@ -32,21 +29,10 @@ Anfragen zum Büro richten Sie bitte an robotik-buero@example.eu.
 
 @pytest.fixture(scope="module")
 def three_languages(tmp_path_factory) -> Settings:
-    corpus = tmp_path_factory.mktemp("corpus")
-    for path in (PROJECT_DIR / "corpus").iterdir():
-        shutil.copy(path, corpus / path.name)
-    (corpus / "robotik.de.txt").write_text(GERMAN_PAGE, encoding="utf-8")
-    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
-    manifest["pages"].append(
-        {
-            "file": "robotik.de.txt",
-            "page": "robotik",
-            "language": "de",
-            "url": "https://example.eu/de/robotik",
-            "title": "Das Europäische Büro für Robotik",
-        }
+    title = "Das Europäische Büro für Robotik"
+    corpus = corpus_with_page(
+        tmp_path_factory.mktemp("corpus"), "robotik", "de", title, GERMAN_PAGE
     )
-    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"), corpus_dir=corpus)
     report = ingest(settings)
     assert report.languages["de"] == 3
