@@ -153,9 +153,10 @@ def test_a_refresh_reports_exactly_what_changed_and_embeds_only_that(local):
     assert second.build.embedded == 2
     assert second.build.reused_embeddings == second.build.passages - 2
     # The written questions of the reworded passage (keyed by its old text) need a look.
-    assert "Hvad laver EU's AI-kontor egentlig?" in {
-        q for _, q in second.changes.questions_to_review
-    }
+    to_review = {q for _, q in second.changes.questions_to_review}
+    assert "Hvad laver EU's AI-kontor egentlig?" in to_review
+    # ...every author's: the second author's file too
+    assert "Er AI-kontoret EU's knudepunkt for viden om AI?" in to_review
     report_file = second.change_file.read_text("utf-8")
     assert report_file == second.changes.render()
     assert report_file.startswith("1 added, 0 removed, 1 reworded, ")

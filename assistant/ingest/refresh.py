@@ -22,7 +22,7 @@ from assistant.ingest.changes import ChangeReport, compare
 from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.corpus import MANIFEST_NAME, load_pages
 from assistant.ingest.fetch import TIMEOUT_S, fetch_pages
-from assistant.ingest.written import questions_path
+from assistant.ingest.written import questions_paths
 from assistant.resources import PACKAGE_DIR
 from assistant.settings import Settings
 
@@ -155,10 +155,7 @@ def _write_change_file(corpus: Path, report: ChangeReport, today: dt.date) -> Pa
 def _written_by_hash(corpus: Path, pages) -> dict[str, list[str]]:
     """Text hash -> the questions written for the passage with that text."""
     found: dict[str, list[str]] = {}
-    for page in pages:
-        path = questions_path(corpus, page)
-        if not path.is_file():
-            continue
+    for path in (p for page in pages for p in questions_paths(corpus, page)):
         try:
             entries = json.loads(path.read_text(encoding="utf-8"))["passages"]
         except (OSError, json.JSONDecodeError, KeyError, TypeError):
