@@ -169,6 +169,31 @@ def test_a_follow_up_is_answered_on_the_previous_subject(settings, first, follow
 
 
 @pytest.mark.parametrize(
+    ("first", "follow_up", "language"),
+    [
+        ("Hvilke opgaver har AI-kontoret med AI-forordningen?", "Og internationalt?", "da"),
+        (
+            "Jakie zadania ma Biuro ds. AI w związku z aktem o AI?",
+            "A co robi na szczeblu międzynarodowym?",
+            "pl",
+        ),
+        ("Jakie zadania ma Biuro ds. AI w związku z aktem o AI?", "A współpraca międzynarodowa?", "pl"),
+    ],
+)
+def test_a_follow_up_that_names_its_own_aspect_finds_it(settings, first, follow_up, language):
+    """The follow-up's subject is the Office; what it asks about (the international level) is
+    a word of its own that the first question's passages lack. Its own search finds the
+    passage, and the passage holding that word counts as on the subject
+    (`conversation.with_own_search`, `_own_aspect`); the search with the first question alone
+    cited the AI Act's tasks or abstained."""
+    first_answer, answer = _converse(settings, first, follow_up)
+    assert f"ai-office/{language}/b014" in [c.passage_id for c in first_answer.citations]
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == f"ai-office/{language}/b020"
+    assert first in answer.resolved_question
+
+
+@pytest.mark.parametrize(
     ("first", "follow_up", "nearest"),
     [
         # The pages give no date for the forum: the job deadline's date is about something else.

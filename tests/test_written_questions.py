@@ -94,6 +94,8 @@ def test_every_authors_questions_file_is_loaded_and_each_author_is_a_training_fo
     _corpus(tmp_path, {"passages": [_entry(deadline, "Sidste frist for at søge?")]})
     second = {"passages": [_entry(deadline, "Hvornår lukker ansøgningerne?")]}
     (tmp_path / "havrobot.da.second.questions.json").write_text(json.dumps(second), "utf-8")
+    third = {"passages": [_entry(deadline, "Til hvornår kan man søge?")]}
+    (tmp_path / "havrobot.da.third.questions.json").write_text(json.dumps(third), "utf-8")
     for name, question in (("havrobot", "Hvad koster det?"), ("havrobot.second", "Løn?")):
         line = {"question": question, "language": "da", "kind": "not_on_page"}
         (tmp_path / f"{name}.unanswered.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
@@ -101,11 +103,13 @@ def test_every_authors_questions_file_is_loaded_and_each_author_is_a_training_fo
     assert [q.text for q in load_written(tmp_path, pages, chunks)] == [
         "Sidste frist for at søge?",
         "Hvornår lukker ansøgningerne?",
+        "Til hvornår kan man søge?",
     ]
     folds = {e.question: e.fold for e in examples(tmp_path)}
     assert folds == {
         "Sidste frist for at søge?": 0,
         "Hvornår lukker ansøgningerne?": 1,
+        "Til hvornår kan man søge?": 2,
         "Hvad koster det?": 0,
         "Løn?": 1,
     }
@@ -256,15 +260,19 @@ def test_the_shipped_model_is_rebuilt_bit_for_bit_from_its_table(tmp_path):
 
 
 def test_training_features_come_from_the_real_pipeline_with_the_question_held_out(tmp_path):
-    """Two questions per fold, asked of an index built without them: every feature is there,
-    and a written question's own text is not among the build's written questions."""
+    """Two questions per fold (one per author), asked of an index built without them: every
+    feature is there, and a written question's own text is not among the build's written
+    questions."""
     from assistant.answering.features import FEATURES
     from assistant.answering.training import examples, feature_table
 
     rows = feature_table(CORPUS, tmp_path, limit=2, progress=False)
-    assert len(rows) == 4
+    folds = sorted({e.fold for e in examples(CORPUS)})
+    assert folds == [0, 1, 2]  # three authors' files of each kind
+    assert len(rows) == 2 * len(folds)
     assert all(set(row["features"]) == set(FEATURES) for row in rows)
-    held_out = {e.question for e in examples(CORPUS) if e.fold == 1}
+    # the last build is the last fold's
+    held_out = {e.question for e in examples(CORPUS) if e.fold == folds[-1]}
     index = Index(sorted((tmp_path / "index" / "builds").iterdir())[-1], _settings(tmp_path))
     kept = {q.text for q in index.questions.questions}
     assert not (held_out & {r["question"] for r in rows} & kept)

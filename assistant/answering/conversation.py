@@ -19,7 +19,7 @@ from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
 from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE, decide
 from assistant.answering.extractive import is_answerable
-from assistant.retrieval.fusion import contains, coverage, min_max_normalised
+from assistant.retrieval.fusion import contains, coverage, max_normalised, min_max_normalised
 from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
 
 MAX_CONTEXT_CHARS = 300
@@ -28,6 +28,11 @@ SHORT_FOLLOW_UP = 3  # content words; a question this short needs its context
 # passages on the subject) adds to a passage's fused score. Chosen on eval/'s dev split
 # (0, 0.25, 0.5, 0.75, 1.0: follow-up hit@1 0.89, 0.89, 0.94, 0.94, 0.94).
 OWN_MEANING_WEIGHT = 0.5
+# How much the follow-up's own search counts against the search with the previous question
+# when their passages are ranked together (`with_own_search`). Chosen on eval/'s dev split.
+OWN_SEARCH_WEIGHT = 0.5
+OWN_ASPECT = True
+COMBINED_K = 10
 MIN_QUOTE = 20  # characters: a shorter sentence found in an answer's text may be a chance match
 # Words that open a follow-up ("og", "a", "and") and pronouns that point back at something
 # named earlier, anywhere in the question ("Kan det også straffe nogen?"): language data.
@@ -99,7 +104,7 @@ def resolve(
     previous = previous_question(history)
     combined_text = f"{question} {previous}"
     combined = retriever.retrieve(
-        question, language, focus=previous, question_language=question_language
+        question, language, k=COMBINED_K, focus=previous, question_language=question_language
     )
     # An answer type the question asks for is a subject of its own when the question also
     # names something and nothing points back ("Hvad er e-mailadressen til AI-kontoret?"
@@ -120,12 +125,20 @@ def resolve(
         alone, combined, types_count, question
     ):
         return Resolution(question, alone, False)
+    combined = with_own_search(alone, combined)
     subject = Subject.of(history, asked_in, combined)
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
     # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
     # with none left the follow-up is abstained on.
     asks = "" if _points_back(question, asked_in) else question
-    on_subject = [h for h in combined if subject.holds(h, retriever.index, asks)]
+    # The passage the follow-up finds alone is on the subject too when it holds a rare word of
+    # the follow-up's own ("Og hvad gør det internationalt?": the international level).
+    own_aspect = _own_aspect(alone) if OWN_ASPECT else ""
+    on_subject = [
+        h
+        for h in combined
+        if h.chunk.id == own_aspect or subject.holds(h, retriever.index, asks)
+    ]
     return Resolution(combined_text, by_own_meaning(retriever, question, on_subject), True)
 
 
@@ -177,6 +190,41 @@ def _holds_most_specific(lexical, question: str, language: str, passage_stems) -
     held = set(passage_stems)
     specific = lexical.most_specific(lexical.analyse_query(question, language))
     return any(contains(held, s) for s in specific)
+
+
+def with_own_search(alone: list[Hit], combined: list[Hit]) -> list[Hit]:
+    """The passages of both searches, ranked by both: the search with the previous question
+    finds the subject's passages, the follow-up's own search the aspect it asks about ("Og
+    hvad gør det internationalt?" after a question on the AI Act wants the passage on the
+    international level, which the combined search ranks low). Each search's scores are
+    divided by its best, and weighed by `OWN_SEARCH_WEIGHT` and its complement."""
+    if not alone or OWN_SEARCH_WEIGHT <= 0:
+        return combined
+    own, both = max_normalised(_scores(alone)), max_normalised(_scores(combined))
+    hits = {h.chunk.id: h for h in alone}
+    hits.update({h.chunk.id: h for h in combined})  # the combined search's view when both have it
+    fused = {
+        pid: OWN_SEARCH_WEIGHT * own.get(pid, 0.0) + (1 - OWN_SEARCH_WEIGHT) * both.get(pid, 0.0)
+        for pid in hits
+    }
+    ranked = sorted(hits, key=fused.__getitem__, reverse=True)
+    return [replace(hits[pid], score=fused[pid]) for pid in ranked]
+
+
+def _own_aspect(alone: list[Hit]) -> str:
+    """The id of the follow-up's own best passage when it holds the question's most specific
+    word that is not an answer type (`Hit.most_specific`), or "": the follow-up names an
+    aspect of its own, and that passage has it."""
+    best = alone[0] if alone else None
+    if best is None:
+        return ""
+    held = set(best.passage_stems)
+    named = [s for s in best.most_specific if not is_type_token(s)]
+    return best.chunk.id if any(contains(held, s) for s in named) else ""
+
+
+def _scores(hits: list[Hit]) -> dict[str, float]:
+    return {h.chunk.id: h.score for h in hits}
 
 
 def by_own_meaning(retriever: HybridRetriever, question: str, hits: list[Hit]) -> list[Hit]:

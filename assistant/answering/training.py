@@ -38,6 +38,8 @@ SEED = 20261203
 # with five, 0.162 with two; folds by language instead, with no written question in the
 # asker's language: 0.044, but not on the pages only 0.50 abstained, from 0.95).
 FOLDS = 2
+# With several authors' files per kind, each author is a fold of their own (three authors:
+# three folds, each asked of an index holding the other two authors' wordings).
 CLASSES = (ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE)
 # Logistic regression's inverse regularisation strength (scikit-learn's default); each class
 # weighed by the inverse of its share, so the fewer out-of-scope examples count as much.
@@ -87,9 +89,10 @@ def examples(corpus_dir: Path, folds: int = FOLDS, seed: int = SEED) -> list[Exa
 
 
 def _by_author(authors: list[list[Example]], folds: int, seed: int) -> list[Example]:
-    """Fold n for the n-th author's questions, or shuffled folds when there is one author."""
+    """Fold n for the n-th author's questions, or `folds` shuffled folds when there is one
+    author."""
     if len(authors) > 1:
-        return [replace(e, fold=n % folds) for n, mine in enumerate(authors) for e in mine]
+        return [replace(e, fold=n) for n, mine in enumerate(authors) for e in mine]
     found = authors[0] if authors else []
     order = list(range(len(found)))
     random.Random(seed).shuffle(order)
@@ -132,8 +135,9 @@ def feature_table(
     from assistant.settings import Settings
 
     all_examples = examples(corpus_dir)
+    folds = sorted({e.fold for e in all_examples})
     rows: list[dict] = []
-    for fold in range(FOLDS):
+    for fold in folds:
         asked = [e for e in all_examples if e.fold == fold][:limit]
         held_out = {e.question for e in asked}
 
@@ -160,7 +164,7 @@ def feature_table(
                 }
             )
             if progress and n % 50 == 0:
-                print(f"  fold {fold + 1}/{FOLDS}: {n}/{len(asked)}", file=sys.stderr)
+                print(f"  fold {fold + 1}/{len(folds)}: {n}/{len(asked)}", file=sys.stderr)
     return rows
 
 
@@ -209,7 +213,7 @@ def cross_validated(rows: list[dict], seed: int = SEED) -> dict:
     """Each row predicted by a model fitted on the other folds: per-class recall, and how
     often an "answered" verdict is right (the cost that matters most)."""
     predicted = {}
-    for fold in range(FOLDS):
+    for fold in sorted({r["fold"] for r in rows}):
         train = [r for r in rows if r["fold"] != fold]
         test = [r for r in rows if r["fold"] == fold]
         model = fit(train, seed)
@@ -303,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"Asking the labelled questions of {corpus_dir}, {FOLDS} folds ...", file=sys.stderr)
+        folds = len({e.fold for e in examples(Path(corpus_dir))})
+        print(f"Asking the labelled questions of {corpus_dir}, {folds} folds ...", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="assistant-train-") as work:
             rows = feature_table(Path(corpus_dir), Path(work))
         write_table(rows, table)
