@@ -3,6 +3,8 @@
     python -m bench.profile                 # the eval's dev questions, one pass, warm
     python -m bench.profile --top 40        # and the 40 functions with most time of their own
     python -m bench.profile --split         # no profiler: the encoder's time and the rest's
+    python -m bench.profile --corpus-dir C --index-dir I   # on another corpus (a kept
+                                            # synthetic one: `python -m bench --keep`)
 
 With `--split`, every call to the question encoder on the asking thread is timed by a
 wrapper, so each ask splits into encoder time (what the asking thread spent encoding) and
@@ -113,20 +115,27 @@ def split(questions: list[str], settings) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--top", type=int, default=25, help="functions by own time to show")
-    parser.add_argument("--index-dir", help="an index over the real corpus (default: built)")
+    parser.add_argument("--index-dir", help="an index over the corpus (default: built)")
+    parser.add_argument(
+        "--corpus-dir", help="the corpus (default: the real pages)", default=PROJECT_DIR / "corpus"
+    )
     parser.add_argument("--split", action="store_true", help="no profiler: encoder vs the rest")
     args = parser.parse_args(argv)
 
     from assistant import ask
     from assistant.index.builds import ingest
+    from assistant.index.layout import active_build
     from assistant.settings import Settings
 
     questions, source = load_questions()
     with tempfile.TemporaryDirectory(prefix="profile-ask-") as scratch:
         settings = Settings(
-            index_dir=Path(args.index_dir or scratch), corpus_dir=PROJECT_DIR / "corpus"
+            index_dir=Path(args.index_dir or scratch), corpus_dir=Path(args.corpus_dir)
         )
-        ingest(settings)
+        if active_build(settings.index_dir) is None:
+            # Only when there is none: a kept synthetic index was built with cheap vectors,
+            # and ingesting its corpus again would encode every passage with the model.
+            ingest(settings)
         for q in questions:  # warm-up
             ask(q, settings=settings)
         if args.split:
