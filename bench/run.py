@@ -257,7 +257,8 @@ def bench_scale(
     """Ingestion and warm ask() on synthetic corpora of growing size. From `cheap_from`
     passages on, passage vectors are made the cheaper way (`bench.ours cheap`) and the
     ingestion figures of that row are not the model's. With `keep`, each corpus and index
-    stays in `work` (to profile an ask on it: `python -m bench.profile --index ...`)."""
+    stays in `work` (to profile an ask on it: `python -m bench.profile --corpus-dir
+    <work>/corpus-N --index-dir <work>/index-N`)."""
     rows = []
     for size in sizes:
         cheap = cheap_from is not None and size >= cheap_from
