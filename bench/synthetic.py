@@ -47,9 +47,21 @@ def _aligned_sources(corpus_dir: Path) -> list[dict[str, tuple[list[str], str]]]
 
 
 def write_corpus(
-    passages: int, target: str | Path, corpus_dir: str | Path | None = None, seed: int = 0
+    passages: int,
+    target: str | Path,
+    corpus_dir: str | Path | None = None,
+    seed: int = 0,
+    whole_sentences: bool = False,
 ) -> Path:
-    """Write a corpus of about `passages` passages (half per language) to `target`."""
+    """Write a corpus of about `passages` passages (half per language) to `target`.
+
+    With `whole_sentences`, every sentence picked is closed with a full stop, so that the
+    sentence splitter gives back the real pages' sentences: the distinct sentences stay a
+    bounded pool whatever the size (for the cheap-vector rows, where each is encoded once and
+    looked up). Without it, a picked line that ends without one (a list item, a lead-in
+    ending in a colon) runs on into the next pick, and the new run-on "sentences" grow with
+    the corpus: about 2,600 distinct ones at 10,000 passages.
+    """
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     sources = _aligned_sources(Path(corpus_dir or PROJECT_DIR / "corpus"))
@@ -76,7 +88,8 @@ def write_corpus(
                 chosen = []
                 for source, where in picks:
                     own = source[lang][0]
-                    chosen.append(own[int(where * len(own))] if own else "")
+                    picked = own[int(where * len(own))] if own else ""
+                    chosen.append(_closed(picked) if whole_sentences else picked)
                 text = " ".join(s for s in chosen if s)
                 blocks[lang].append(text if text[-1:] in ".!?:" else f"{text}.")
         for lang in languages:
@@ -95,6 +108,14 @@ def write_corpus(
         json.dumps({"pages": manifest}, ensure_ascii=False, indent=1), "utf-8"
     )
     return target
+
+
+def _closed(sentence: str) -> str:
+    """The sentence ending in a full stop (a closing colon becomes one)."""
+    sentence = sentence.rstrip()
+    if not sentence or sentence[-1] in ".!?":
+        return sentence
+    return f"{sentence.rstrip(':;,')}."
 
 
 if __name__ == "__main__":
