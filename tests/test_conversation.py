@@ -177,7 +177,11 @@ def test_a_follow_up_is_answered_on_the_previous_subject(settings, first, follow
             "A co robi na szczeblu międzynarodowym?",
             "pl",
         ),
-        ("Jakie zadania ma Biuro ds. AI w związku z aktem o AI?", "A współpraca międzynarodowa?", "pl"),
+        (
+            "Jakie zadania ma Biuro ds. AI w związku z aktem o AI?",
+            "A współpraca międzynarodowa?",
+            "pl",
+        ),
     ],
 )
 def test_a_follow_up_that_names_its_own_aspect_finds_it(settings, first, follow_up, language):

@@ -17,27 +17,27 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The third sealed test split, measured once on 2026-12-03, in brackets (docs/evaluation.md).
+# The fourth sealed test split, measured once on 2026-12-03, in brackets (docs/evaluation.md).
 FLOORS = {
-    "hit@1": 0.70,  # (0.725)
-    "retrieval_hit@3": 0.84,  # (0.87)
-    "retrieval_mrr": 0.80,  # (0.83)
+    "hit@1": 0.67,  # (0.703)
+    "retrieval_hit@3": 0.88,  # (0.92)
+    "retrieval_mrr": 0.80,  # (0.836)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.70,  # (0.73)
-    "abstention_recall": 0.83,  # (0.86: out of scope and not on the pages together)
-    "abstention_precision": 0.66,  # (0.69)
-    "da/hit@1": 0.72,  # (0.75)
-    "pl/hit@1": 0.62,  # (0.65)
-    "en/hit@1": 0.82,  # (0.86)
-    "fact/hit@1": 0.84,  # (0.875)
-    "paraphrase/hit@1": 0.54,  # (0.575)
-    "follow_up/hit@1": 0.46,  # (0.50)
-    "other_language/hit@1": 0.85,  # (0.89)
-    "list/hit@1": 0.88,  # (0.92)
-    "overview/hit@1": 0.34,  # (0.375)
-    "not_on_page/abstention_recall": 0.80,  # (0.83)
+    "key_fact_recall": 0.70,  # (0.737)
+    "abstention_recall": 0.86,  # (0.897: out of scope and not on the pages together)
+    "abstention_precision": 0.64,  # (0.675)
+    "da/hit@1": 0.63,  # (0.667)
+    "pl/hit@1": 0.66,  # (0.70)
+    "en/hit@1": 0.89,  # (0.929)
+    "fact/hit@1": 0.61,  # (0.65)
+    "paraphrase/hit@1": 0.71,  # (0.75)
+    "follow_up/hit@1": 0.64,  # (0.688)
+    "other_language/hit@1": 0.80,  # (0.833)
+    "list/hit@1": 0.46,  # (0.50)
+    "overview/hit@1": 0.58,  # (0.625)
+    "not_on_page/abstention_recall": 0.84,  # (0.875)
     "out_of_scope/abstention_recall": 0.95,  # (1.00)
 }
 

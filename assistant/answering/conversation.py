@@ -133,11 +133,9 @@ def resolve(
     asks = "" if _points_back(question, asked_in) else question
     # The passage the follow-up finds alone is on the subject too when it holds a rare word of
     # the follow-up's own ("Og hvad gør det internationalt?": the international level).
-    own_aspect = _own_aspect(alone) if OWN_ASPECT else ""
+    own_aspect = _own_aspect(retriever, alone, subject) if OWN_ASPECT else ""
     on_subject = [
-        h
-        for h in combined
-        if h.chunk.id == own_aspect or subject.holds(h, retriever.index, asks)
+        h for h in combined if h.chunk.id == own_aspect or subject.holds(h, retriever.index, asks)
     ]
     return Resolution(combined_text, by_own_meaning(retriever, question, on_subject), True)
 
@@ -211,16 +209,30 @@ def with_own_search(alone: list[Hit], combined: list[Hit]) -> list[Hit]:
     return [replace(hits[pid], score=fused[pid]) for pid in ranked]
 
 
-def _own_aspect(alone: list[Hit]) -> str:
-    """The id of the follow-up's own best passage when it holds the question's most specific
-    word that is not an answer type (`Hit.most_specific`), or "": the follow-up names an
-    aspect of its own, and that passage has it."""
+def _own_aspect(retriever: HybridRetriever, alone: list[Hit], subject: Subject) -> str:
+    """The id of the follow-up's own best passage when the follow-up names an aspect of its
+    own, or "": the passage holds the question's most specific word (not an answer type,
+    `Hit.most_specific`), one that none of the passages the previous answer cited holds. A
+    word the subject's passages hold asks about the subject itself ("Hvor mange virksomheder
+    er med i den?" after the pact, whose passage names companies); one they lack is a new
+    aspect of the same thing ("Og internationalt?" after the AI Act's tasks)."""
     best = alone[0] if alone else None
     if best is None:
         return ""
+    judged = best.judged or best.chunk
     held = set(best.passage_stems)
-    named = [s for s in best.most_specific if not is_type_token(s)]
-    return best.chunk.id if any(contains(held, s) for s in named) else ""
+    named = [s for s in best.most_specific if not is_type_token(s) and contains(held, s)]
+    if not named:
+        return ""
+    index = retriever.index
+    lexical = index.lexical[judged.language]
+    cited = [
+        set(lexical.analyse(index.passages[pid].search_text))
+        for pid in subject.cited
+        if pid in index.passages and index.passages[pid].language == judged.language
+    ]
+    new = [s for s in named if not any(contains(stems, s) for stems in cited)]
+    return best.chunk.id if new else ""
 
 
 def _scores(hits: list[Hit]) -> dict[str, float]:
