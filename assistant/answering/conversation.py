@@ -31,7 +31,8 @@ OWN_MEANING_WEIGHT = 0.5
 # How much the follow-up's own search counts against the search with the previous question
 # when their passages are ranked together (`with_own_search`). Chosen on eval/'s dev split.
 OWN_SEARCH_WEIGHT = 0.5
-OWN_ASPECT = True
+# Passages the search with the previous question returns: more than an answer's five, so that
+# the follow-up's own best passage is usually among them and has a score in both searches.
 COMBINED_K = 10
 MIN_QUOTE = 20  # characters: a shorter sentence found in an answer's text may be a chance match
 # Words that open a follow-up ("og", "a", "and") and pronouns that point back at something
@@ -131,9 +132,9 @@ def resolve(
     # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
     # with none left the follow-up is abstained on.
     asks = "" if _points_back(question, asked_in) else question
-    # The passage the follow-up finds alone is on the subject too when it holds a rare word of
-    # the follow-up's own ("Og hvad gør det internationalt?": the international level).
-    own_aspect = _own_aspect(retriever, alone, subject) if OWN_ASPECT else ""
+    # The passage the follow-up finds alone is on the subject too when it holds a word of the
+    # follow-up's own that the cited passages lack ("Og internationalt?": `_own_aspect`).
+    own_aspect = _own_aspect(retriever, alone, subject)
     on_subject = [
         h for h in combined if h.chunk.id == own_aspect or subject.holds(h, retriever.index, asks)
     ]

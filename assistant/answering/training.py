@@ -37,9 +37,9 @@ SEED = 20261203
 # index, and the model learned closeness no real asker reaches (dev false abstentions 0.196
 # with five, 0.162 with two; folds by language instead, with no written question in the
 # asker's language: 0.044, but not on the pages only 0.50 abstained, from 0.95).
+# (This is for one author per kind. With several authors' files, each author is a fold of
+# their own: three authors, three folds, each asked of an index holding the other two's.)
 FOLDS = 2
-# With several authors' files per kind, each author is a fold of their own (three authors:
-# three folds, each asked of an index holding the other two authors' wordings).
 CLASSES = (ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE)
 # Logistic regression's inverse regularisation strength (scikit-learn's default); each class
 # weighed by the inverse of its share, so the fewer out-of-scope examples count as much.
@@ -136,6 +136,11 @@ def feature_table(
 
     all_examples = examples(corpus_dir)
     folds = sorted({e.fold for e in all_examples})
+    if progress:
+        print(
+            f"Asking the labelled questions of {corpus_dir}, {len(folds)} folds ...",
+            file=sys.stderr,
+        )
     rows: list[dict] = []
     for fold in folds:
         asked = [e for e in all_examples if e.fold == fold][:limit]
@@ -307,8 +312,6 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        folds = len({e.fold for e in examples(Path(corpus_dir))})
-        print(f"Asking the labelled questions of {corpus_dir}, {folds} folds ...", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="assistant-train-") as work:
             rows = feature_table(Path(corpus_dir), Path(work))
         write_table(rows, table)

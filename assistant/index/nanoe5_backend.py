@@ -149,16 +149,16 @@ class AsideBatch:
         is encoded alone either way, so the vectors are the same bits."""
         taken: list[int] = []
         if encode_here is not None:
-            for n in reversed(range(len(self.futures))):
-                if self.futures[n].cancel():
-                    taken.append(n)
+            # Cancelled from the end: the last engine takes them in order, so the tail is
+            # what it has not started.
+            taken = sorted(
+                n for n in reversed(range(len(self.futures))) if self.futures[n].cancel()
+            )
         out = np.empty((len(self.futures), DIMENSION), dtype=np.float32)
         if taken:
-            taken.sort()
             out[taken] = encode_here([self.texts[n] for n in taken])
-        for n, future in enumerate(self.futures):
-            if n not in taken:
-                out[n] = future.result()[0]
+        for n in sorted(set(range(len(self.futures))) - set(taken)):
+            out[n] = self.futures[n].result()[0]
         return out
 
 
