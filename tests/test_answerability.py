@@ -271,6 +271,19 @@ def test_the_small_predicates():
         ("Hvem leder AI-kontoret?", {LEADER}),
         ("Hvad er AI-pagten?", set()),
         ("Jaka jest data rozpoczęcia?", set()),  # Polish "data" is not the English "date"
+        # Writing asks for an address only towards someone or somewhere.
+        ("Hvem kan jeg skrive til med et spørgsmål?", {EMAIL}),
+        ("Gdzie mam pisać z pytaniami?", {EMAIL}),
+        ("Do kogo mogę się zwrócić z pytaniem?", {EMAIL}),
+        ("Skriver kontoret retningslinjer for virksomheder?", set()),
+        ("Do kogo należą te uprawnienia?", set()),
+        # "kiedy" and "when" as conjunctions ask whether, not when.
+        ("Czy eksperci pomagają, kiedy urząd przygotowuje wytyczne?", set()),
+        ("Does the Office listen to companies when it drafts guidelines?", set()),
+        ("Czy wiadomo, kiedy ruszy nabór?", {DATE}),
+        ("Do you know when the panel was set up?", {DATE}),
+        ("Og hvornår så?", {DATE}),
+        ("I od kiedy działa urząd?", {DATE}),
     ],
 )
 def test_expected_answer_types(question, types):

@@ -122,8 +122,14 @@ _ASKED = {
         re.I,
     ),
     PHONE: re.compile(r"telefon\w*|\bringe\b|zadzwoni\w*|\bphone\b", re.I),
+    # Writing is a way to contact only towards someone or somewhere ("skrive til", "do kogo
+    # napisać", "where do I write"): "Er firmaerne med til at skrive reglerne?" asks who
+    # writes them, not for an address.
     EMAIL: re.compile(
-        r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bskrive|\bhenvend|napisa|\bwrite\b",
+        r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bhenvend|"
+        r"\bskriv\w*\s+(\S+\s+)?til\b|\btil\s+hvem\b|\b(na)?pis\w*\s+(\S+\s+)?do\b|"
+        r"\bdo\s+kogo\s+(\S+\s+){0,3}?(na)?(pis|zwróci)\w*|\bwrite\s+(\S+\s+)?to\b|"
+        r"\b(hvor|gdzie|where)\s+(\S+\s+){0,3}?(skriv\w*|napisa\w*|pisa\w*|write)\b",
         re.I,
     ),
     MONEY: re.compile(
@@ -175,13 +181,25 @@ _ASKED = {
         re.I,
     ),
     DATE: re.compile(
-        r"\b(hvornår|kiedy|when|wann|quand|o\s+której|hvilket\s+tidspunkt|what\s+time|"
+        r"\b(hvornår|wann|o\s+której|hvilket\s+tidspunkt|what\s+time|"
         r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
         r"date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
         r"(what|which)\s+(year|day|month)|in\s+welchem\s+jahr|en\s+quelle\s+année)\b",
         re.I,
     ),
 }
+# "kiedy", "when" and "quand" are also conjunctions ("Czy naukowcy biorą udział, kiedy urząd
+# pisze kodeksy?" asks whether, not when): they ask for a date where they open a sentence
+# (after "and", "but"...), follow a preposition ("do kiedy", "since when") or a verb of knowing
+# or telling ("Czy wiadomo, kiedy ...", "Do you know when ...").
+_AMBIGUOUS_WHEN = re.compile(
+    r"(^|[.!?:;]\s*|\b(and|but|so|then|a|i|ale|to|więc|og|men|så|et|mais|alors)\s+|"
+    r"\b(do|od|until|till|since|by|jusqu'à|depuis)\s+|"
+    r"\b(know|knows|tell|ask|sure|wiadomo|wiesz|wie|wiecie|powiedz\w*|podaj\w*|"
+    r"pyta\w*|sait|savez|dire|dites)\W+((me|us|mi|nam|moi|nous)\W+)?)"
+    r"(kiedy|when|quand)\b",
+    re.I,
+)
 # Cues that one type's cue does not count when another is present ("postadresse" is no
 # e-mail; "ile kosztuje" asks for money, not a count; opening hours are not a date).
 _OVERRIDES = {
@@ -223,6 +241,8 @@ def expected_types(question: str) -> set[str]:
 @lru_cache(maxsize=256)
 def _expected_types(question: str) -> frozenset[str]:
     asked = {t for t, pattern in _ASKED.items() if pattern.search(question)}
+    if _AMBIGUOUS_WHEN.search(question.strip()):
+        asked.add(DATE)
     for stronger, weaker in _OVERRIDES.items():
         if stronger in asked:
             asked -= weaker
