@@ -21,6 +21,7 @@ language (see `detect_language(..., fallback=...)`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,12 +91,18 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
 
 
 def lexical_scores(
-    text: str, lexicons: dict[str, Lexicon], common_words: bool = True
+    text: str,
+    lexicons: dict[str, Lexicon],
+    common_words: bool = True,
+    tokens: Sequence[str] | None = None,
 ) -> tuple[dict[str, float], int]:
     """Share of the non-neutral words that each language's lexicon recognises (and, with
-    `common_words`, that each language uses often, for a word no lexicon holds)."""
+    `common_words`, that each language uses often, for a word no lexicon holds). `tokens`
+    are `words(text)` when the caller has them already."""
     tokens = [
-        w for w in words(text) if not w.isdigit() and len(w) > 1 and w.lower() not in _NEUTRAL
+        w
+        for w in (words(text) if tokens is None else tokens)
+        if not w.isdigit() and len(w) > 1 and w.lower() not in _NEUTRAL
     ]
     served = [lang for lang in lexicons if lang in _FAMILIES]
     hits = {lang: 0.0 for lang in lexicons}
@@ -129,6 +136,7 @@ def detect_language(
     text: str,
     lexicons: dict[str, Lexicon] | None = None,
     fallback: str | None = None,
+    tokens: Sequence[str] | None = None,
 ) -> LanguageGuess:
     """Detect the language of a question.
 
@@ -136,12 +144,14 @@ def detect_language(
         text: the question.
         lexicons: per-language lexicons (default: built from the bundled corpus).
         fallback: the conversation's language, used when the evidence is weak.
+        tokens: `words(text)`, when the caller has split the question already.
     """
     lexicons = lexicons if lexicons is not None else default_lexicons()
+    tokens = words(text) if tokens is None else tokens
     # The lexicons alone first: most questions are decided by them, and wordfreq's lists
     # (about 0.2 s to load for five languages) are needed only when they are not.
     for common_words in (False, True):
-        scores, counted = lexical_scores(text, lexicons, common_words)
+        scores, counted = lexical_scores(text, lexicons, common_words, tokens)
         best = max(scores, key=scores.get) if scores else "en"
         ranked = sorted(scores.values(), reverse=True)
         margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
@@ -200,11 +210,12 @@ COMMON_ZIPF = 3.0
 MIN_COMMON_WORD = 3
 
 
-def known_share(text: str, lexicon: Lexicon | None) -> float:
+def known_share(text: str, lexicon: Lexicon | None, tokens: Sequence[str] | None = None) -> float:
     """Share of the text's words that are words of `lexicon`'s language: words or stems the
     pages use, its function words, or common words of the language (wordfreq), so that a
-    question in everyday words the pages never use still reads as that language."""
-    tokens = [w for w in words(text) if not w.isdigit()]
+    question in everyday words the pages never use still reads as that language. `tokens`
+    are `words(text)` when the caller has them already."""
+    tokens = [w for w in (words(text) if tokens is None else tokens) if not w.isdigit()]
     if lexicon is None or not tokens:
         return 0.0
     known = sum(lexicon.knows(w) or is_common_word(w, lexicon.language) for w in tokens)

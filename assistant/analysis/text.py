@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -121,14 +122,20 @@ def stem(word: str, language: str) -> str:
     return _lemma(lower, language) if analysis == "simplemma" else lower
 
 
-def content_stems(text: str, language: str, vocabulary: frozenset[str] | None = None) -> list[str]:
+def content_stems(
+    text: str,
+    language: str,
+    vocabulary: frozenset[str] | None = None,
+    tokens: Sequence[str] | None = None,
+) -> list[str]:
     """Stems of the words that carry meaning (function and question words dropped).
 
     With a vocabulary (lower-cased corpus words), glued tokens unknown to it are split.
+    `tokens` are `words(text)` when the caller has them already (an analysed question).
     """
     stop = stopwords(language)
     out = []
-    for word in words(text):
+    for word in words(text) if tokens is None else tokens:
         lower = word.lower()
         parts = split_glued(lower, vocabulary) if vocabulary else [lower]
         stems = dict.fromkeys(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.analysis.answer_types import (
     COUNT,
@@ -40,6 +41,9 @@ from assistant.analysis.text import content_stems, sentences
 from assistant.answering.learned import Verdict
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit
+
+if TYPE_CHECKING:
+    from assistant.analysis.question import AnalysedQuestion
 
 ANSWERED = "answered"
 OUT_OF_SCOPE = "out_of_scope"
@@ -240,6 +244,7 @@ def decide(
     follow_up: bool = False,
     verdict: Verdict | None = None,
     ruled: Decision | None = None,
+    analysed: AnalysedQuestion | None = None,
 ) -> Decision:
     """Answered, out of scope, or not on the pages, for `question` and its ranked hits.
 
@@ -258,8 +263,12 @@ def decide(
         limits: the model's thresholds (`thresholds_for`).
         follow_up: the hits were searched with the previous question, which named the
             subject ("A o której godzinie?" after a question about the deadline).
+        analysed: the question as the engine analysed it (`analysis.question`), whose
+            expected answer types are read instead of found again.
     """
-    ruled = ruled or decide_by_rules(question, hits, in_page_language, readable, limits, follow_up)
+    ruled = ruled or decide_by_rules(
+        question, hits, in_page_language, readable, limits, follow_up, analysed
+    )
     if verdict is None or not hits or not ruled.answered:
         return ruled
     answered = verdict.probabilities.get(ANSWERED, 1.0)
@@ -285,10 +294,12 @@ def decide_by_rules(
     readable: bool,
     limits: Thresholds,
     follow_up: bool,
+    analysed: AnalysedQuestion | None = None,
 ) -> Decision:
     """The hand-set rules: thresholds on cosine, standing, coverage and focus gain."""
     top = list(hits[:MAX_PASSAGES])
-    types = expected_types(question)
+    known = analysed is not None and analysed.text == question
+    types = set(analysed.expected_types) if known else expected_types(question)
     named = tuple(sorted(types))
     if not top and follow_up:
         why = "none of the passages found is about the previous question's subject"

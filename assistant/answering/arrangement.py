@@ -21,6 +21,7 @@ nothing about any page's subject.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -84,6 +85,7 @@ def arrange(
     ranked: list[Hit],
     passages: dict[str, Chunk],
     more: list[Hit] | tuple[Hit, ...] = (),
+    searched_types: Sequence[str] | None = None,
 ) -> Arrangement:
     """Lay out an answer.
 
@@ -95,6 +97,7 @@ def arrange(
         passages: every passage of the index by id (to find a list's other items).
         more: the other retrieved passages in the answer language: a question that asks for
             several things may be answered by one of them when it enumerates them.
+        searched_types: `question_types(question)`, when the question was analysed already.
     """
     if not chosen:
         return Arrangement("text", ())
@@ -102,7 +105,7 @@ def arrange(
     listed = _list_arrangement(chosen, ranked, passages, several)
     if listed is not None:
         return listed
-    typed = bool(question_types(question))
+    typed = bool(question_types(question) if searched_types is None else searched_types)
     if asks_for("overview", question, language) and not typed:
         return _overview(chosen, ranked)
     if typed:

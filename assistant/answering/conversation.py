@@ -12,9 +12,10 @@ the follow-up's own meaning picks the one that answers it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from assistant.analysis.answer_types import is_type_token
+from assistant.analysis.question import AnalysedQuestion, analyse_question
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
 from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE, decide
@@ -58,22 +59,29 @@ def previous_question(history: Sequence[tuple[str, Answer]]) -> str:
     return (answer.resolved_question or question)[:MAX_CONTEXT_CHARS]
 
 
-def looks_like_follow_up(question: str, content_stems: Sequence[str], language: str) -> bool:
-    """Short, or opening with a word that points back at the conversation."""
+def looks_like_follow_up(
+    question: str,
+    content_stems: Sequence[str],
+    language: str,
+    tokens: Sequence[str] | None = None,
+) -> bool:
+    """Short, or opening with a word that points back at the conversation (`tokens`:
+    `words(question)` when known)."""
+    tokens = words(question) if tokens is None else tokens
     subject = [s for s in content_stems if not is_type_token(s)]
-    if len(subject) <= SHORT_FOLLOW_UP and len(words(question)) <= 6:
+    if len(subject) <= SHORT_FOLLOW_UP and len(tokens) <= 6:
         return True
-    tokens = [w.lower() for w in words(question)]
-    first = next(iter(tokens), "")
+    lowered = [w.lower() for w in tokens]
+    first = next(iter(lowered), "")
     if first in _REFERRING.get(language, _REFERRING["en"]):
         return True
-    return _points_back(" ".join(tokens[1:]), language)
+    return _points_back(" ".join(lowered[1:]), language)
 
 
-def _carries_on(question: str, language: str) -> bool:
-    """Whether the question opens with a conjunction that carries on from the previous one
-    ("Og ...", "A ...", "And ...")."""
-    first = next(iter(words(question)), "").lower()
+def _carries_on(tokens: Sequence[str], language: str) -> bool:
+    """Whether the question (its words) opens with a conjunction that carries on from the
+    previous one ("Og ...", "A ...", "And ...")."""
+    first = next(iter(tokens), "").lower()
     return first in _CONTINUING.get(language, _CONTINUING["en"])
 
 
@@ -83,29 +91,44 @@ def resolve(
     language: str,
     history: Sequence[tuple[str, Answer]] | None,
     question_language: str | None = None,
+    analysed: AnalysedQuestion | None = None,
 ) -> Resolution:
     """Search for `question` in the light of the conversation so far.
 
     `question_language` is the language the question is written in when it differs from the
-    answer language `language` (the asker forced the answer language)."""
+    answer language `language` (the asker forced the answer language). `analysed` is the
+    question as the engine analysed it (`analysis.question`); made here when not given."""
     asked_in = question_language or language
-    alone = retriever.retrieve(question, language, question_language=question_language)
+    if analysed is None or analysed.text != question or analysed.language != asked_in:
+        analysed = analyse_question(question, asked_in, retriever.index)
+    alone = retriever.retrieve(
+        question, language, question_language=question_language, analysed=analysed
+    )
     if not history:
         return Resolution(question, alone, False)
     stems = alone[0].query_stems if alone else ()
-    if not looks_like_follow_up(question, stems, asked_in):
+    if not looks_like_follow_up(question, stems, asked_in, analysed.words):
         return Resolution(question, alone, False)
+    points_back = _points_back(question, asked_in, analysed.words)
     if (
         _names_unknown_subject(retriever, stems, asked_in)
         and not _close_to_pages(alone)
-        and not _points_back(question, asked_in)
+        and not points_back
     ):
         return Resolution(question, alone, False)
 
     previous = previous_question(history)
     combined_text = f"{question} {previous}"
+    # The previous question is analysed once too: it steers the search and names the subject.
+    prior = analyse_question(previous, asked_in, retriever.index)
     combined = retriever.retrieve(
-        question, language, k=COMBINED_K, focus=previous, question_language=question_language
+        question,
+        language,
+        k=COMBINED_K,
+        focus=previous,
+        question_language=question_language,
+        analysed=analysed,
+        focus_analysed=prior,
     )
     # An answer type the question asks for is a subject of its own when the question also
     # names something and nothing points back ("Hvad er e-mailadressen til AI-kontoret?"
@@ -117,21 +140,17 @@ def resolve(
     names_something = any(
         not is_type_token(s) and (lexical is None or lexical.knows(s)) for s in stems
     )
-    types_count = (
-        names_something
-        and not _points_back(question, asked_in)
-        and not _carries_on(question, asked_in)
-    )
+    types_count = names_something and not points_back and not _carries_on(analysed.words, asked_in)
     if _changes_topic(alone, combined, types_count) or _stands_alone(
-        alone, combined, types_count, question
+        alone, combined, types_count, question, analysed
     ):
         return Resolution(question, alone, False)
     combined = with_own_search(alone, combined)
-    subject = Subject.of(history, asked_in, combined)
+    subject = Subject.of(history, asked_in, combined, prior)
     # A follow-up's answer stays on the previous turn's subject: a passage about something else
     # (the job deadline's date for "Hvornår begynder den?" after the pact) is no answer, and
     # with none left the follow-up is abstained on.
-    asks = "" if _points_back(question, asked_in) else question
+    asks = None if points_back else analysed
     # The passage the follow-up finds alone is on the subject too when it holds a word of the
     # follow-up's own that the cited passages lack ("Og internationalt?": `_own_aspect`).
     own_aspect = _own_aspect(retriever, alone, subject)
@@ -148,11 +167,20 @@ class Subject:
     question: str
     language: str
     cited: frozenset[str]
+    # The previous question analysed (`analysis.question`): its most specific words are read.
+    analysed: AnalysedQuestion | None = field(default=None, compare=False)
 
     @classmethod
-    def of(cls, history: Sequence[tuple[str, Answer]], language: str, hits: list[Hit]) -> Subject:
+    def of(
+        cls,
+        history: Sequence[tuple[str, Answer]],
+        language: str,
+        hits: list[Hit],
+        analysed: AnalysedQuestion | None = None,
+    ) -> Subject:
         """The previous turn's subject; a history that kept only the answer's text (the API's
-        triples) still shows which of `hits` it quoted, as it quotes sentences verbatim."""
+        triples) still shows which of `hits` it quoted, as it quotes sentences verbatim.
+        `analysed` is the previous question analysed, when the caller has it."""
         answer = history[-1][1]
         quoted = {
             h.chunk.id
@@ -160,9 +188,9 @@ class Subject:
             if any(len(s) >= MIN_QUOTE and s in answer.text for s in sentences(h.chunk.text))
         }
         cited = frozenset(c.passage_id for c in answer.citations) | quoted
-        return cls(previous_question(history), language, cited)
+        return cls(previous_question(history), language, cited, analysed)
 
-    def holds(self, hit: Hit, index, asks: str = "") -> bool:
+    def holds(self, hit: Hit, index, asks: str | AnalysedQuestion | None = "") -> bool:
         """Whether a passage is about the previous turn's subject: the previous answer cited
         it, or it holds the previous question's most specific word.
 
@@ -175,19 +203,28 @@ class Subject:
         if {hit.chunk.id, chunk.id, *hit.chunk.translations.values()} & self.cited:
             return True
         lexical = index.lexical[chunk.language]
-        if _holds_most_specific(lexical, self.question, self.language, hit.passage_stems):
+        previous = self._analysed(self.question, index)
+        if _holds_most_specific(previous.most_specific[chunk.language], hit.passage_stems):
             return True
         sections = {index.passages[c].section for c in self.cited if c in index.passages}
         if not asks or hit.chunk.section not in sections:
             return False
-        own = lexical.analyse_query(asks, self.language)
+        own = self._analysed(asks, index).stems_for(chunk.language)
         return coverage(own, hit.passage_stems, lexical.idf) >= MIN_COVERAGE
 
+    def _analysed(self, question: str | AnalysedQuestion, index) -> AnalysedQuestion:
+        """A question read in the subject's language: as analysed, or analysed now."""
+        if isinstance(question, AnalysedQuestion) and question.language == self.language:
+            return question
+        if question == self.question and self.analysed is not None:
+            return self._analysed(self.analysed, index)
+        text = question.text if isinstance(question, AnalysedQuestion) else question
+        return analyse_question(text, self.language, index)
 
-def _holds_most_specific(lexical, question: str, language: str, passage_stems) -> bool:
+
+def _holds_most_specific(specific: Sequence[str], passage_stems) -> bool:
     """Whether the passage holds the question's most specific word (`most_specific`)."""
     held = set(passage_stems)
-    specific = lexical.most_specific(lexical.analyse_query(question, language))
     return any(contains(held, s) for s in specific)
 
 
@@ -272,10 +309,11 @@ def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> 
     return bool(lexical and subject and not any(lexical.knows(s) for s in subject))
 
 
-def _points_back(question: str, language: str) -> bool:
-    """Whether the question holds a pronoun that points at something named earlier."""
+def _points_back(question: str, language: str, tokens: Sequence[str] | None = None) -> bool:
+    """Whether the question holds a pronoun that points at something named earlier (`tokens`:
+    `words(question)` when known)."""
     pointing = _POINTING.get(language, _POINTING["en"])
-    return any(w.lower() in pointing for w in words(question))
+    return any(w.lower() in pointing for w in (words(question) if tokens is None else tokens))
 
 
 def _close_to_pages(hits: list[Hit]) -> bool:
@@ -284,7 +322,11 @@ def _close_to_pages(hits: list[Hit]) -> bool:
 
 
 def _stands_alone(
-    alone: list[Hit], combined: list[Hit], types_count: bool = False, question: str = ""
+    alone: list[Hit],
+    combined: list[Hit],
+    types_count: bool = False,
+    question: str = "",
+    analysed: AnalysedQuestion | None = None,
 ) -> bool:
     """True when the question names its subject itself (a rare word; an answer-type token
     only when `types_count`), finds the same passage alone as with the context, and that
@@ -295,7 +337,7 @@ def _stands_alone(
         return False
     if not any(types_count or not is_type_token(s) for s in alone[0].matched_rare):
         return False
-    decision = decide(question, alone, in_page_language=True)
+    decision = decide(question, alone, in_page_language=True, analysed=analysed)
     return decision.answered and decision.hits[0].chunk.id == alone[0].chunk.id
 
 

@@ -17,7 +17,9 @@ from assistant.analysis.language import (
     known_share,
     lexicons_from_chunks,
 )
+from assistant.analysis.question import analyse_question
 from assistant.analysis.questions import clean_question
+from assistant.analysis.text import words
 from assistant.answer import Answer
 from assistant.answering.answerability import thresholds_for
 from assistant.answering.conversation import resolve
@@ -45,10 +47,13 @@ class Engine:
         self.limits = thresholds_for(model)
         self.lexicons = lexicons_from_chunks(self.index.passages.values())
 
-    def detect(self, text: str, history: History | None = None) -> LanguageGuess:
-        """The question's language; a short, unclear follow-up keeps the conversation's."""
+    def detect(
+        self, text: str, history: History | None = None, tokens: Sequence[str] | None = None
+    ) -> LanguageGuess:
+        """The question's language; a short, unclear follow-up keeps the conversation's.
+        `tokens` are `words(text)` when the caller has split it already."""
         fallback = history[-1][1].language if history else None
-        return detect_language(text, self.lexicons, fallback=fallback)
+        return detect_language(text, self.lexicons, fallback=fallback, tokens=tokens)
 
     def answer(
         self, question: object, history: History | None = None, language: str | None = None
@@ -67,7 +72,9 @@ class Engine:
                 reason=clean.problem,
                 language_confident=False,
             )
-        guess = self.detect(clean.text, history)
+        # The question is split once here; detection and every later stage read these words.
+        tokens = tuple(words(clean.text))
+        guess = self.detect(clean.text, history, tokens)
         # A follow-up too short to classify keeps the conversation's language; a real
         # sentence in another language switches it.
         if language is None and history and not guess.confident:
@@ -87,7 +94,8 @@ class Engine:
         )
         # Forced to another language: the question is still read in its own.
         asked_in = guess.code if guess.code != lang and guess.method != "fallback" else None
-        resolution = resolve(self.retriever, clean.text, lang, history, asked_in)
+        analysed = analyse_question(clean.text, asked_in or lang, self.index, tokens)
+        resolution = resolve(self.retriever, clean.text, lang, history, asked_in, analysed)
         answer = compose(
             resolution.hits,
             lang,
@@ -98,12 +106,14 @@ class Engine:
             # (dev: 5 of 36 follow-ups refused with it), and so does a question cut at the
             # length limit (a pasted text, a question repeated): it withholds nothing there.
             limits=replace(self.limits, veto=0.0) if history or clean.truncated else self.limits,
-            readable=known_share(clean.text, self.lexicons.get(guess.code)) >= READABLE_SHARE,
+            readable=known_share(clean.text, self.lexicons.get(guess.code), tokens)
+            >= READABLE_SHARE,
             notice=notice,
             follow_up=clean.text if resolution.follow_up else None,
             question_language=asked_in,
             resolved_question=resolution.search_text,
             language_confident=language is not None or guess.confident,
+            analysed=analysed,
         )
         if self.settings.llm_base_url:
             from assistant.answering.writer import write

@@ -8,7 +8,9 @@ the "the pages don't say" reply (with the nearest passage, cited), or the out-of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer, Citation, Trace, TracedPassage, Translation, text_fragment_link
@@ -30,6 +32,9 @@ from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import coverage
 from assistant.retrieval.retriever import Hit
+
+if TYPE_CHECKING:
+    from assistant.analysis.question import AnalysedQuestion
 
 SECOND_SENTENCE_RATIO = 0.8
 LEAD_WITH_BEST_PASSAGE = True  # dev hit@1 0.74 -> 0.76 (follow-ups unchanged)
@@ -57,7 +62,11 @@ class Choice:
 
 
 def best_sentences(
-    hits: list[Hit], index: Index, limit: int = 2, follow_up: tuple[str, str] | None = None
+    hits: list[Hit],
+    index: Index,
+    limit: int = 2,
+    follow_up: tuple[str, str] | None = None,
+    analysed: AnalysedQuestion | None = None,
 ) -> list[Choice]:
     """The sentences that best answer the question, at most one per passage.
 
@@ -66,6 +75,7 @@ def best_sentences(
             previous question: its own words then decide which sentence answers it
             ("Kiedy go uruchomiono?" wants the sentence with the date, not the one that
             names the previous turn's subject).
+        analysed: the follow-up as the engine analysed it, whose stems are read.
     """
     if not hits:
         return []
@@ -84,9 +94,11 @@ def best_sentences(
             judged, scored, cosines = hit.chunk, quoted, ()
         lexical = index.lexical[judged.language]
         context = lexical.analyse(f"{judged.section} {judged.context}")
-        own_stems = (
-            lexical.analyse_query(follow_up[0], follow_up[1]) if follow_up else hit.query_stems
-        )
+        own_stems = hit.query_stems
+        if follow_up and _is(analysed, *follow_up):
+            own_stems = analysed.stems_for(judged.language)
+        elif follow_up:
+            own_stems = lexical.analyse_query(follow_up[0], follow_up[1])
         for position, sentence in enumerate(quoted):
             stems = lexical.analyse(scored[position])
             own = coverage(own_stems, stems, lexical.idf)
@@ -127,6 +139,11 @@ def _meaning(hits: list[Hit]) -> dict[str, tuple[float, ...]]:
     return {h.chunk.id: tuple((c - low) / spread for c in h.sentence_cosines) for h in hits}
 
 
+def _is(analysed: AnalysedQuestion | None, text: str, language: str) -> bool:
+    """Whether `analysed` is `text` read in `language`."""
+    return analysed is not None and analysed.text == text and analysed.language == language
+
+
 def is_answerable(hits: list[Hit], in_page_language: bool, question: str = "") -> bool:
     """Whether the best passages answer the question (see `answerability.decide`)."""
     return decide(question, hits, in_page_language).answered
@@ -141,6 +158,7 @@ def compose(
     limits: Thresholds = MULTILINGUAL,
     follow_up: str | None = None,
     question_language: str | None = None,
+    analysed: AnalysedQuestion | None = None,
     **answer_fields,
 ) -> Answer:
     """An answer in `language` from the hits, or an abstention when they do not answer.
@@ -148,7 +166,8 @@ def compose(
     `question` is the question's own words (what answerability reads), `readable` whether
     its language's words were recognised in it (not random characters); `follow_up` the same
     when it was searched with the previous question; `question_language` its language when
-    the answer language was forced to another.
+    the answer language was forced to another; `analysed` the question as the engine analysed
+    it (`analysis.question`), which the stages read instead of analysing it again.
     """
     served = language in index.languages
     # Whether the question's own words can be matched with a page's: not for a question in
@@ -156,7 +175,13 @@ def compose(
     in_page_language = (question_language or language) in index.languages
     verdict = None
     ruled = decide_by_rules(
-        follow_up or question, hits, in_page_language, readable, limits, follow_up is not None
+        follow_up or question,
+        hits,
+        in_page_language,
+        readable,
+        limits,
+        follow_up is not None,
+        analysed,
     )
     # The model learned from questions asked on their own: not for a follow-up searched with
     # the previous question (a question of a conversation judged on its own words is asked).
@@ -171,6 +196,7 @@ def compose(
             index,
             in_page_language,
             readable,
+            analysed,
         )
         answer_fields["features"] = {k: round(v, 6) for k, v in features.items()}
         model = load_model()
@@ -184,11 +210,14 @@ def compose(
         follow_up=follow_up is not None,
         verdict=verdict,
         ruled=ruled,
+        analysed=analysed,
     )
     answer_fields["trace"] = trace_of(hits, decision, answer_fields.pop("features", {}))
     if not decision.answered:
         if decision.outcome == NOT_ON_PAGE:
-            return not_on_page(decision, language, index, question, **answer_fields)
+            known = analysed is not None and analysed.text == question
+            first = analysed.words[:1] if known else None
+            return not_on_page(decision, language, index, question, first, **answer_fields)
         return abstention(language, index, **answer_fields)
     if served:
         own = [h for h in decision.hits if h.chunk.language == language]
@@ -196,6 +225,7 @@ def compose(
             own,
             index,
             follow_up=(follow_up, question_language or language) if follow_up else None,
+            analysed=analysed,
         )
         arrangement = arrange(
             follow_up or question,
@@ -204,6 +234,11 @@ def compose(
             own,
             index.passages,
             more=[h for h in hits if h.chunk.language == language and h not in decision.hits],
+            searched_types=(
+                analysed.searched_types
+                if analysed is not None and analysed.text == (follow_up or question)
+                else None
+            ),
         )
         return _arranged_answer(arrangement, language, index, **answer_fields)
     ordered = decision.hits + [h for h in hits if h not in decision.hits]
@@ -211,11 +246,17 @@ def compose(
 
 
 def not_on_page(
-    decision: Decision, language: str, index: Index, question: str, **answer_fields
+    decision: Decision,
+    language: str,
+    index: Index,
+    question: str,
+    first_word: Sequence[str] | None = None,
+    **answer_fields,
 ) -> Answer:
     """The pages are about this, but do not say it: say so, naming the question, and quote
-    the nearest passage (cited) for what the pages do say. Still an abstention."""
-    if asked_as_question(question, language):
+    the nearest passage (cited) for what the pages do say. Still an abstention.
+    `first_word`: the question's first word (or none), when it was split already."""
+    if asked_as_question(question, language, first_word):
         text = message(
             "not_on_page",
             language,
@@ -243,12 +284,13 @@ def not_on_page(
     )
 
 
-def asked_as_question(text: str, language: str) -> bool:
+def asked_as_question(text: str, language: str, tokens: Sequence[str] | None = None) -> bool:
     """Whether the text is put as a question: it ends with a question mark or opens with a
-    question word of its language ("Hvornår ...", "Czy ...", "Kan man ...")."""
+    question word of its language ("Hvornår ...", "Czy ...", "Kan man ..."). `tokens`: its
+    words (the first is enough), when they are known."""
     if text.rstrip().endswith("?"):
         return True
-    first = next(iter(words(text)), "").lower()
+    first = next(iter(words(text) if tokens is None else tokens), "").lower()
     return first in _QUESTION_WORDS.get(language, _QUESTION_WORDS["en"])
 
 

@@ -10,12 +10,16 @@ of a particular page; the site's own words come from `site.json` and the written
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from assistant.analysis.answer_types import expected_types, held_types, is_type_token
 from assistant.analysis.text import content_stems, stemmer_name, stopwords, words
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import Hit
+
+if TYPE_CHECKING:
+    from assistant.analysis.question import AnalysedQuestion
 
 # The order of the model's inputs; `answerability_model.json` names them and is refused when
 # they differ.
@@ -66,11 +70,14 @@ def question_terms(question: str, language: str, subject: frozenset[str]) -> lis
     return list(dict.fromkeys(stem for _, stem in _terms(question, language, subject)))
 
 
-def _terms(question: str, language: str, subject: frozenset[str]) -> list[tuple[str, str]]:
-    """(word, stem) of each content word, first occurrence of each stem."""
+def _terms(
+    question: str, language: str, subject: frozenset[str], tokens: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
+    """(word, stem) of each content word, first occurrence of each stem (`tokens`:
+    `words(question)` when known)."""
     stop = stopwords(language)
     found: dict[str, str] = {}
-    for word in words(question):
+    for word in words(question) if tokens is None else tokens:
         lower = word.lower()
         if lower in subject or lower in stop or (len(lower) < 2 and not lower.isdigit()):
             continue
@@ -141,12 +148,16 @@ def answer_features(
     index,
     in_page_language: bool,
     readable: bool,
+    analysed: AnalysedQuestion | None = None,
 ) -> dict[str, float]:
-    """The features of `question` (in `language`) and its ranked hits, in FEATURES order."""
-    subject = index.subject_words.get(language, frozenset())
-    pairs = _terms(question, language, subject)
+    """The features of `question` (in `language`) and its ranked hits, in FEATURES order.
+    `analysed` is the question as the engine analysed it (its terms and types are read)."""
+    if analysed is not None and analysed.text == question and analysed.language == language:
+        pairs, types = list(analysed.terms), set(analysed.expected_types)
+    else:
+        subject = index.subject_words.get(language, frozenset())
+        pairs, types = _terms(question, language, subject), expected_types(question)
     terms = [stem for _, stem in pairs]
-    types = expected_types(question)
     values = dict.fromkeys(FEATURES, 0.0)
     values["in_page_language"] = float(in_page_language)
     values["readable"] = float(readable)

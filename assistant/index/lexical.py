@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,18 +101,28 @@ class LexicalIndex:
     def _analyse(self, text: str) -> list[str]:
         return content_stems(text, self.language, self.vocabulary) + passage_types(text)
 
-    def analyse_query(self, question: str, question_language: str) -> list[str]:
+    def analyse_query(
+        self,
+        question: str,
+        question_language: str,
+        tokens: Sequence[str] | None = None,
+        types: Sequence[str] | None = None,
+    ) -> list[str]:
         """The tokens of a question, for this index's passages.
 
         A question in another language loses its own function words first (the passage
         stemmer would not know them), and the words that only name the site's subject;
-        names and numbers it shares with the pages still match.
+        names and numbers it shares with the pages still match. `tokens` (`words(question)`)
+        and `types` (`question_types(question)`) are read when given: an analysed question
+        has them already (`analysis.question`).
         """
-        text = question
+        tokens = words(question) if tokens is None else tokens
+        types = question_types(question) if types is None else types
         if question_language != self.language:
             stop = stopwords(question_language) | self.subject_words.get(question_language, set())
-            text = " ".join(w for w in words(question) if w.lower() not in stop)
-        return content_stems(text, self.language, self.vocabulary) + question_types(question)
+            text = " ".join(w for w in tokens if w.lower() not in stop)
+            return content_stems(text, self.language, self.vocabulary) + list(types)
+        return content_stems(question, self.language, self.vocabulary, tokens) + list(types)
 
     def expand(self, query_stems: list[str], limit: int = 3) -> list[str]:
         """Add the corpus stems that an unknown question stem begins (compound heads)."""

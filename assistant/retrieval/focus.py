@@ -32,21 +32,46 @@ MAX_WORDS = 5
 FUNCTION_WORD_ZIPF = 6.0
 
 
+Candidates = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 def unaccounted_words(
     question: str, language: str, passage_stems: set[str], knows: Callable[[str], bool]
 ) -> list[str]:
     """The question's content words that the passage does not hold and no passage uses."""
+    return unaccounted_among(candidate_words(question, language), passage_stems, knows)
+
+
+def candidate_words(
+    question: str, language: str, tokens: Sequence[str] | None = None
+) -> Candidates:
+    """The question's words that could be what it asks about, each with its stems: not
+    function words, not short, not junk, not common in the language. A property of the
+    question alone (`analysis.question` keeps it); `tokens` are `words(question)` if known."""
     stop = stopwords(language)
-    found = []
-    for word in words(question):
+    found: dict[str, tuple[str, ...]] = {}
+    for word in words(question) if tokens is None else tokens:
+        if word in found:
+            continue
         if len(word) < MIN_WORD_LENGTH or word.lower() in stop or not _looks_like_a_word(word):
             continue
         if is_common_word(word.lower(), language, FUNCTION_WORD_ZIPF):
             continue
-        stems = content_stems(word, language)
-        if stems and not any(contains(passage_stems, s) or knows(s) for s in stems):
-            found.append(word)
-    return list(dict.fromkeys(found))[:MAX_WORDS]
+        found[word] = tuple(content_stems(word, language))
+    return tuple(found.items())
+
+
+def unaccounted_among(
+    candidates: Candidates, passage_stems: set[str], knows: Callable[[str], bool]
+) -> list[str]:
+    """Of the question's candidate words, those the passage does not hold and no passage
+    uses (at most MAX_WORDS)."""
+    found = [
+        word
+        for word, stems in candidates
+        if stems and not any(contains(passage_stems, s) or knows(s) for s in stems)
+    ]
+    return found[:MAX_WORDS]
 
 
 def _looks_like_a_word(token: str) -> bool:

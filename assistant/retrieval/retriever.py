@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.analysis.answer_types import is_type_token
+from assistant.analysis.question import AnalysedQuestion, analyse_question
 from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
-from assistant.retrieval.focus import removal_gains, unaccounted_words, without
+from assistant.retrieval.focus import removal_gains, unaccounted_among, unaccounted_words, without
 from assistant.retrieval.fusion import (
     contains,
     coverage,
@@ -27,7 +28,6 @@ from assistant.retrieval.fusion import (
     standard_scores,
     weighted_sum,
 )
-from assistant.retrieval.subject import names_only_the_subject, without_subject
 
 DENSE_MERGE = "max"
 SENTENCE_MERGE = "max"
@@ -118,6 +118,8 @@ class HybridRetriever:
         k: int = 5,
         focus: str = "",
         question_language: str | None = None,
+        analysed: AnalysedQuestion | None = None,
+        focus_analysed: AnalysedQuestion | None = None,
     ) -> list[Hit]:
         """Best passages for `question`, in `language` when the pages have it.
 
@@ -133,23 +135,28 @@ class HybridRetriever:
             focus: context that steers the search (the previous question of a follow-up): it
                 adds to BM25 and to the dense query, never to coverage, so whether the pages
                 answer is judged on the question's own words.
+            analysed, focus_analysed: the question and the focus as the engine analysed them
+                (`analysis.question`), read instead of analysing them again; made here when
+                not given.
         """
         index = self.index
         asked_in = question_language or language
+        analysed = self._analysed(question, asked_in, analysed)
+        focus_analysed = self._analysed(focus, asked_in, focus_analysed) if focus else None
         targets = [language] if language in index.languages else list(index.languages)
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
         checks_focus = judged_in is not None and bool(self.weights.get("sentence"))
-        ahead = self._variants_ahead(question, focus, judged_in) if checks_focus else None
+        ahead = self._variants_ahead(analysed, focus, judged_in) if checks_focus else None
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
-            stems = lexical.analyse_query(question, asked_in)
+            stems = analysed.stems_for(passage_language)
             stems_by_language[passage_language] = stems
             query = lexical.expand(stems)
-            if focus:
+            if focus_analysed is not None:
                 # The question's own words count twice: the context steers, it does not lead.
-                query = query * 2 + lexical.analyse_query(focus, asked_in)
+                query = query * 2 + focus_analysed.stems_for(passage_language)
             scores = lexical.scores(query)
             found = {
                 lexical.ids[i]: float(scores[i]) for i in _top(scores, CANDIDATES) if scores[i] > 0
@@ -162,10 +169,8 @@ class HybridRetriever:
         # BM25 is too small a part to hide; not worth a thread.)
         vector = self.query_vector(f"{question} {focus}" if focus else question)
         if judged_in is None:
-            vector = self._without_subject_words(vector, question, asked_in)
-        elif not focus and names_only_the_subject(
-            question, asked_in, index.subject_words.get(asked_in, frozenset())
-        ):
+            vector = self._without_subject_words(vector, analysed)
+        elif not focus and analysed.names_only_subject:
             vector = self._towards_subject(vector)
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
@@ -204,11 +209,9 @@ class HybridRetriever:
                 lang: [s for s in stems if is_type_token(s) or index.lexical[lang].knows(s)]
                 for lang, stems in stems_by_language.items()
             }
-        # A property of the question in each page language, not of a passage: found once.
-        most_specific = {
-            lang: index.lexical[lang].most_specific(stems)
-            for lang, stems in stems_by_language.items()
-        }
+        # A property of the question in each page language, not of a passage: found once, in
+        # the analysis (leaving out the stems no page uses, above, changes nothing in it).
+        most_specific = analysed.most_specific
         for passage_id in best:
             chunk = index.passages[passage_id]
             judged = self._judged_chunk(chunk, judged_in)
@@ -243,10 +246,18 @@ class HybridRetriever:
                 )
             )
         if checks_focus:
-            hits = self._with_focus_gains(hits, question, focus, vector, ahead)
+            hits = self._with_focus_gains(hits, analysed, focus, vector, ahead)
         return hits
 
-    def _variants_ahead(self, question: str, focus: str, language: str):
+    def _analysed(
+        self, text: str, language: str, analysed: AnalysedQuestion | None
+    ) -> AnalysedQuestion:
+        """`analysed` when it is this text read in this language, else the text analysed."""
+        if analysed is not None and analysed.text == text and analysed.language == language:
+            return analysed
+        return analyse_question(text, language, self.index)
+
+    def _variants_ahead(self, analysed: AnalysedQuestion, focus: str, language: str):
         """Start encoding, on the second engine, the variants of the question the focus check
         will most likely need: without each of its words that no passage uses (a passage can
         only hold fewer of them). The first engine encodes the question meanwhile; a variant
@@ -254,8 +265,8 @@ class HybridRetriever:
         lexical = self.index.lexical.get(language)
         if lexical is None:
             return None
-        guessed = unaccounted_words(question, language, set(), lexical.knows)
-        texts = [without(question, w) + (f" {focus}" if focus else "") for w in guessed]
+        guessed = unaccounted_among(analysed.candidates, set(), lexical.knows)
+        texts = [without(analysed.text, w) + (f" {focus}" if focus else "") for w in guessed]
         future = self.embedder.encode_queries_aside(texts) if texts else None
         return (texts, future) if future is not None else None
 
@@ -303,7 +314,7 @@ class HybridRetriever:
                     self._recent.pop(next(iter(self._recent)))
         return vector
 
-    def _without_subject_words(self, vector: np.ndarray, question: str, language: str):
+    def _without_subject_words(self, vector: np.ndarray, analysed: AnalysedQuestion):
         """For a question in a language the pages are not in: its vector averaged with that of
         the question without the words that only name the site's subject.
 
@@ -313,11 +324,10 @@ class HybridRetriever:
         asks (dev, English: hit@1 0.73 -> 0.91, the same for any weight of 0.25-1.0; the
         question without them alone: 0.73). A question that names nothing but the subject
         is taken towards it instead (`_towards_subject`)."""
-        subject = self.index.subject_words.get(language, frozenset())
-        stripped = without_subject(question, subject)
-        if stripped == question:
+        stripped = analysed.subject_stripped
+        if stripped == analysed.text:
             return vector
-        if names_only_the_subject(question, language, subject):
+        if analysed.names_only_subject:
             return self._towards_subject(vector)
         if not words(stripped):
             return vector
@@ -337,17 +347,22 @@ class HybridRetriever:
         return blended / np.linalg.norm(blended)
 
     def _with_focus_gains(
-        self, hits: list[Hit], question: str, focus: str, vector, ahead=None
+        self, hits: list[Hit], analysed: AnalysedQuestion, focus: str, vector, ahead=None
     ) -> list[Hit]:
         """The first hits with the words of the question each does not account for."""
         index = self.index
+        question = analysed.text
         checked = hits[:FOCUS_PASSAGES]
         words = {}
         for hit in checked:
             judged = hit.judged or hit.chunk
             lexical = index.lexical[judged.language]
-            words[judged.id] = unaccounted_words(
-                question, judged.language, set(hit.passage_stems), lexical.knows
+            held = set(hit.passage_stems)
+            # A passage without a translation in the question's language is read in its own.
+            words[judged.id] = (
+                unaccounted_among(analysed.candidates, held, lexical.knows)
+                if judged.language == analysed.language
+                else unaccounted_words(question, judged.language, held, lexical.knows)
             )
         gains = removal_gains(
             question,
