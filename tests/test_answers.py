@@ -72,18 +72,16 @@ def _first(answer):
             marks=pytest.mark.xfail(strict=True, reason="the trained model's veto refuses it"),
         ),
         # Everyday Polish words the pages never use ("mogę", "jeśli", "pytanie"): still read
-        # as Polish (wordfreq), not as junk abstained on as out of scope. Known false
-        # abstention since the third author's questions: the veto refuses it (P answered
-        # 0.15). It names no subject, and chit-chat written as out of scope ("Cześć, co
-        # słychać?") sits as close to it as the contact passage's own questions. Strict, so
-        # it reports when it is answered again.
-        pytest.param(
+        # as Polish (wordfreq), not as junk abstained on as out of scope. It names no subject,
+        # so the trained model puts most of its odds on "out of scope"; the rules found it on
+        # the subject, and of answered and not on the pages the veto reads answered (a false
+        # abstention while the veto read answered against all three outcomes).
+        (
             "Do kogo mogę napisać, jeśli mam jakieś pytanie?",
             "pl",
             "CNECT-AIOFFICE@ec.europa.eu",
             PL_URL,
             "ai-office/pl/b034",
-            marks=pytest.mark.xfail(strict=True, reason="the trained model's veto refuses it"),
         ),
     ],
 )

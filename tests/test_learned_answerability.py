@@ -132,6 +132,28 @@ def test_the_model_withholds_an_answer_it_gives_little_chance(outcome, answered,
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("answered", "not_on_page", "out_of_scope", "decided"),
+    [
+        # Most of the odds on "another subject", which the rules ruled out: answered and not
+        # on the pages are even, so the answer stands.
+        (0.04, 0.04, 0.92, ANSWERED),
+        # The same chance of "answered" against a likelier "not on the pages": withheld.
+        (0.04, 0.90, 0.06, NOT_ON_PAGE),
+    ],
+)
+def test_the_veto_weighs_answered_against_not_on_the_pages_only(
+    answered, not_on_page, out_of_scope, decided
+):
+    probabilities = {ANSWERED: answered, NOT_ON_PAGE: not_on_page, OUT_OF_SCOPE: out_of_scope}
+    verdict = Verdict(max(probabilities, key=probabilities.get), probabilities)
+    limits = replace(MULTILINGUAL, veto=0.2)
+    decision = decide("Hvornår er fristen?", HITS, limits=limits, verdict=verdict)
+    assert decision.outcome == decided
+    assert decision.hits[0].chunk.id == "p/da/b001"
+
+
+@pytest.mark.unit
 def test_the_model_never_answers_what_the_rules_refuse():
     """A question asking for a count no passage holds stays not on the pages, however sure
     the model is."""

@@ -268,7 +268,8 @@ def test_training_features_come_from_the_real_pipeline_with_the_question_held_ou
 
     rows = feature_table(CORPUS, tmp_path, limit=2, progress=False)
     folds = sorted({e.fold for e in examples(CORPUS)})
-    assert folds == [0, 1, 2]  # three authors' files of each kind
+    authors = len(sorted(CORPUS.glob("ai-office.da*.questions.json")))
+    assert authors >= 2 and folds == list(range(authors))  # one fold per author's files
     assert len(rows) == 2 * len(folds)
     assert all(set(row["features"]) == set(FEATURES) for row in rows)
     # the last build is the last fold's

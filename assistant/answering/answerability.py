@@ -87,11 +87,12 @@ class Thresholds:
 # focus_gain 0.02: on dev, the two questions it turns into "not on the pages" gained 0.025 and
 # 0.028; the largest gain of an answered question was 0.018.
 # veto 0.2: an answer the rules would give is withheld ("the pages don't say") when the trained
-# model gives it under 0.2. Chosen on dev (829 items; a false abstention costs 1, a wrong
-# answer 2, as a confident wrong citation is the worst failure): veto 0 / 0.1 / 0.15 / 0.2
-# cost 168 / 145 / 145 / 120 (0.3: 126, measured before follow-ups were exempt). At 0.2
-# not-on-page abstained 0.70 -> 0.83, false abstentions 0.02 -> 0.07. Not applied within a
-# conversation (`engine`).
+# model gives "answered" under 0.2 of what it gives answered and not on the pages together
+# (`answered_on_the_subject`). Chosen on dev (1,221 items, four authors; a false abstention
+# costs 1, a wrong answer 2, as a confident wrong citation is the worst failure): of the
+# two, 0.15 / 0.2 / 0.3 cost 138 / 141 / 164; "answered" of all three at 0.15 / 0.2 / 0.3: 142 /
+# 156 / 179. 0.2 of the two: the fewest wrong answers (36) of the three within 4 of the best
+# (docs/answering.md). Not applied within a conversation (`engine`).
 MULTILINGUAL = Thresholds(
     scope=0.81, scope_foreign=0.77, standing=1.3, focus_gain=0.02, learned=True, veto=0.2
 )
@@ -250,7 +251,8 @@ def decide(
 
     The rules (`decide_by_rules`) decide and choose the passages; with a `verdict` of the
     trained model (`answering.learned`), an answer the rules would give is withheld when
-    the model gives "answered" a probability under `limits.veto` (docs/answering.md:
+    the model gives "answered", of answered and not on the pages, a probability under
+    `limits.veto` (`answered_on_the_subject`; docs/answering.md:
     letting the model decide alone refused 0.18 of dev's answerable questions).
 
     Args:
@@ -271,7 +273,7 @@ def decide(
     )
     if verdict is None or not hits or not ruled.answered:
         return ruled
-    answered = verdict.probabilities.get(ANSWERED, 1.0)
+    answered = answered_on_the_subject(verdict)
     odds = ", ".join(f"{k} {v:.2f}" for k, v in verdict.probabilities.items())
     if answered >= limits.veto:
         return Decision(
@@ -283,8 +285,22 @@ def decide(
         )
     # The rules found the question on the pages' subject: what the model doubts is that they
     # say it, so the asker hears "the pages don't say", never "that is another subject".
-    why = f"trained model: {odds}: answered under {limits.veto} (the rules alone: {ruled.why})"
+    why = (
+        f"trained model: {odds}: answered, of answered or not on the pages, {answered:.2f}, "
+        f"under {limits.veto} (the rules alone: {ruled.why})"
+    )
     return Decision(NOT_ON_PAGE, why, ruled.hits[:1], ruled.expected_types, verdict)
+
+
+def answered_on_the_subject(verdict: Verdict) -> float:
+    """The model's probability of "answered" among the two outcomes left once the rules have
+    found the question on the pages' subject: answered or not on the pages. Its "out of
+    scope" share says the question is unlike the labelled ones on the subject, not which of
+    the two it is (a plain question worded like nothing written: 0.02 answered, 0.02 not on
+    the pages, 0.96 out of scope reads as even odds, not as a 0.02 chance)."""
+    answered = verdict.probabilities.get(ANSWERED, 1.0)
+    not_on_page = verdict.probabilities.get(NOT_ON_PAGE, 0.0)
+    return answered / (answered + not_on_page) if answered + not_on_page > 0 else answered
 
 
 def decide_by_rules(

@@ -18,7 +18,7 @@ from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.question import AnalysedQuestion, analyse_question
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
-from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE, decide
+from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE, decide, stands_out
 from assistant.answering.extractive import is_answerable
 from assistant.retrieval.fusion import contains, coverage, max_normalised, min_max_normalised
 from assistant.retrieval.retriever import RARE_WORD, Hit, HybridRetriever
@@ -253,9 +253,14 @@ def _own_aspect(retriever: HybridRetriever, alone: list[Hit], subject: Subject) 
     `Hit.most_specific`), one that none of the passages the previous answer cited holds. A
     word the subject's passages hold asks about the subject itself ("Hvor mange virksomheder
     er med i den?" after the pact, whose passage names companies); one they lack is a new
-    aspect of the same thing ("Og internationalt?" after the AI Act's tasks)."""
+    aspect of the same thing ("Og internationalt?" after the AI Act's tasks).
+
+    The passage must also stand out by meaning from the follow-up's other candidates
+    (`stands_out`): a word as common as "bruger" in "Hvad bruger de?" (after AI factories) is
+    held by a passage that merely says "gør brug af", which stands out little (0.8 against
+    2.2-2.4 for the named aspects above)."""
     best = alone[0] if alone else None
-    if best is None:
+    if best is None or not stands_out(best):
         return ""
     judged = best.judged or best.chunk
     held = set(best.passage_stems)
