@@ -38,7 +38,7 @@ SEED = 20261203
 # with five, 0.162 with two; folds by language instead, with no written question in the
 # asker's language: 0.044, but not on the pages only 0.50 abstained, from 0.95).
 # (This is for one author per kind. With several authors' files, each author is a fold of
-# their own: three authors, three folds, each asked of an index holding the other two's.)
+# their own: four authors, four folds, each asked of an index holding the other three's.)
 FOLDS = 2
 CLASSES = (ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE)
 # Logistic regression's inverse regularisation strength (scikit-learn's default); each class
