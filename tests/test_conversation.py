@@ -152,6 +152,14 @@ def test_a_follow_up_in_other_words_is_answered_from_the_subject(
         # "Hvad bruger de?" holds one common word ("bruger"); the list lead-in that also holds
         # it is about the Office, not the factories.
         ("Hvad er AI-fabrikker?", "Hvad bruger de?", "ai-office/da/b041", "EuroHPC"),
+        # A pronoun points back: "ogłoszono" (announced) is asked of the package, not of the
+        # job advertisement ("ogłoszenie") the follow-up's own search finds first.
+        (
+            "Czym jest pakiet innowacji w dziedzinie AI?",
+            "Kiedy go ogłoszono?",
+            "ai-office/pl/b010",
+            "W styczniu 2024",
+        ),
         # A single passage on the subject: the follow-up's own meaning picks its sentence.
         (
             "Czy mogę pracować w Biurze ds. AI?",

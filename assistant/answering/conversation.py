@@ -152,8 +152,14 @@ def resolve(
     # with none left the follow-up is abstained on.
     asks = None if points_back else analysed
     # The passage the follow-up finds alone is on the subject too when it holds a word of the
-    # follow-up's own that the cited passages lack ("Og internationalt?": `_own_aspect`).
-    own_aspect = _own_aspect(retriever, alone, subject)
+    # follow-up's own that the cited passages lack ("Og internationalt?": `_own_aspect`). Not
+    # when it asks for a date, a count ... of what a pronoun points back to: the answer type
+    # is then its aspect, and the subject the previous one ("Kiedy go ogłoszono?" after the
+    # innovation package asks when *it* was announced, not about the job advertisement,
+    # "ogłoszenie", that its own search finds). Dev: with any pronoun, one follow-up gained
+    # and one lost ("Og hvad gør det internationalt?"); with this, none moved.
+    typed_and_pointing = points_back and bool(analysed.expected_types)
+    own_aspect = "" if typed_and_pointing else _own_aspect(retriever, alone, subject)
     on_subject = [
         h for h in combined if h.chunk.id == own_aspect or subject.holds(h, retriever.index, asks)
     ]
