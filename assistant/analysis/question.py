@@ -8,7 +8,7 @@ Danish question: its words split 11 times, its answer types asked for 5 times); 
 re-analyses the text does work already done, and may do it differently.
 
 The rules for each part stay with the stage that owns them (`LexicalIndex.analyse_query`,
-`focus.candidate_words`, `features._terms`); this module only runs them once, on one split.
+`focus.candidate_words`, `features.content_terms`); this module only runs them once, on one split.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class AnalysedQuestion:
     subject_stripped: str = ""
     names_only_subject: bool = False
     # Its content words with their stems, as the trained model's features read them
-    # (`features._terms`: the subject's words left out), and the words the focus check may
+    # (`features.content_terms`: the subject's words left out), and the words the focus check may
     # leave out, with their stems (`focus.candidate_words`; for a page language only).
     terms: tuple[tuple[str, str], ...] = ()
     candidates: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -61,7 +61,7 @@ def analyse_question(
         tokens: `words(text)`, when the engine has split it already (for detection).
     """
     # The stages own their rules and import this module's type: imported here, not above.
-    from assistant.answering.features import _terms
+    from assistant.answering.features import content_terms
     from assistant.retrieval.focus import candidate_words
     from assistant.retrieval.subject import names_only_the_subject, without_subject
 
@@ -87,7 +87,7 @@ def analyse_question(
         most_specific=MappingProxyType(most_specific),
         subject_stripped=without_subject(text, subject, tokens),
         names_only_subject=names_only_the_subject(text, language, subject, tokens),
-        terms=tuple(_terms(text, language, subject, tokens)),
+        terms=tuple(content_terms(text, language, subject, tokens)),
         # Checked on a page in the question's own language only (`HybridRetriever`).
         candidates=candidate_words(text, language, tokens) if language in index.lexical else (),
     )

@@ -67,10 +67,10 @@ WRITTEN_FEATURES = ("written_cosine", "written_lead", "written_over_unanswered")
 def question_terms(question: str, language: str, subject: frozenset[str]) -> list[str]:
     """The question's content words as stems (lower-cased words in a language without a
     stemmer), without the words that only name the site's subject."""
-    return list(dict.fromkeys(stem for _, stem in _terms(question, language, subject)))
+    return list(dict.fromkeys(stem for _, stem in content_terms(question, language, subject)))
 
 
-def _terms(
+def content_terms(
     question: str, language: str, subject: frozenset[str], tokens: Sequence[str] | None = None
 ) -> list[tuple[str, str]]:
     """(word, stem) of each content word, first occurrence of each stem (`tokens`:
@@ -156,7 +156,7 @@ def answer_features(
         pairs, types = list(analysed.terms), set(analysed.expected_types)
     else:
         subject = index.subject_words.get(language, frozenset())
-        pairs, types = _terms(question, language, subject), expected_types(question)
+        pairs, types = content_terms(question, language, subject), expected_types(question)
     terms = [stem for _, stem in pairs]
     values = dict.fromkeys(FEATURES, 0.0)
     values["in_page_language"] = float(in_page_language)
