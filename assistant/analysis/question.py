@@ -49,6 +49,28 @@ class AnalysedQuestion:
         return list(self.stems[page_language])
 
 
+def analysis_of(
+    analysed: AnalysedQuestion | None, text: str, language: str | None = None
+) -> AnalysedQuestion | None:
+    """`analysed` when it is `text` (read in `language`, when given), else None.
+
+    A stage handed the engine's analysis may be working on another text (a follow-up searched
+    with the previous question) or language (an answer forced into another): it reads the
+    analysis only when it is of what the stage reads."""
+    if analysed is None or analysed.text != text:
+        return None
+    if language is not None and analysed.language != language:
+        return None
+    return analysed
+
+
+def analysed_for(
+    text: str, language: str, index, analysed: AnalysedQuestion | None = None
+) -> AnalysedQuestion:
+    """`analysed` when it is `text` read in `language`, else `text` analysed now."""
+    return analysis_of(analysed, text, language) or analyse_question(text, language, index)
+
+
 def analyse_question(
     text: str, language: str, index, tokens: tuple[str, ...] | None = None
 ) -> AnalysedQuestion:

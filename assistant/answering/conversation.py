@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.analysis.answer_types import is_type_token
-from assistant.analysis.question import AnalysedQuestion, analyse_question
+from assistant.analysis.question import AnalysedQuestion, analyse_question, analysed_for
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer
 from assistant.answering.answerability import MIN_COVERAGE, SCOPE_COSINE, decide, stands_out
@@ -99,8 +99,7 @@ def resolve(
     answer language `language` (the asker forced the answer language). `analysed` is the
     question as the engine analysed it (`analysis.question`); made here when not given."""
     asked_in = question_language or language
-    if analysed is None or analysed.text != question or analysed.language != asked_in:
-        analysed = analyse_question(question, asked_in, retriever.index)
+    analysed = analysed_for(question, asked_in, retriever.index, analysed)
     alone = retriever.retrieve(
         question, language, question_language=question_language, analysed=analysed
     )
@@ -220,12 +219,11 @@ class Subject:
 
     def _analysed(self, question: str | AnalysedQuestion, index) -> AnalysedQuestion:
         """A question read in the subject's language: as analysed, or analysed now."""
-        if isinstance(question, AnalysedQuestion) and question.language == self.language:
-            return question
         if question == self.question and self.analysed is not None:
-            return self._analysed(self.analysed, index)
-        text = question.text if isinstance(question, AnalysedQuestion) else question
-        return analyse_question(text, self.language, index)
+            question = self.analysed
+        if isinstance(question, AnalysedQuestion):
+            return analysed_for(question.text, self.language, index, question)
+        return analyse_question(question, self.language, index)
 
 
 def _holds_most_specific(specific: Sequence[str], passage_stems) -> bool:

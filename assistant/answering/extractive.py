@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from assistant.analysis.question import AnalysedQuestion, analysis_of
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer, Citation, Trace, TracedPassage, Translation, text_fragment_link
 from assistant.answering.answerability import (
@@ -32,9 +32,6 @@ from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.fusion import coverage
 from assistant.retrieval.retriever import Hit
-
-if TYPE_CHECKING:
-    from assistant.analysis.question import AnalysedQuestion
 
 SECOND_SENTENCE_RATIO = 0.8
 LEAD_WITH_BEST_PASSAGE = True  # dev hit@1 0.74 -> 0.76 (follow-ups unchanged)
@@ -95,7 +92,7 @@ def best_sentences(
         lexical = index.lexical[judged.language]
         context = lexical.analyse(f"{judged.section} {judged.context}")
         own_stems = hit.query_stems
-        if follow_up and _is(analysed, *follow_up):
+        if follow_up and analysis_of(analysed, *follow_up):
             own_stems = analysed.stems_for(judged.language)
         elif follow_up:
             own_stems = lexical.analyse_query(follow_up[0], follow_up[1])
@@ -137,11 +134,6 @@ def _meaning(hits: list[Hit]) -> dict[str, tuple[float, ...]]:
         return {}
     low, spread = min(every), max(every) - min(every)
     return {h.chunk.id: tuple((c - low) / spread for c in h.sentence_cosines) for h in hits}
-
-
-def _is(analysed: AnalysedQuestion | None, text: str, language: str) -> bool:
-    """Whether `analysed` is `text` read in `language`."""
-    return analysed is not None and analysed.text == text and analysed.language == language
 
 
 def is_answerable(hits: list[Hit], in_page_language: bool, question: str = "") -> bool:
@@ -215,8 +207,8 @@ def compose(
     answer_fields["trace"] = trace_of(hits, decision, answer_fields.pop("features", {}))
     if not decision.answered:
         if decision.outcome == NOT_ON_PAGE:
-            known = analysed is not None and analysed.text == question
-            first = analysed.words[:1] if known else None
+            known = analysis_of(analysed, question)
+            first = known.words[:1] if known else None
             return not_on_page(decision, language, index, question, first, **answer_fields)
         return abstention(language, index, **answer_fields)
     if served:
@@ -227,6 +219,7 @@ def compose(
             follow_up=(follow_up, question_language or language) if follow_up else None,
             analysed=analysed,
         )
+        searched = analysis_of(analysed, follow_up or question)
         arrangement = arrange(
             follow_up or question,
             question_language or language,
@@ -234,11 +227,7 @@ def compose(
             own,
             index.passages,
             more=[h for h in hits if h.chunk.language == language and h not in decision.hits],
-            searched_types=(
-                analysed.searched_types
-                if analysed is not None and analysed.text == (follow_up or question)
-                else None
-            ),
+            searched_types=searched.searched_types if searched else None,
         )
         return _arranged_answer(arrangement, language, index, **answer_fields)
     ordered = decision.hits + [h for h in hits if h not in decision.hits]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.analysis.answer_types import is_type_token
-from assistant.analysis.question import AnalysedQuestion, analyse_question
+from assistant.analysis.question import AnalysedQuestion, analysed_for
 from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.ingest.chunking import Chunk
@@ -141,8 +141,10 @@ class HybridRetriever:
         """
         index = self.index
         asked_in = question_language or language
-        analysed = self._analysed(question, asked_in, analysed)
-        focus_analysed = self._analysed(focus, asked_in, focus_analysed) if focus else None
+        analysed = analysed_for(question, asked_in, self.index, analysed)
+        focus_analysed = (
+            analysed_for(focus, asked_in, self.index, focus_analysed) if focus else None
+        )
         targets = [language] if language in index.languages else list(index.languages)
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
@@ -248,14 +250,6 @@ class HybridRetriever:
         if checks_focus:
             hits = self._with_focus_gains(hits, analysed, focus, vector, ahead)
         return hits
-
-    def _analysed(
-        self, text: str, language: str, analysed: AnalysedQuestion | None
-    ) -> AnalysedQuestion:
-        """`analysed` when it is this text read in this language, else the text analysed."""
-        if analysed is not None and analysed.text == text and analysed.language == language:
-            return analysed
-        return analyse_question(text, language, self.index)
 
     def _variants_ahead(self, analysed: AnalysedQuestion, focus: str, language: str):
         """Start encoding, on the second engine, the variants of the question the focus check
