@@ -17,29 +17,29 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The fifth sealed test split, measured once on 2026-12-03, in brackets (docs/evaluation.md).
+# The sixth sealed test split, measured once on 2026-12-03, in brackets (docs/evaluation.md).
 # In the small groups (8-18 items) a floor leaves room for one item more wrong.
 FLOORS = {
-    "hit@1": 0.66,  # (0.696)
-    "retrieval_hit@3": 0.90,  # (0.935)
-    "retrieval_mrr": 0.81,  # (0.846)
+    "hit@1": 0.74,  # (0.775)
+    "retrieval_hit@3": 0.87,  # (0.906)
+    "retrieval_mrr": 0.84,  # (0.877)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.64,  # (0.679)
+    "key_fact_recall": 0.73,  # (0.767)
     "abstention_recall": 0.89,  # (0.931: out of scope and not on the pages together)
-    "abstention_precision": 0.62,  # (0.659)
-    "da/hit@1": 0.68,  # (0.717)
-    "pl/hit@1": 0.61,  # (0.65)
-    "en/hit@1": 0.64,  # (0.714)
-    "fact/hit@1": 0.73,  # (0.775)
-    "paraphrase/hit@1": 0.53,  # (0.575)
-    "follow_up/hit@1": 0.68,  # (0.75)
-    "other_language/hit@1": 0.72,  # (0.778)
-    "list/hit@1": 0.49,  # (0.583)
-    "overview/hit@1": 0.62,  # (0.75)
+    "abstention_precision": 0.68,  # (0.72)
+    "da/hit@1": 0.78,  # (0.817)
+    "pl/hit@1": 0.68,  # (0.717)
+    "en/hit@1": 0.70,  # (0.786)
+    "fact/hit@1": 0.83,  # (0.875)
+    "paraphrase/hit@1": 0.76,  # (0.80)
+    "follow_up/hit@1": 0.49,  # (0.5625)
+    "other_language/hit@1": 0.77,  # (0.833)
+    "list/hit@1": 0.66,  # (0.75)
+    "overview/hit@1": 0.37,  # (0.50)
     "not_on_page/abstention_recall": 0.87,  # (0.917)
-    "out_of_scope/abstention_recall": 0.95,  # (1.00)
+    "out_of_scope/abstention_recall": 0.89,  # (1.00)
 }
 
 

@@ -303,3 +303,55 @@ def _settings(tmp_path):
     from assistant.settings import Settings
 
     return Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus")
+
+
+def test_the_nearest_labelled_questions_vote_with_the_nearer_weighing_more():
+    """`answered_nearby`: of the questions nearest to the asked one, the share written as
+    answered, each weighed by how close it is; one neighbourhood per size of NEAREST."""
+    from assistant.index.question_vectors import NEAREST, answered_nearby
+
+    def unit(*xs):
+        v = np.array(xs, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    answered = QuestionVectors(
+        np.stack([unit(1, 0, 0), unit(1, 0, 0.1)]),
+        [WrittenQuestion("p1", "da", "a1"), WrittenQuestion("p1", "da", "a2")],
+    )
+    unanswered = QuestionVectors(
+        np.stack([unit(0, 1, 0), unit(0, 1, 0.1), unit(0, 0, 1)]),
+        [
+            WrittenQuestion("not_on_page", "da", "n1"),
+            WrittenQuestion("not_on_page", "da", "n2"),
+            WrittenQuestion("out_of_scope", "da", "o1"),
+        ],
+    )
+    near_answered = answered_nearby(unit(1, 0.05, 0), answered, unanswered)
+    near_unanswered = answered_nearby(unit(0.05, 1, 0), answered, unanswered)
+    assert len(near_answered) == len(NEAREST)
+    # the two answered questions are nearest and far nearer than the rest: nearly all weight
+    assert all(share > 0.99 for share in near_answered)
+    assert all(share < 0.01 for share in near_unanswered)
+    # as near to the answered as to the unanswered ones: half each
+    halfway = answered_nearby(unit(1, 1, 0), answered, unanswered)
+    assert halfway[0] == pytest.approx(0.5, abs=1e-6)
+    nothing = QuestionVectors(np.zeros((0, 3), dtype=np.float32), [])
+    assert answered_nearby(unit(1, 0, 0), nothing, nothing) == ()
+
+
+def test_a_question_asked_as_written_reads_its_own_label_in_the_neighbourhood(settings):
+    """Asked verbatim, a written question is its own nearest neighbour (cosine 1, the most
+    weight): its neighbourhood reads answered for one written for a passage, not for one
+    written as not on the pages; the trained model reads these shares as features."""
+    from assistant.api import ask
+    from assistant.index.question_vectors import answered_nearby
+
+    index = Index.open(settings)
+    encode = index.embedder().encode_queries
+    written = next(q for q in index.questions.questions if q.language == "da")
+    unanswered = next(q for q in index.unanswered.questions if q.passage_id == "not_on_page")
+    as_answered = answered_nearby(encode([written.text])[0], index.questions, index.unanswered)
+    as_unanswered = answered_nearby(encode([unanswered.text])[0], index.questions, index.unanswered)
+    assert as_answered[0] > 0.7 > 0.3 > as_unanswered[0]
+    features = ask(written.text).trace.features
+    assert features["answered_nearest_5"] == pytest.approx(as_answered[0], abs=1e-3)

@@ -86,15 +86,15 @@ class Thresholds:
 # abstentions); 1.3 makes the fewest errors of both kinds together.
 # focus_gain 0.02: on dev, the two questions it turns into "not on the pages" gained 0.025 and
 # 0.028; the largest gain of an answered question was 0.018.
-# veto 0.2: an answer the rules would give is withheld ("the pages don't say") when the trained
-# model gives "answered" under 0.2 of what it gives answered and not on the pages together
-# (`answered_on_the_subject`). Chosen on dev (1,221 items, four authors; a false abstention
-# costs 1, a wrong answer 2, as a confident wrong citation is the worst failure): of the
-# two, 0.15 / 0.2 / 0.3 cost 138 / 141 / 164; "answered" of all three at 0.15 / 0.2 / 0.3: 142 /
-# 156 / 179. 0.2 of the two: the fewest wrong answers (36) of the three within 4 of the best
-# (docs/answering.md). Not applied within a conversation (`engine`).
+# veto 0.15: an answer the rules would give is withheld ("the pages don't say") when the
+# trained model gives "answered" under 0.15 of what it gives answered and not on the pages
+# together (`answered_on_the_subject`). Chosen on dev (1,417 items, four authors, the model
+# reading the nearest written questions' labels; a false abstention costs 1, a wrong answer
+# 2, as a confident wrong citation is the worst failure): 0.1 / 0.15 / 0.2 / 0.3 cost
+# 152 / 146 / 154 / 192 (false abstentions 54 / 68 / 90 / 138, wrong answers 49 / 39 / 32 /
+# 27; docs/answering.md). Not applied within a conversation (`engine`).
 MULTILINGUAL = Thresholds(
-    scope=0.81, scope_foreign=0.77, standing=1.3, focus_gain=0.02, learned=True, veto=0.2
+    scope=0.81, scope_foreign=0.77, standing=1.3, focus_gain=0.02, learned=True, veto=0.15
 )
 # An English-only model's cosines say little about Danish and Polish: words decide alone.
 LEXICAL_ONLY = Thresholds(scope=float("inf"), scope_foreign=float("inf"), standing=float("inf"))

@@ -10,16 +10,19 @@ of a particular page; the site's own words come from `site.json` and the written
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from assistant.analysis.answer_types import expected_types, held_types, is_type_token
+from assistant.analysis.question import AnalysedQuestion, analysis_of
 from assistant.analysis.text import content_stems, stemmer_name, stopwords, words
+from assistant.index.question_vectors import NEAREST
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import Hit
 
-if TYPE_CHECKING:
-    from assistant.analysis.question import AnalysedQuestion
+# Among the 5, 10 and 25 questions written nearest to the question (answered by a passage, or
+# not answered), the share written as answered (`question_vectors.answered_nearby`); unknown
+# (NaN) where nothing was written.
+NEARBY_FEATURES = tuple(f"answered_nearest_{k}" for k in NEAREST)
 
 # The order of the model's inputs; `answerability_model.json` names them and is refused when
 # they differ.
@@ -46,6 +49,7 @@ FEATURES = (
     "not_on_page_cosine",  # cosine to the closest question written as not on the pages
     "out_of_scope_cosine",  # ... and as about something else
     "written_over_unanswered",  # written_cosine minus the larger of those two
+    *NEARBY_FEATURES,  # among the questions written nearest to it, the share answered
 )
 
 
@@ -152,7 +156,7 @@ def answer_features(
 ) -> dict[str, float]:
     """The features of `question` (in `language`) and its ranked hits, in FEATURES order.
     `analysed` is the question as the engine analysed it (its terms and types are read)."""
-    if analysed is not None and analysed.text == question and analysed.language == language:
+    if (analysed := analysis_of(analysed, question, language)) is not None:
         pairs, types = list(analysed.terms), set(analysed.expected_types)
     else:
         subject = index.subject_words.get(language, frozenset())
@@ -205,6 +209,8 @@ def answer_features(
     values["not_on_page_cosine"] = unanswered.get("not_on_page", 0.0)
     values["out_of_scope_cosine"] = unanswered.get("out_of_scope", 0.0)
     values["written_over_unanswered"] = best.written - max(unanswered.values(), default=0.0)
+    nearby = best.answered_nearby or (float("nan"),) * len(NEAREST)
+    values.update(zip(NEARBY_FEATURES, nearby, strict=True))
     if not words_known:
         values.update(dict.fromkeys(WORD_FEATURES, float("nan")))
     if not best.written_question:

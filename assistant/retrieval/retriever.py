@@ -18,6 +18,7 @@ from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.question import AnalysedQuestion, analysed_for
 from assistant.analysis.text import words
 from assistant.index.opened import Index
+from assistant.index.question_vectors import answered_nearby
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.focus import removal_gains, unaccounted_among, unaccounted_words, without
 from assistant.retrieval.fusion import (
@@ -99,6 +100,9 @@ class Hit:
     # The question's cosine to the closest question written as not answered by the pages
     # (`*.unanswered.jsonl`), by kind: a property of the question, the same on every hit.
     unanswered: tuple[tuple[str, float], ...] = ()
+    # Among the questions written nearest to it, the share written as answered, for each
+    # neighbourhood size of `question_vectors.NEAREST`: a property of the question too.
+    answered_nearby: tuple[float, ...] = ()
 
 
 class HybridRetriever:
@@ -201,6 +205,7 @@ class HybridRetriever:
         unanswered = tuple(
             sorted((kind, cosine) for kind, (cosine, _) in index.unanswered.best(vector).items())
         )
+        nearby = answered_nearby(vector, index.questions, index.unanswered)
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         hits = []
@@ -245,6 +250,7 @@ class HybridRetriever:
                     written=written.get(passage_id, (0.0, ""))[0],
                     written_question=written.get(passage_id, (0.0, ""))[1],
                     unanswered=unanswered,
+                    answered_nearby=nearby,
                 )
             )
         if checks_focus:
