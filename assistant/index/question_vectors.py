@@ -100,7 +100,7 @@ class QuestionVectors:
         that it is judged as a new question would be)."""
         if not self.questions:
             return {}
-        scores = self._vectors @ np.asarray(query, dtype=np.float32)
+        scores = self.cosines(query)
         for text in exclude:
             scores[self._rows_by_text.get(text, [])] = -np.inf
         maxima = np.maximum.reduceat(scores, self._starts)
