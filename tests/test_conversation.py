@@ -180,25 +180,15 @@ def test_a_follow_up_is_answered_on_the_previous_subject(settings, first, follow
     ("first", "follow_up", "language"),
     [
         ("Hvilke opgaver har AI-kontoret med AI-forordningen?", "Og internationalt?", "da"),
-        pytest.param(
+        (
             "Jakie zadania ma Biuro ds. AI w związku z aktem o AI?",
             "A co robi na szczeblu międzynarodowym?",
             "pl",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the veto refuses the first question since the neighbourhood vote "
-                "(answered 0.14 under 0.15): a known false abstention",
-            ),
         ),
-        pytest.param(
+        (
             "Jakie zadania ma Biuro ds. AI w związku z aktem o AI?",
             "A współpraca międzynarodowa?",
             "pl",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the veto refuses the first question since the neighbourhood vote "
-                "(answered 0.14 under 0.15): a known false abstention",
-            ),
         ),
     ],
 )
