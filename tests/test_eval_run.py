@@ -17,28 +17,28 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The sixth sealed test split, measured once on 2026-12-03, in brackets (docs/evaluation.md).
+# The seventh sealed test split, measured once on 2026-12-04, in brackets (docs/evaluation.md).
 # In the small groups (8-18 items) a floor leaves room for one item more wrong.
 FLOORS = {
-    "hit@1": 0.74,  # (0.775)
-    "retrieval_hit@3": 0.87,  # (0.906)
-    "retrieval_mrr": 0.84,  # (0.877)
+    "hit@1": 0.72,  # (0.754)
+    "retrieval_hit@3": 0.88,  # (0.920)
+    "retrieval_mrr": 0.83,  # (0.868)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.73,  # (0.767)
-    "abstention_recall": 0.89,  # (0.931: out of scope and not on the pages together)
-    "abstention_precision": 0.68,  # (0.72)
-    "da/hit@1": 0.78,  # (0.817)
-    "pl/hit@1": 0.68,  # (0.717)
-    "en/hit@1": 0.70,  # (0.786)
-    "fact/hit@1": 0.83,  # (0.875)
-    "paraphrase/hit@1": 0.76,  # (0.80)
-    "follow_up/hit@1": 0.49,  # (0.5625)
+    "key_fact_recall": 0.85,  # (0.889)
+    "abstention_recall": 0.82,  # (0.862: out of scope and not on the pages together)
+    "abstention_precision": 0.68,  # (0.725)
+    "da/hit@1": 0.69,  # (0.733)
+    "pl/hit@1": 0.71,  # (0.75)
+    "en/hit@1": 0.71,  # (0.786)
+    "fact/hit@1": 0.89,  # (0.925)
+    "paraphrase/hit@1": 0.56,  # (0.60)
+    "follow_up/hit@1": 0.68,  # (0.75)
     "other_language/hit@1": 0.77,  # (0.833)
-    "list/hit@1": 0.66,  # (0.75)
-    "overview/hit@1": 0.37,  # (0.50)
-    "not_on_page/abstention_recall": 0.87,  # (0.917)
+    "list/hit@1": 0.74,  # (0.833)
+    "overview/hit@1": 0.12,  # (0.25)
+    "not_on_page/abstention_recall": 0.79,  # (0.833)
     "out_of_scope/abstention_recall": 0.89,  # (1.00)
 }
 
