@@ -1,11 +1,14 @@
 """Pin a fixed set of answers, so that a change meant only for speed is seen to change none.
 
-    python scripts/pin_answers.py            # rewrite tests/data/pinned_answers.jsonl
+    python scripts/pin_answers.py            # re-answer the pinned items, rewrite the file
     python scripts/pin_answers.py --check    # compare, print the first differences, exit 1
+    python scripts/pin_answers.py --choose   # choose the items anew from today's dev split
 
 The set is drawn from the dev split (eval/qa.jsonl, never the sealed test split): a few items
 of every category, spread over the languages, taken at even steps through the file so the
-choice does not depend on what the answers are. Each is asked as the eval asks it (earlier
+choice does not depend on what the answers are. Once chosen, the set is the ids in the
+pinned file: dev grows every round (a sealed split, once reported, joins it), and a choice
+made anew would be a different set, not a changed answer. Each is asked as the eval asks it (earlier
 turns first, their answers becoming the history), on an index built from the real corpus with
 the default model. What is pinned: the answer text, whether it abstained, its reason, the
 cited passage ids and the trace's decision and why.
@@ -59,6 +62,23 @@ def _spread(items: list[dict]) -> list[dict]:
     return [items[i] for i in dict.fromkeys([*range(0, len(items), step), *range(len(items))])]
 
 
+def dev_items(path: Path = DEV_SET) -> dict[str, dict]:
+    """The dev split's items by id."""
+    items = (json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
+    return {i["id"]: i for i in items if i.get("split", "dev") == "dev"}
+
+
+def pinned_set(pinned: list[dict], path: Path = DEV_SET) -> list[dict]:
+    """The dev items the pinned file names, in its order; a name dev lacks is an error."""
+    dev = dev_items(path)
+    missing = [r["id"] for r in pinned if r["id"] not in dev]
+    if missing:
+        raise KeyError(
+            f"pinned items not in the dev split: {', '.join(missing)} (rerun with --choose)"
+        )
+    return [dev[r["id"]] for r in pinned]
+
+
 def record(item: dict, settings) -> dict:
     """The pinned fields of the answer to one item, asked as the eval asks it."""
     from assistant import ask
@@ -79,8 +99,8 @@ def record(item: dict, settings) -> dict:
     }
 
 
-def answer_all(settings) -> list[dict]:
-    return [record(item, settings) for item in pinned_items()]
+def answer_all(settings, items: list[dict]) -> list[dict]:
+    return [record(item, settings) for item in items]
 
 
 def default_settings(index_dir: Path):
@@ -101,7 +121,7 @@ def differences(expected: list[dict], actual: list[dict]) -> list[str]:
     """One line per item whose answer differs, naming the fields."""
     out = []
     if [e["id"] for e in expected] != [a["id"] for a in actual]:
-        out.append("the pinned items are not the items chosen now (rerun without --check)")
+        out.append("the answered items are not the pinned items")
     for old, new in zip(expected, actual, strict=False):
         fields = [key for key in old if old[key] != new.get(key)]
         if fields:
@@ -112,11 +132,13 @@ def differences(expected: list[dict], actual: list[dict]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--choose", action="store_true", help="choose the items anew from dev")
     parser.add_argument("--index-dir", help="an index to use (default: a fresh one in /tmp)")
     args = parser.parse_args(argv)
+    items = pinned_items() if args.choose or not PINNED.exists() else pinned_set(read_pinned())
     with tempfile.TemporaryDirectory(prefix="pin-answers-") as scratch:
         settings = default_settings(Path(args.index_dir or scratch))
-        actual = answer_all(settings)
+        actual = answer_all(settings, items)
     if args.check:
         found = differences(read_pinned(), actual)
         print("\n".join(found) or f"all {len(actual)} pinned answers unchanged")
