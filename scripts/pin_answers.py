@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items = pinned_items() if args.choose or not PINNED.exists() else pinned_set(read_pinned())
     with tempfile.TemporaryDirectory(prefix="pin-answers-") as scratch:
-        settings = default_settings(Path(args.index_dir or scratch))
+        settings = default_settings(Path(args.index_dir or scratch).resolve())
         actual = answer_all(settings, items)
     if args.check:
         found = differences(read_pinned(), actual)

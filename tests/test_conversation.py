@@ -77,6 +77,43 @@ def test_follow_ups_find_the_passage_the_person_means(settings, first, follow_up
     assert fact in answer.text
 
 
+@pytest.mark.parametrize(
+    "first,follow_up",
+    [
+        ("Hvilken mailadresse har AI-kontoret?", "Kan jeg bruge den til at spørge om et job?"),
+        ("Jaki jest adres e-mail Biura ds. AI?", "A czy mogę tam pisać w sprawie pracy?"),
+    ],
+)
+def test_a_follow_up_about_what_the_answer_gave_is_answered_from_it(settings, first, follow_up):
+    """ "Den" is the e-mail address the previous answer quoted: the follow-up is answered from
+    that passage, not from the job passage its own words find, and the same when the
+    history is only the answer's text (the API's triples)."""
+    from assistant.answer import Answer
+
+    previous, answer = _converse(settings, first, follow_up)
+    assert previous.citations[0].passage_id.endswith("/b034")
+    assert answer.citations[0].passage_id == previous.citations[0].passage_id
+    assert "CNECT-AIOFFICE@ec.europa.eu" in answer.citations[0].quote
+    text_only = [(first, Answer(text=previous.text, language=previous.language))]
+    again = ask(follow_up, history=text_only, settings=settings)
+    assert [c.passage_id for c in again.citations] == [c.passage_id for c in answer.citations]
+
+
+@pytest.mark.unit
+def test_the_subject_remembers_what_the_previous_answer_quoted_first_unless_it_abstained():
+    from assistant.answer import Answer, Citation
+    from assistant.answering.conversation import Subject
+
+    def cited(*ids):
+        return [Citation(n, "t", "q", "da", "u", "T", "s", passage_id=i) for n, i in enumerate(ids)]
+
+    answered = Answer(text="x", language="da", citations=cited("p/da/b2", "p/da/b1"))
+    assert Subject.of([("q", answered)], "da", []).answered_from == "p/da/b2"
+    refused = Answer(text="x", language="da", citations=cited("p/da/b2"), abstained=True)
+    subject = Subject.of([("q", refused)], "da", [])
+    assert subject.answered_from == "" and subject.cited == {"p/da/b2"}
+
+
 def test_a_referring_follow_up_is_searched_with_the_previous_question(settings):
     first, answer = _converse(
         settings, "Hvilke stillinger rekrutterer AI-kontoret til?", "Og hvornår?"

@@ -108,11 +108,12 @@ def best_sentences(
             choices.append(Choice(hit, sentence, score))
     choices.sort(key=lambda c: c.score, reverse=True)
     chosen: list[Choice] = []
-    if LEAD_WITH_BEST_PASSAGE and follow_up is None:
+    if LEAD_WITH_BEST_PASSAGE and (follow_up is None or hits[0].answered_before):
         # The first citation is the passage retrieval and answerability put first (its best
         # sentence); the sentences' own word overlap only picks within it and adds a second.
         # Not for a follow-up: its search led with the previous subject, and its own words
-        # pick the passage ("Kiedy go uruchomiono?" wants the date).
+        # pick the passage ("Kiedy go uruchomiono?" wants the date); unless answerability
+        # chose the passage the previous answer quoted, which the follow-up points back to.
         first = hits[0].chunk.id
         chosen = [next(c for c in choices if c.hit.chunk.id == first)]
     for choice in choices:

@@ -103,6 +103,9 @@ class Hit:
     # Among the questions written nearest to it, the share written as answered, for each
     # neighbourhood size of `question_vectors.NEAREST`: a property of the question too.
     answered_nearby: tuple[float, ...] = ()
+    # In a conversation: the passage the previous answer quoted first (what a follow-up's
+    # "it" most often points at; `answering.conversation`).
+    answered_before: bool = False
 
 
 class HybridRetriever:
