@@ -8,10 +8,10 @@ The set is drawn from the dev split (eval/qa.jsonl, never the sealed test split)
 of every category, spread over the languages, taken at even steps through the file so the
 choice does not depend on what the answers are. Once chosen, the set is the ids in the
 pinned file: dev grows every round (a sealed split, once reported, joins it), and a choice
-made anew would be a different set, not a changed answer. Each is asked as the eval asks it (earlier
-turns first, their answers becoming the history), on an index built from the real corpus with
-the default model. What is pinned: the answer text, whether it abstained, its reason, the
-cited passage ids and the trace's decision and why.
+made anew would be a different set, not a changed answer. Each is asked as the eval asks it
+(earlier turns first, their answers becoming the history), on an index built from the real
+corpus with the default model. What is pinned: the answer text, whether it abstained, its
+reason, the cited passage ids and the trace's decision and why.
 
 `tests/test_pinned_answers.py` compares the same records. Regenerate the file only when
 answering changes on purpose (and say so in the commit).
@@ -35,11 +35,8 @@ PER_CATEGORY = 6
 def pinned_items(path: Path = DEV_SET, per_category: int = PER_CATEGORY) -> list[dict]:
     """`per_category` dev items of each category, at even steps through the file."""
     by_category: dict[str, list[dict]] = defaultdict(list)
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            if item.get("split", "dev") == "dev":
-                by_category[item["category"]].append(item)
+    for item in dev_items(path).values():
+        by_category[item["category"]].append(item)
     chosen = []
     for category in sorted(by_category):
         # Round robin over the languages, each language's items at even steps.

@@ -201,17 +201,7 @@ class Subject:
         `analysed` is the previous question analysed, when the caller has it."""
         answer = history[-1][1]
         # Where each passage's first quoted sentence stands in the answer's text.
-        positions = {
-            h.chunk.id: min(found)
-            for h in hits
-            if (
-                found := [
-                    answer.text.find(s)
-                    for s in sentences(h.chunk.text)
-                    if len(s) >= MIN_QUOTE and s in answer.text
-                ]
-            )
-        }
+        positions = {h.chunk.id: at for h in hits if (at := _quoted_at(h, answer.text)) >= 0}
         cited = frozenset(c.passage_id for c in answer.citations) | set(positions)
         if answer.abstained:
             first = ""
@@ -231,7 +221,7 @@ class Subject:
         e-mail?"): a passage in a section the previous answer cited that holds it counts too.
         """
         chunk = hit.judged or hit.chunk
-        if {hit.chunk.id, chunk.id, *hit.chunk.translations.values()} & self.cited:
+        if _ids_of(hit) & self.cited:
             return True
         lexical = index.lexical[chunk.language]
         previous = self._analysed(self.question, index)
@@ -327,13 +317,14 @@ def by_own_meaning(
     vector = retriever.query_vector(question)
     own = {h.chunk.id: index.sentences.cosines((h.judged or h.chunk).id, vector) for h in hits}
     spread = min_max_normalised({k: float(v.max(initial=0.0)) for k, v in own.items()})
+    before = {h.chunk.id: answered_from in _ids_of(h) for h in hits}
     ranked = [
         replace(
             h,
             score=h.score
             + OWN_MEANING_WEIGHT * spread[h.chunk.id]
-            + (PREVIOUS_ANSWER_WEIGHT if _is_passage(h, answered_from) else 0.0),
-            answered_before=_is_passage(h, answered_from),
+            + (PREVIOUS_ANSWER_WEIGHT if before[h.chunk.id] else 0.0),
+            answered_before=before[h.chunk.id],
             sentence_cosines=tuple(round(float(c), 4) for c in own[h.chunk.id]),
         )
         for h in hits
@@ -341,12 +332,17 @@ def by_own_meaning(
     return sorted(ranked, key=lambda h: h.score, reverse=True)
 
 
-def _is_passage(hit: Hit, passage_id: str) -> bool:
-    """Whether the hit is that passage, or its translation, or judged by it."""
-    if not passage_id:
-        return False
-    chunk = hit.judged or hit.chunk
-    return passage_id in {hit.chunk.id, chunk.id, *hit.chunk.translations.values()}
+def _ids_of(hit: Hit) -> set[str]:
+    """The ids a hit stands for: its passage, the passage it was judged by, its translations."""
+    return {hit.chunk.id, (hit.judged or hit.chunk).id, *hit.chunk.translations.values()}
+
+
+def _quoted_at(hit: Hit, text: str) -> int:
+    """Where the first of the hit's sentences that `text` quotes stands in it (-1: none)."""
+    found = [
+        at for s in sentences(hit.chunk.text) if len(s) >= MIN_QUOTE and (at := text.find(s)) >= 0
+    ]
+    return min(found, default=-1)
 
 
 def _names_unknown_subject(retriever: HybridRetriever, stems, language: str) -> bool:
