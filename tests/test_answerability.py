@@ -277,6 +277,13 @@ def test_the_small_predicates():
         ("Do kogo mogę się zwrócić z pytaniem?", {EMAIL}),
         ("Skriver kontoret retningslinjer for virksomheder?", set()),
         ("Do kogo należą te uprawnienia?", set()),
+        # Contact someone keeps up is a relationship; contact the asker seeks is an address.
+        ("Hvordan holder ministeriet kontakten til universiteterne?", set()),
+        ("Kto utrzymuje kontakty z uczelniami?", set()),
+        ("How does the agency keep in contact with researchers?", set()),
+        ("Hvordan kommer jeg i kontakt med dem?", {EMAIL}),
+        ("Gdzie znajdę kontakt do urzędu?", {EMAIL}),
+        ("Hvor finder jeg kontaktoplysningerne?", {EMAIL}),
         # "kiedy" and "when" as conjunctions ask whether, not when.
         ("Czy eksperci pomagają, kiedy urząd przygotowuje wytyczne?", set()),
         ("Does the Office listen to companies when it drafts guidelines?", set()),

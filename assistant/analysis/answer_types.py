@@ -200,6 +200,17 @@ _AMBIGUOUS_WHEN = re.compile(
     r"(kiedy|when|quand)\b",
     re.I,
 )
+# Contact that someone keeps up, ensures or maintains is a relationship, not an address to
+# write to: "Hvordan holder kontoret kontakten til forskerne?", "Kto zapewnia kontakt ze
+# światem nauki?" ask how or by whom, where "Hvordan kommer jeg i kontakt med dem?" and
+# "kontakt do biura" ask for the address. The bare noun only: "kontaktoplysninger",
+# "dane kontaktowe" and "e-mail" still ask for one.
+_KEPT_CONTACT = re.compile(
+    r"\b(hold\w*|pleje\w*|sikre\w*|opretholde\w*|trzym\w*|utrzym\w*|zapewni\w*|"
+    r"keep\w*|kept|maintain\w*|ensur\w*|hält|halten|pflege?n?t?|entretien\w*|maintien\w*)"
+    r"\s+(\S+\s+){0,3}?(kontakt(en|er|erne|u|y|ów|em|cie)?|contacts?)\b",
+    re.I,
+)
 # Cues that one type's cue does not count when another is present ("postadresse" is no
 # e-mail; "ile kosztuje" asks for money, not a count; opening hours are not a date).
 _OVERRIDES = {
@@ -241,6 +252,8 @@ def expected_types(question: str) -> set[str]:
 @lru_cache(maxsize=256)
 def _expected_types(question: str) -> frozenset[str]:
     asked = {t for t, pattern in _ASKED.items() if pattern.search(question)}
+    if EMAIL in asked and not _ASKED[EMAIL].search(_KEPT_CONTACT.sub(" ", question)):
+        asked.discard(EMAIL)
     if _AMBIGUOUS_WHEN.search(question.strip()):
         asked.add(DATE)
     for stronger, weaker in _OVERRIDES.items():
