@@ -17,28 +17,28 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The ninth sealed test split, measured once on 2026-12-04, in brackets (docs/evaluation.md).
+# The tenth sealed test split, measured once on 2026-12-04, in brackets (docs/evaluation.md).
 # In the small groups (8-18 items) a floor leaves room for one item more wrong.
 FLOORS = {
-    "hit@1": 0.74,  # (0.775)
-    "retrieval_hit@3": 0.90,  # (0.928)
-    "retrieval_mrr": 0.84,  # (0.88)
+    "hit@1": 0.76,  # (0.790)
+    "retrieval_hit@3": 0.93,  # (0.964)
+    "retrieval_mrr": 0.85,  # (0.888)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.75,  # (0.79)
-    "abstention_recall": 0.86,  # (0.897: out of scope and not on the pages together)
-    "abstention_precision": 0.68,  # (0.722)
-    "da/hit@1": 0.71,  # (0.75)
-    "pl/hit@1": 0.76,  # (0.80)
-    "en/hit@1": 0.71,  # (0.786)
-    "fact/hit@1": 0.89,  # (0.925)
-    "paraphrase/hit@1": 0.66,  # (0.70)
-    "follow_up/hit@1": 0.74,  # (0.812)
-    "other_language/hit@1": 0.72,  # (0.778)
-    "list/hit@1": 0.66,  # (0.75)
-    "overview/hit@1": 0.12,  # (0.25)
-    "not_on_page/abstention_recall": 0.85,  # (0.875)
+    "key_fact_recall": 0.82,  # (0.861)
+    "abstention_recall": 0.91,  # (0.948: out of scope and not on the pages together)
+    "abstention_precision": 0.76,  # (0.797)
+    "da/hit@1": 0.78,  # (0.817)
+    "pl/hit@1": 0.73,  # (0.767)
+    "en/hit@1": 0.78,  # (0.90)
+    "fact/hit@1": 0.82,  # (0.85)
+    "paraphrase/hit@1": 0.74,  # (0.775)
+    "follow_up/hit@1": 0.80,  # (0.875)
+    "other_language/hit@1": 0.70,  # (0.778)
+    "list/hit@1": 0.40,  # (0.50)
+    "overview/hit@1": 0.85,  # (1.00)
+    "not_on_page/abstention_recall": 0.89,  # (0.938)
     "out_of_scope/abstention_recall": 0.89,  # (1.00)
 }
 
