@@ -113,6 +113,35 @@ def test_the_english_question_on_the_expressions_of_interest_deadline_is_answere
     assert answer.citations[0].passage_id.endswith("/b030")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kiedy dokładnie Komisja ogłosiła ten pakiet innowacji dla start-upów?",
+        "W którym roku ogłoszono pakiet innowacji w dziedzinie AI?",
+    ],
+)
+def test_a_date_is_asked_beside_the_word_the_passages_found_hold(settings, question):
+    """ "ogłosić" (announce) is the rarest of these words that the pages use, once, of a job
+    advert the question is not about; the date must stand beside what the passages found hold
+    (the innovation package), not beside that word (`retriever._focused_on_what_they_hold`).
+    Both were refused before."""
+    answer = ask(question, settings=settings)
+    citation = _first(answer)
+    assert citation.passage_id == "ai-office/pl/b010"
+    assert "W styczniu 2024" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hvornår åbner næste jobopslag i AI-kontoret?", "Kiedy ogłoszą kolejny nabór do Urzędu ds. AI?"],
+)
+def test_the_next_call_is_not_answered_with_the_past_deadline(settings, question):
+    """The recruitment passage holds a date and the words of these questions, but not the
+    next call's date: they still get "the pages don't say"."""
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.reason == "not_on_page", answer.text
+
+
 @pytest.mark.parametrize("name", ["Biuro ds. AI", "biuro AI", "Urząd ds. AI", "urząd AI"])
 def test_how_a_polish_question_names_the_office_does_not_decide_its_answer(settings, name):
     """Polish names the Office with or without "ds." ("do spraw"). When the questions written

@@ -256,6 +256,7 @@ class HybridRetriever:
                     answered_nearby=nearby,
                 )
             )
+        hits = _focused_on_what_they_hold(hits, index)
         if checks_focus:
             hits = self._with_focus_gains(hits, analysed, focus, vector, ahead)
         return hits
@@ -444,3 +445,35 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
         positive = positive[scores[positive] >= kth]
     best = positive[np.argsort(-scores[positive], kind="stable")[:k]]
     return [int(i) for i in best]
+
+
+def _focused_on_what_they_hold(hits: list[Hit], index: Index) -> list[Hit]:
+    """The question's most specific word, among those the passages found hold.
+
+    The rarest word of the question that any page uses is what a date or a count must stand
+    beside; but a word only an unrelated passage uses (Polish "ogłosiła", announced, used
+    once, of a job advert) is no focus of a question about another passage ("Kiedy Komisja
+    ogłosiła pakiet innowacji?"). When the passage using it is not among those found, the
+    most specific word the found passages hold is the focus instead."""
+    by_language: dict[str, tuple[str, ...]] = {}
+    held_by = [set(h.passage_stems) for h in hits]
+    for hit in hits:
+        language = hit.judged.language if hit.judged else hit.chunk.language
+        if language in by_language or not hit.most_specific:
+            continue
+        lexical = index.lexical[language]
+        same = [stems for h, stems in zip(hits, held_by) if (h.judged or h.chunk).language == language]
+        held = [
+            s
+            for s in dict.fromkeys(hit.query_stems)
+            if not is_type_token(s) and lexical.knows(s) and any(contains(h, s) for h in same)
+        ]
+        if not held or any(s in held for s in hit.most_specific):
+            by_language[language] = hit.most_specific
+            continue
+        rarest = max(lexical.idf(s) for s in held)
+        by_language[language] = tuple(s for s in held if lexical.idf(s) >= rarest)
+    return [
+        replace(h, most_specific=by_language.get((h.judged or h.chunk).language, h.most_specific))
+        for h in hits
+    ]
