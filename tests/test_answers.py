@@ -133,7 +133,10 @@ def test_a_date_is_asked_beside_the_word_the_passages_found_hold(settings, quest
 
 @pytest.mark.parametrize(
     "question",
-    ["Hvornår åbner næste jobopslag i AI-kontoret?", "Kiedy ogłoszą kolejny nabór do Urzędu ds. AI?"],
+    [
+        "Hvornår åbner næste jobopslag i AI-kontoret?",
+        "Kiedy ogłoszą kolejny nabór do Urzędu ds. AI?",
+    ],
 )
 def test_the_next_call_is_not_answered_with_the_past_deadline(settings, question):
     """The recruitment passage holds a date and the words of these questions, but not the

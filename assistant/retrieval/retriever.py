@@ -462,7 +462,11 @@ def _focused_on_what_they_hold(hits: list[Hit], index: Index) -> list[Hit]:
         if language in by_language or not hit.most_specific:
             continue
         lexical = index.lexical[language]
-        same = [stems for h, stems in zip(hits, held_by) if (h.judged or h.chunk).language == language]
+        same = [
+            stems
+            for h, stems in zip(hits, held_by, strict=True)
+            if (h.judged or h.chunk).language == language
+        ]
         held = [
             s
             for s in dict.fromkeys(hit.query_stems)
