@@ -455,29 +455,19 @@ def _focused_on_what_they_hold(hits: list[Hit], index: Index) -> list[Hit]:
     once, of a job advert) is no focus of a question about another passage ("Kiedy Komisja
     ogłosiła pakiet innowacji?"). When the passage using it is not among those found, the
     most specific word the found passages hold is the focus instead."""
-    by_language: dict[str, tuple[str, ...]] = {}
     held_by = [set(h.passage_stems) for h in hits]
-    for hit in hits:
-        language = hit.judged.language if hit.judged else hit.chunk.language
-        if language in by_language or not hit.most_specific:
+    languages = [(h.judged or h.chunk).language for h in hits]
+    focus: dict[str, tuple[str, ...]] = {}
+    for hit, language in zip(hits, languages, strict=True):
+        if language in focus or not hit.most_specific:
             continue
-        lexical = index.lexical[language]
-        same = [
-            stems
-            for h, stems in zip(hits, held_by, strict=True)
-            if (h.judged or h.chunk).language == language
-        ]
-        held = [
-            s
-            for s in dict.fromkeys(hit.query_stems)
-            if not is_type_token(s) and lexical.knows(s) and any(contains(h, s) for h in same)
-        ]
-        if not held or any(s in held for s in hit.most_specific):
-            by_language[language] = hit.most_specific
-            continue
-        rarest = max(lexical.idf(s) for s in held)
-        by_language[language] = tuple(s for s in held if lexical.idf(s) >= rarest)
+        same = [held for held, lang in zip(held_by, languages, strict=True) if lang == language]
+        held = [s for s in dict.fromkeys(hit.query_stems) if any(contains(h, s) for h in same)]
+        found = any(s in held for s in hit.most_specific)
+        focus[language] = (not found and index.lexical[language].most_specific(held)) or (
+            hit.most_specific
+        )
     return [
-        replace(h, most_specific=by_language.get((h.judged or h.chunk).language, h.most_specific))
-        for h in hits
+        replace(h, most_specific=focus.get(language, h.most_specific))
+        for h, language in zip(hits, languages, strict=True)
     ]
