@@ -214,6 +214,31 @@ def test_a_word_the_best_passage_lacks_must_draw_the_question_to_another():
     assert decision.outcome == ANSWERED and decision.hits[0].chunk.id == "p/da/b033"
 
 
+def test_the_answer_leads_with_retrievals_first_passage_not_the_rules_evidence():
+    # A paraphrase shares few words with the passage that answers it: the rules find their
+    # evidence in a passage that holds the words, but retrieval put the paraphrased one first.
+    said_otherwise = hit(PACT, pid="p/da/b027", coverage=0.1, rarest=0.2, standing=0.8)
+    worded_alike = hit(JOBS, pid="p/da/b030", coverage=1.0)
+    hits = [said_otherwise, worded_alike]
+    decision = decide("Kan firmaer være med?", hits)
+    assert decision.outcome == ANSWERED
+    assert [h.chunk.id for h in decision.hits] == ["p/da/b030", "p/da/b027"]
+    ordered = answerability.in_retrieval_order(decision, hits, answerability.MULTILINGUAL)
+    assert [h.chunk.id for h in ordered.hits] == ["p/da/b027", "p/da/b030"]
+    assert (ordered.outcome, ordered.why) == (decision.outcome, decision.why)
+    # A passage the question comes closer to without one of its words does not lead.
+    lacking = replace(said_otherwise, focus_gains=(("firmaer", 0.05),))
+    decision = decide("Kan firmaer være med?", [lacking, worded_alike])
+    ordered = answerability.in_retrieval_order(
+        decision, [lacking, worded_alike], answerability.MULTILINGUAL
+    )
+    assert [h.chunk.id for h in ordered.hits] == ["p/da/b030", "p/da/b027"]
+    # An abstention is left as it is.
+    refused = decide("Hvor mange firmaer er med?", hits)
+    assert refused.outcome == NOT_ON_PAGE
+    assert answerability.in_retrieval_order(refused, hits, answerability.MULTILINGUAL) is refused
+
+
 def test_the_small_predicates():
     assert in_scope(hit(PACT, dense=0.82), in_page_language=True)
     assert not in_scope(hit(PACT, dense=0.79, coverage=0.0), in_page_language=True)

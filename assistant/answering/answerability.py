@@ -22,7 +22,7 @@ Thresholds are chosen on eval/'s dev split only (docs/answering.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis.answer_types import (
@@ -290,6 +290,31 @@ def decide(
         f"under {limits.veto} (the rules alone: {ruled.why})"
     )
     return Decision(NOT_ON_PAGE, why, ruled.hits[:1], ruled.expected_types, verdict)
+
+
+def in_retrieval_order(decision: Decision, hits: Sequence[Hit], limits: Thresholds) -> Decision:
+    """The answer's passages in retrieval's order, where the rules chose them in their own.
+
+    The rules say *whether* the pages answer by finding one passage that holds the question
+    by words or stands out by meaning; that passage is evidence, not necessarily the best one
+    to quote first. A paraphrase shares few words with its passage, so the rules often find
+    their evidence in the second one while retrieval (meaning, sentences, words and written
+    questions together) had the right one first (dev, 2,397 items: 24 first citations right
+    instead of wrong, 7 the other way). A passage the question does not account for
+    (`lacks_focus`: the question comes closer to it without one of its words) never leads.
+    """
+    if not decision.answered or len(decision.hits) < 2:
+        return decision
+    place = {id(h): n for n, h in enumerate(hits)}
+    chosen = decision.hits[0]
+    ordered = sorted(
+        decision.hits,
+        key=lambda h: (
+            h is not chosen and bool(lacks_focus(h, limits)),
+            place.get(id(h), len(hits)),
+        ),
+    )
+    return replace(decision, hits=ordered)
 
 
 def answered_on_the_subject(verdict: Verdict) -> float:

@@ -22,6 +22,7 @@ from assistant.answering.answerability import (
     Thresholds,
     decide,
     decide_by_rules,
+    in_retrieval_order,
 )
 from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange
 from assistant.answering.features import answer_features
@@ -212,6 +213,8 @@ def compose(
             first = known.words[:1] if known else None
             return not_on_page(decision, language, index, question, first, **answer_fields)
         return abstention(language, index, **answer_fields)
+    if follow_up is None:
+        decision = in_retrieval_order(decision, hits, limits)
     if served:
         own = [h for h in decision.hits if h.chunk.language == language]
         chosen = best_sentences(
