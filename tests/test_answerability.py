@@ -157,8 +157,12 @@ def test_a_foreign_question_is_not_held_by_the_token_of_its_answer_type_alone():
         sentence_cosines=(0.80, 0.77),  # nearer the recruitment sentence than the deadline
     )
     assert holds_words(deadline) and not holds_words(deadline, in_page_language=False)
+    # The passage on the founding is nearer in meaning, and has no date.
+    founded = replace(
+        hit("Kontoret blev oprettet i Kommissionen.", pid="p/da/b005"), sentence_cosines=(0.83,)
+    )
     asked = "When was the AI Office founded?"
-    assert decide(asked, [deadline], in_page_language=False).outcome == NOT_ON_PAGE
+    assert decide(asked, [deadline, founded], in_page_language=False).outcome == NOT_ON_PAGE
     # "When is the deadline for applications?": the sentence with the date is the nearest.
     nearest = replace(deadline, sentence_cosines=(0.76, 0.82))
     asked = "When is the deadline for applications?"
@@ -237,6 +241,19 @@ def test_the_answer_leads_with_retrievals_first_passage_not_the_rules_evidence()
     refused = decide("Hvor mange firmaer er med?", hits)
     assert refused.outcome == NOT_ON_PAGE
     assert answerability.in_retrieval_order(refused, hits, answerability.MULTILINGUAL) is refused
+
+
+def test_a_foreign_date_is_held_by_the_passage_nearest_in_meaning_not_its_sentence():
+    # The date is JOBS's second sentence; the question is nearer its first, by thousandths.
+    jobs = replace(hit(JOBS, pid="p/da/b030"), sentence_cosines=(0.807, 0.800))
+    contact = replace(hit(CONTACT, pid="p/da/b034"), sentence_cosines=(0.804,))
+    assert answerability.nearest_passage_holds(jobs, {DATE}, [jobs, contact])
+    # Another passage nearer the question: the date answers something else.
+    nearer = replace(contact, sentence_cosines=(0.81,))
+    assert not answerability.nearest_passage_holds(jobs, {DATE}, [jobs, nearer])
+    # The nearest passage without a date holds nothing for "when?".
+    pact = replace(hit(PACT, pid="p/da/b027"), sentence_cosines=(0.82,))
+    assert not answerability.nearest_passage_holds(pact, {DATE}, [jobs, pact])
 
 
 def test_the_small_predicates():

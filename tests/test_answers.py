@@ -113,6 +113,20 @@ def test_the_english_question_on_the_expressions_of_interest_deadline_is_answere
     assert answer.citations[0].passage_id.endswith("/b030")
 
 
+def test_a_foreign_date_question_is_answered_from_the_passage_nearest_in_meaning(settings):
+    """The deadline is the recruitment passage's last sentence; an English question about
+    applications closing is nearer its first (about recruiting talent) by thousandths. The
+    passage is what the question is about, and it holds a date."""
+    answer = ask("When did applications to the European AI Office close?", settings=settings)
+    assert not answer.abstained, answer.trace.why
+    assert answer.citations[0].passage_id.endswith("/b030")
+    assert "27" in answer.text and "2024" in answer.text
+    # A date nowhere near what is asked about still answers nothing.
+    for question in ("When does the scientific panel meet?", "Wann tagt das Beratungsforum?"):
+        refused = ask(question, settings=settings)
+        assert refused.abstained and refused.reason == "not_on_page", refused.text
+
+
 @pytest.mark.parametrize(
     "question",
     [
