@@ -200,14 +200,16 @@ _AMBIGUOUS_WHEN = re.compile(
     r"(kiedy|when|quand)\b",
     re.I,
 )
-# Contact that someone keeps up, ensures or maintains is a relationship, not an address to
+# Contact that someone keeps up, ensures, maintains or is responsible for ("sørger for",
+# "står for", "dba o", "odpowiada za") is a relationship, not an address to
 # write to: "Hvordan holder kontoret kontakten til forskerne?", "Kto zapewnia kontakt ze
 # światem nauki?" ask how or by whom, where "Hvordan kommer jeg i kontakt med dem?" and
 # "kontakt do biura" ask for the address. The bare noun only: "kontaktoplysninger",
 # "dane kontaktowe" and "e-mail" still ask for one.
 _KEPT_CONTACT = re.compile(
-    r"\b(hold\w*|pleje\w*|sikre\w*|opretholde\w*|trzym\w*|utrzym\w*|zapewni\w*|"
-    r"keep\w*|kept|maintain\w*|ensur\w*|hält|halten|pflege?n?t?|entretien\w*|maintien\w*)"
+    r"\b(hold\w*|pleje\w*|sikre\w*|opretholde\w*|sørge\w*|står|stå|trzym\w*|utrzym\w*|"
+    r"zapewni\w*|dba\w*|odpowiada\w*|keep\w*|kept|maintain\w*|ensur\w*|handl\w*|"
+    r"responsible|hält|halten|pflege?n?t?|entretien\w*|maintien\w*)"
     r"\s+(\S+\s+){0,3}?(kontakt(en|er|erne|u|y|ów|em|cie)?|contacts?)\b",
     re.I,
 )
