@@ -313,15 +313,9 @@ def in_retrieval_order(decision: Decision, hits: Sequence[Hit], limits: Threshol
         # A date or count answers only beside what it is asked of: the rules found the
         # passage where it stands so; another may hold a date of something else.
         return decision
+    # The rules' own passage never lacks the focus (they chose it for that), so it can lead.
     place = {id(h): n for n, h in enumerate(hits)}
-    chosen = decision.hits[0]
-    ordered = sorted(
-        decision.hits,
-        key=lambda h: (
-            h is not chosen and bool(lacks_focus(h, limits)),
-            place.get(id(h), len(hits)),
-        ),
-    )
+    ordered = sorted(decision.hits, key=lambda h: (bool(lacks_focus(h, limits)), place[id(h)]))
     return replace(decision, hits=ordered)
 
 
