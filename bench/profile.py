@@ -6,10 +6,9 @@
     python -m bench.profile --corpus-dir C --index-dir I   # on another corpus (a kept
                                             # synthetic one: `python -m bench --keep`)
 
-With `--split`, every call to the question encoder on the asking thread is timed by a
-wrapper, so each ask splits into encoder time (what the asking thread spent encoding) and
-the rest, which includes any wait for the second engine's variants; a bare encoding of the
-same question follows each ask, for scale. Medians are printed.
+With `--split`, every call to the question encoder is timed by a wrapper, so each ask splits
+into encoder time (the question and the focus check's variants) and the rest; a bare
+encoding of the same question follows each ask, for scale. Medians are printed.
 
 Asks every question once to warm up (lazy loads, caches keyed on the build), then again under
 cProfile, and prints the time per stage (cumulative time of the stage's entry function,
@@ -75,12 +74,8 @@ def split(questions: list[str], settings, slowest: int = 0) -> dict:
     from assistant.answering.engine import get_engine
 
     embedder = get_engine(settings).embedder
-    encode, aside = embedder.encode_queries, embedder.encode_queries_aside
-    spent = {"s": 0.0, "texts": 0, "aside": 0}
-
-    def counted_aside(texts):
-        spent["aside"] += len(texts)
-        return aside(texts)
+    encode = embedder.encode_queries
+    spent = {"s": 0.0, "texts": 0}
 
     def timed(texts):
         started = time.perf_counter()
@@ -91,20 +86,19 @@ def split(questions: list[str], settings, slowest: int = 0) -> dict:
             spent["texts"] += len(texts)
 
     embedder.encode_queries = timed
-    embedder.encode_queries_aside = counted_aside
     rows = []
     try:
         for q in questions:
-            spent.update(s=0.0, texts=0, aside=0)
+            spent.update(s=0.0, texts=0)
             started = time.perf_counter()
             ask(q, settings=settings)
             wall = time.perf_counter() - started
             started = time.perf_counter()
             encode([q])
             bare = time.perf_counter() - started
-            rows.append((wall, spent["s"], spent["texts"], bare, q, spent["aside"]))
+            rows.append((wall, spent["s"], spent["texts"], bare, q))
     finally:
-        del embedder.encode_queries, embedder.encode_queries_aside
+        del embedder.encode_queries
 
     def median_ms(values):
         return round(1000 * statistics.median(values), 1)
@@ -122,12 +116,6 @@ def split(questions: list[str], settings, slowest: int = 0) -> dict:
         "texts_per_ask_slowest_5%_mean": round(
             statistics.mean(r[2] for r in ordered[: max(1, len(rows) // 20)]), 2
         ),
-        # Variants of the question sent to the second engine (the focus check's): the
-        # asking thread waits for them when it needs them before they are done.
-        "aside_texts_per_ask_mean": round(statistics.mean(r[5] for r in rows), 2),
-        "aside_texts_slowest_5%_mean": round(
-            statistics.mean(r[5] for r in ordered[: max(1, len(rows) // 20)]), 2
-        ),
         "slowest": [
             {
                 "question": q,
@@ -135,9 +123,8 @@ def split(questions: list[str], settings, slowest: int = 0) -> dict:
                 "encoder_ms": round(1000 * encoder, 1),
                 "texts": texts,
                 "rest_ms": round(1000 * (wall - encoder), 1),
-                "aside_texts": aside,
             }
-            for wall, encoder, texts, _, q, aside in ordered[:slowest]
+            for wall, encoder, texts, _, q in ordered[:slowest]
         ],
     }
 

