@@ -37,6 +37,8 @@ def running_elsewhere() -> int | None:
     try:
         with open("/proc/loadavg", encoding="ascii") as loadavg:
             runnable = int(loadavg.read().split()[3].split("/")[0])
+        if runnable <= 1:  # the calling thread alone (the usual case: no need to look at ours)
+            return 0
         own = 0
         for task in os.listdir("/proc/self/task"):
             try:
