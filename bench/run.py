@@ -232,6 +232,7 @@ def bench_pages(work: Path, questions: list[str], runs: int, rounds: int) -> dic
         ours.time("ask", q), ours.time("encode", q), stock.time("retrieve", q)
         stock.time("encode", q)
     times: dict[str, list[float]] = {"ask": [], "onnx_encode": [], "retrieve": [], "encode": []}
+    sides = {"ours": ours, "stock": stock}
     for _ in range(rounds):
         for q in questions:
             for side, operation, key in TIMED:
@@ -241,7 +242,7 @@ def bench_pages(work: Path, questions: list[str], runs: int, rounds: int) -> dic
                 # back the stock side's spinning decided our threads; and numpy's spinning
                 # BLAS threads used to slow the stock side (docs/performance.md).
                 time.sleep(SETTLE_S)
-                times[key].append({"ours": ours, "stock": stock}[side].time(operation, q))
+                times[key].append(sides[side].time(operation, q))
     ours_end, stock_end = ours.close(), stock.close()
     return {
         "ingestion": {k: _median_of(v) for k, v in ingestion.items()},

@@ -189,19 +189,16 @@ def _in_batches(encode, what: str, progress: bool, batch: int = 256):
     any batch)."""
 
     def encode_all(texts: list[str]) -> np.ndarray:
-        bar = None
-        if progress:
-            from tqdm import tqdm
+        from tqdm import tqdm
 
-            bar = tqdm(total=len(texts), desc=f"Embedding {what}", unit="question")
         parts = []
-        for start in range(0, len(texts), batch):
-            parts.append(np.asarray(encode(texts[start : start + batch]), dtype=np.float32))
-            if bar is not None:
+        with tqdm(
+            total=len(texts), desc=f"Embedding {what}", unit="question", disable=not progress
+        ) as bar:
+            for start in range(0, len(texts), batch):
+                parts.append(np.asarray(encode(texts[start : start + batch]), dtype=np.float32))
                 bar.update(len(parts[-1]))
-        if bar is not None:
-            bar.close()
-        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        return np.concatenate(parts)  # never empty: `embed_questions` encodes only what is missing
 
     return encode_all
 

@@ -52,9 +52,9 @@ def running_elsewhere() -> int | None:
     return max(0, runnable - own)
 
 
-def free_cores(cores: int | None = None) -> int:
+def free_cores() -> int:
     """The cores nothing else runs on now (at least 1)."""
-    cores = cores or cores_of_this_process()
+    cores = cores_of_this_process()
     if cores == 1:
         return 1
     elsewhere = running_elsewhere()
@@ -76,7 +76,8 @@ def _fixed_threads(setting: str) -> int | None:
         return max(1, int(setting))
     except ValueError:
         logging.getLogger("assistant").warning(
-            "%s must be a whole number of threads (it is ignored): ",
+            "%s must be a whole number of threads; it is ignored, and the engine uses the "
+            "cores nothing else runs on.",
             THREADS_SETTING,
         )
         return None

