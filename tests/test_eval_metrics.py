@@ -5,6 +5,7 @@ one), and the offline judge tells supported from unsupported claims in Danish an
 The hand-made answers quote the real passages; the judge runs the real embedding model."""
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -422,3 +423,40 @@ def test_usage_errors_exit_2_without_running_anything(capsys):
     assert "METRIC one of" in capsys.readouterr().err
     assert main(["--", "run", "--fail-under", "hit@1=abc"]) == 2
     assert main(["sing"]) == 2
+
+
+def test_a_lists_lead_in_is_read_as_its_heading(passages, judge):
+    """A list answer cites its lead-in first, then its items: it is judged by its items. The
+    same citations in a text answer, or a list whose first citation is an item, are not."""
+    lead = passage(passages, "da", "gør brug af sin ekspertise til at støtte gennemførelsen")
+    first = passage(passages, "da", "Bidrage til en sammenhængende anvendelse")
+    second = passage(passages, "da", "Udvikling af værktøjer, metoder og benchmarks")
+    item = Item(
+        id="benchmarks-da",
+        language="da",
+        category="list",
+        section="tasks_act",
+        question="Hvad gør kontoret for at vurdere AI-modeller?",
+        gold={"da": ("Udvikling af værktøjer, metoder og benchmarks",)},
+    )
+    lines = [f"{first.text} [2]", f"{second.text} [3]"]
+    quotes = [(lead, lead.text), (first, first.text), (second, second.text)]
+    cited = [citation(n, chunk, quote) for n, (chunk, quote) in enumerate(quotes, 1)]
+    listed = Answer(
+        text="\n".join([f"{lead.text} [1]", *(f"- {line}" for line in lines)]),
+        language="da",
+        citations=cited,
+        format="list",
+        items=lines,
+    )
+    result = score_item(item, listed, None, judge, detect)
+    assert (result["citation_rank"], result["first_citation_rank"]) == (2, 3)
+    assert summarise([result])["hit@1"] == 0.0  # the first item is not the gold one
+    gold_first = replace(listed, items=list(reversed(lines)))
+    gold_first = replace(gold_first, citations=[cited[0], *reversed(cited[1:])])
+    assert score_item(item, gold_first, None, judge, detect)["citation_rank"] == 1
+    as_text = replace(gold_first, format="text", items=[])
+    assert score_item(item, as_text, None, judge, detect)["citation_rank"] == 2
+    item_first = replace(gold_first, citations=cited[1:2] + cited[:1] + cited[2:])
+    item_first = replace(item_first, items=[f"{first.text} [1]", f"{second.text} [3]"])
+    assert score_item(item, item_first, None, judge, detect)["citation_rank"] == 3

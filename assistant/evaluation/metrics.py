@@ -110,6 +110,23 @@ def gold_rank(
     return None
 
 
+def answer_rank(
+    passages: Sequence[tuple[str, str]],
+    gold_for: Callable[[str], Sequence[str]],
+    heading: bool = False,
+) -> int | None:
+    """1-based rank of the first gold citation of an answer, its claims counted in order.
+
+    With `heading`, the first citation is a list's lead-in ("The Office supports the Act by:")
+    and the items follow: the lead-in frames the list and claims nothing alone, so the answer
+    is judged by its items, the first of them at rank 1 (a gold lead-in is rank 1 too)."""
+    if not heading or not passages:
+        return gold_rank(passages, gold_for)
+    if gold_rank(passages[:1], gold_for) == 1:
+        return 1
+    return gold_rank(passages[1:], gold_for)
+
+
 def hit_at(rank: int | None, k: int) -> float:
     return float(rank is not None and rank <= k)
 

@@ -68,7 +68,8 @@ def terminal(report: dict) -> str:
     """Aligned plain-text tables: per language, then per category."""
     out = [
         f"{report['overall']['items']} items, judge: {report['judge']}",
-        "hit@k/MRR: gold among the answer's citations; r.*: among the top 5 passages retrieved",
+        "hit@k/MRR: gold among the answer's citations (a list's lead-in read as its "
+        "heading); r.*: among the top 5 passages retrieved",
         "",
     ]
     for groups, first in (("by_language", "language"), ("by_category", "category")):

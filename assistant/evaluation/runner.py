@@ -18,7 +18,13 @@ from assistant.answering.engine import get_engine
 from assistant.answering.messages import MESSAGES, language_list, message
 from assistant.evaluation.dataset import Item, contains
 from assistant.evaluation.judge import Judge, VerbatimJudge, Verdict
-from assistant.evaluation.metrics import claims, gold_rank, key_fact_recall, language_ok
+from assistant.evaluation.metrics import (
+    answer_rank,
+    claims,
+    gold_rank,
+    key_fact_recall,
+    language_ok,
+)
 from assistant.settings import Settings
 
 RETRIEVAL_DEPTH = 5
@@ -46,6 +52,14 @@ def _own_words() -> list[str]:
 
 
 OWN_WORDS = _own_words()
+
+
+def is_list_heading(answer: Answer) -> bool:
+    """Whether the answer is a list whose first citation is its lead-in: cited before the
+    items and by none of them."""
+    if answer.format != "list" or not answer.citations or not answer.items:
+        return False
+    return not any(item.rstrip().endswith("[1]") for item in answer.items)
 
 
 def score_item(
@@ -85,7 +99,8 @@ def score_item(
     by_number = {c.number: c for c in citations}
     # A passage is gold only against the gold of its own language (a Danish question's
     # answer citing the Polish page is not a hit).
-    citation_rank = gold_rank([(c.language, c.text) for c in citations], item.gold_for)
+    cited = [(c.language, c.text) for c in citations]
+    citation_rank = answer_rank(cited, item.gold_for, heading=is_list_heading(answer))
     retrieval_rank = None
     if retrieved is not None:
         retrieval_rank = gold_rank(
@@ -138,6 +153,8 @@ def score_item(
             for c in citations
         ],
         "citation_rank": citation_rank if item.answerable else None,
+        # The rank before a list's lead-in was read as its heading (`answer_rank`).
+        "first_citation_rank": gold_rank(cited, item.gold_for) if item.answerable else None,
         "retrieved": None if retrieved is None else [pid for pid, _, _ in retrieved],
         "retrieval_rank": retrieval_rank if item.answerable else None,
         "claims": claim_rows,
@@ -200,6 +217,7 @@ def _failed(item: Item) -> dict:
         "resolved_question": "",
         "citations": [],
         "citation_rank": None,
+        "first_citation_rank": None,
         "retrieved": None,
         "retrieval_rank": None,
         "claims": [],
