@@ -82,7 +82,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
     # Why there is no real answer: "empty", "no_letters", "out_of_scope", "not_on_page",
-    # ... or "" for a normal answer.
+    # "unsupported_language" (a language it has no words for: the reply names those it
+    # reads) ... or "" for a normal answer.
     reason: str = ""
     notice: str = ""  # a remark about the question itself, e.g. that it was cut
     resolved_question: str = ""  # the question as searched (follow-ups resolved)

@@ -179,3 +179,33 @@ def test_the_page_languages_are_listed_in_the_messages_language():
     assert language_list(["da", "pl", "el"], "fr") == "en danois, en polonais et en grec"
     assert language_list(["da", "pl"], "de") == "Dänisch und Polnisch"
     assert language_list(["el"], "sv") == "grekiska"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "欧州AIオフィスの役割は何ですか？",  # what is the European AI Office's role
+        "ما هو دور مكتب الذكاء الاصطناعي الأوروبي؟",
+        "Какова роль Европейского офиса по ИИ?",
+    ],
+    ids=["ja", "ar", "ru"],
+)
+def test_a_question_in_a_language_it_cannot_read_hears_which_ones_it_reads(settings, question):
+    """Not "the pages don't say": it cannot tell whether they do. It names the languages it
+    reads, in English (it has no message in these), the pages' languages first."""
+    answer = ask(question, settings=settings)
+    assert answer.abstained and answer.reason == "unsupported_language"
+    assert answer.language == "en" and answer.citations == []
+    assert answer.text.startswith("I can't read questions in this language yet")
+    assert answer.text.endswith("Please ask in Danish, Polish, German, English and French.")
+
+
+@pytest.mark.parametrize(
+    "question,language",
+    [("What is the weather in Paris today?", "en"), ("Hvad koster en pizza i Odense?", "da")],
+)
+def test_a_question_off_the_subject_in_a_language_it_reads_is_still_out_of_scope(
+    settings, question, language
+):
+    answer = ask(question, settings=settings)
+    assert (answer.abstained, answer.reason, answer.language) == (True, "out_of_scope", language)

@@ -24,7 +24,7 @@ from assistant.answer import Answer
 from assistant.answering.answerability import thresholds_for
 from assistant.answering.conversation import resolve
 from assistant.answering.extractive import compose
-from assistant.answering.messages import message
+from assistant.answering.messages import MESSAGES, language_list, message
 from assistant.errors import IndexUnavailableError
 from assistant.index.builds import ingest
 from assistant.index.layout import active_build
@@ -54,6 +54,22 @@ class Engine:
         `tokens` are `words(text)` when the caller has split it already."""
         fallback = history[-1][1].language if history else None
         return detect_language(text, self.lexicons, fallback=fallback, tokens=tokens)
+
+    def _unsupported_language(self, code: str, refused: Answer) -> Answer:
+        """The reply to a question in a language the assistant has no words for (Japanese,
+        Arabic ...): which languages it reads, in the asker's language where there is the
+        message, else in English."""
+        lang = code if "unsupported_language" in MESSAGES.get(code, {}) else "en"
+        served = language_list(_served_languages(self.index, list(self.lexicons)), lang)
+        return replace(
+            refused,
+            text=message("unsupported_language", lang, self.index.subject(lang), languages=served),
+            language=lang,
+            citations=[],
+            abstained=True,
+            reason="unsupported_language",
+            language_confident=False,
+        )
 
     def answer(
         self, question: object, history: History | None = None, language: str | None = None
@@ -96,6 +112,7 @@ class Engine:
         asked_in = guess.code if guess.code != lang and guess.method != "fallback" else None
         analysed = analyse_question(clean.text, asked_in or lang, self.index, tokens)
         resolution = resolve(self.retriever, clean.text, lang, history, asked_in, analysed)
+        readable = known_share(clean.text, self.lexicons.get(guess.code), tokens) >= READABLE_SHARE
         answer = compose(
             resolution.hits,
             lang,
@@ -106,8 +123,7 @@ class Engine:
             # (dev: 5 of 36 follow-ups refused with it), and so does a question cut at the
             # length limit (a pasted text, a question repeated): it withholds nothing there.
             limits=replace(self.limits, veto=0.0) if history or clean.truncated else self.limits,
-            readable=known_share(clean.text, self.lexicons.get(guess.code), tokens)
-            >= READABLE_SHARE,
+            readable=readable,
             notice=notice,
             follow_up=clean.text if resolution.follow_up else None,
             question_language=asked_in,
@@ -115,6 +131,10 @@ class Engine:
             language_confident=language is not None or guess.confident,
             analysed=analysed,
         )
+        if answer.reason == "out_of_scope" and not readable and guess.code not in self.lexicons:
+            # Refused for want of words it can read, in a language it has none of: "the pages
+            # don't say" would be a guess; say which languages it reads instead.
+            return self._unsupported_language(guess.code, answer)
         if self.settings.llm_base_url:
             from assistant.answering.writer import write
 
@@ -122,6 +142,11 @@ class Engine:
                 answer, resolution.hits, clean.text, self.index, self.settings, self.lexicons
             )
         return answer
+
+
+def _served_languages(index: Index, readable: Sequence[str]) -> list[str]:
+    """The languages questions are read in: the pages' first, then the others."""
+    return [*index.languages, *sorted(set(readable) - set(index.languages))]
 
 
 def _open_or_build(settings: Settings, build_if_missing: bool, progress: bool) -> Index:

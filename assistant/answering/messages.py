@@ -54,6 +54,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_items": "… and {count} more on the page.",
         "other_language": "The official pages are in {languages} only, so here are the "
         "closest passages, quoted as they stand:",
+        "unsupported_language": "I can't read questions in this language yet, so I can't tell "
+        "whether the pages about {subject} answer it. Please ask in {languages}.",
     },
     "de": {
         "not_on_page_plain": "Die Seiten über {subject} sagen das nicht.",
@@ -78,12 +80,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "out_of_scope": "Sidorna om {subject} säger inget om det.",
         "other_language": "De officiella sidorna finns bara på {languages}; här är de "
         "närmaste avsnitten, citerade ordagrant:",
+        "unsupported_language": "Jag kan ännu inte läsa frågor på det här språket, så jag kan "
+        "inte avgöra om sidorna om {subject} svarar på dem. Ställ frågan på {languages}.",
         "sources": "Källor",
     },
     "no": {
         "out_of_scope": "Sidene om {subject} sier ingenting om det.",
         "other_language": "De offisielle sidene finnes bare på {languages}; her er de "
         "nærmeste avsnittene, sitert ordrett:",
+        "unsupported_language": "Jeg kan ennå ikke lese spørsmål på dette språket, så jeg kan "
+        "ikke si om sidene om {subject} svarer på dem. Still spørsmålet på {languages}.",
         "sources": "Kilder",
     },
     "el": {
