@@ -32,6 +32,9 @@ TEXTS = {
         "Inicjatywa mającej na celu dialog.",
         # 4: "rolę" (role) is a question's frame word like "robi": no token
         "Urząd odgrywa kluczową rolę.",
+        # 5: inflected Polish function words ("jakieś", "naszego", "tym") are no content; a
+        # year ("roku") and an hour ("godz") still are
+        "Czy jest jakieś miejsce dla naszego produktu w tym roku o godz. 9?",
     ],
 }
 QUESTIONS = {"da": "Hvornår er fristen for AI-pagten?", "pl": "Kiedy mija termin dla paktu?"}
@@ -87,6 +90,18 @@ EXPECTED[4] = {
     "passages": {
         "da": EXPECTED[3]["passages"]["da"] + [["kontor", "spil", "central"]],
         "pl": EXPECTED[3]["passages"]["pl"] + [["urząd", "odgryw", "kluczow"]],
+    },
+}
+
+
+# 5: inflected Polish function words ("jakieś", "naszego", "tym"; `function_forms`) and, in
+# Danish, the Swedish and Norwegian ones (its family): the new Polish text shows it. The
+# earlier texts keep their tokens.
+EXPECTED[5] = {
+    **EXPECTED[4],
+    "passages": {
+        "da": EXPECTED[4]["passages"]["da"],
+        "pl": EXPECTED[4]["passages"]["pl"] + [["miejsc", "produkt", "rok", "godz", "9"]],
     },
 }
 

@@ -209,3 +209,23 @@ def test_a_question_off_the_subject_in_a_language_it_reads_is_still_out_of_scope
 ):
     answer = ask(question, settings=settings)
     assert (answer.abstained, answer.reason, answer.language) == (True, "out_of_scope", language)
+
+
+@pytest.mark.parametrize(
+    "question,first",
+    [
+        ("Vad gör AI-kontoret?", "ai-office/da/b002"),
+        ("Vad är AI-pakten?", "ai-office/da/b027"),
+        ("Hva er AI-pakten?", "ai-office/da/b027"),
+    ],
+    ids=["sv-what-does-it-do", "sv-pact", "no-pact"],
+)
+def test_a_swedish_or_norwegian_question_is_answered_from_the_danish_page(
+    settings, question, first
+):
+    """Swedes and Norwegians read Danish and ask in their own words; detection reads them as
+    Danish. Their question words ("vad", "gör", "hva") used to count as words the page
+    leaves unanswered, and "Vad gör AI-kontoret?" was refused as not on the pages."""
+    answer = ask(question, settings=settings)
+    assert (answer.abstained, answer.language) == (False, "da")
+    assert answer.citations[0].passage_id == first

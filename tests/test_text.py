@@ -57,3 +57,28 @@ def test_a_sentence_leans_on_the_one_before_it_by_its_demonstratives_and_pronoun
     sentence, language, leans
 ):
     assert leans_on_previous(sentence, language) is leans
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Vad gör AI-kontoret?", "Hva gjør AI-kontoret?", "Hvad gør AI-kontoret?"],
+    ids=["sv", "no", "da"],
+)
+def test_swedish_and_norwegian_question_words_are_no_subject_of_a_danish_question(question):
+    """Swedes and Norwegians ask the Danish page in their own words, and detection reads them
+    as Danish (one family): "vad" and "gör" must not count as words the page has to answer."""
+    assert content_stems(question, "da") == ["ai", "kontor"]
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("Jakim organem jest Urząd?", ["organ", "urząd"]),
+        ("Czy jest jakieś środowisko testowe dla naszej firmy?", ["środowisk", "testow", "firm"]),
+        ("Od ktorego roku dziala urzad?", ["rok", "dzial", "urzad"]),
+    ],
+)
+def test_inflected_polish_function_words_are_no_subject(question, expected):
+    """Inflected question and function words ("jakim", "jakieś", "naszej", "ktorego"
+    written without its diacritic) say nothing about what is asked; a year still does."""
+    assert content_stems(question, "pl") == expected

@@ -92,13 +92,30 @@ def _lemma(word: str, language: str) -> str:
 
 @cache
 def stopwords(language: str) -> frozenset[str]:
-    """Function words of a language plus its question words, lower-cased."""
+    """Function words of a language plus its question words, lower-cased; for a page
+    language, also the function words of its family's languages that have a list.
+
+    Swedes and Norwegians ask the Danish page in their own words ("Vad gör AI-kontoret?"),
+    and detection reads them as Danish: their "vad" and "gör" are no more a subject than
+    "hvad" and "gør"."""
+    found = set(_own_stopwords(language))
+    for relative in language_data("families").get(language, ()):
+        if relative != language:
+            found |= _own_stopwords(relative)
+    return frozenset(found)
+
+
+@cache
+def _own_stopwords(language: str) -> frozenset[str]:
+    """Function and question words of one language (bm25s's list, and `languages.json`),
+    lower-cased."""
     from bm25s import stopwords as bm25s_stopwords
 
     listed = language_data("bm25s_stopwords").get(language)
-    words = set(getattr(bm25s_stopwords, listed) if listed else ())
-    words |= set(_languages()["question_words"].get(language, "").split())
-    return frozenset(w.lower() for w in words)
+    found = set(getattr(bm25s_stopwords, listed) if listed else ())
+    found |= set(language_data("function_forms").get(language, "").split())
+    found |= set(_languages()["question_words"].get(language, "").split())
+    return frozenset(w.lower() for w in found)
 
 
 def words(text: str) -> list[str]:
