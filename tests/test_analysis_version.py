@@ -23,6 +23,8 @@ TEXTS = {
         "Kontoret leder AI-pagten sammen med medlemsstaterne.",
         # 4: "rolle" asks about nothing in particular ("Hvad er kontorets rolle?"): no token
         "Kontoret spiller en central rolle.",
+        # 6: a request's frame and fillers ("giv mig", "helt præcist") are no content
+        "Giv mig helt præcist listen over opgaverne.",
     ],
     "pl": [
         "Europejski Urząd ds. AI wspiera PanelNaukowy i UEdąży do celu.",
@@ -102,6 +104,17 @@ EXPECTED[5] = {
     "passages": {
         "da": EXPECTED[4]["passages"]["da"],
         "pl": EXPECTED[4]["passages"]["pl"] + [["miejsc", "produkt", "rok", "godz", "9"]],
+    },
+}
+
+
+# 6: question words gained the words that frame a request or fill it ("giv", "nævn",
+# "wylicz", "podaj", "helt præcist", "dokładnie"): the new Danish text shows it.
+EXPECTED[6] = {
+    **EXPECTED[5],
+    "passages": {
+        "da": EXPECTED[5]["passages"]["da"] + [["list", "opgav"]],
+        "pl": EXPECTED[5]["passages"]["pl"],
     },
 }
 
