@@ -85,15 +85,15 @@ def test_inflected_polish_function_words_are_no_subject(question, expected):
 
 
 @pytest.mark.parametrize(
-    "question,language,expected",
+    "question,language,first",
     [
-        ("Hvem sidder i det rådgivende forum? Giv mig helt præcist listen", "da", ["sidde"]),
-        ("Wylicz dokładnie zadania forum doradczego", "pl", ["zadan"]),
+        ("Hvem sidder i det rådgivende forum? Giv mig helt præcist listen", "da", "sidde"),
+        ("Wylicz dokładnie zadania forum doradczego", "pl", "zadan"),
     ],
 )
-def test_a_requests_frame_and_fillers_are_no_subject(question, language, expected):
+def test_a_requests_frame_and_fillers_are_no_subject(question, language, first):
     """ "Giv mig", "wylicz", "helt præcist", "dokładnie" ask for nothing the page must hold:
     counted as words of the question, they made the trained model refuse list questions."""
     stems = content_stems(question, language)
-    assert stems[0] == expected[0]
+    assert stems[0] == first
     assert not {"giv", "mig", "helt", "præcis", "wylicz", "dokładn"} & set(stems)
