@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from assistant import ask
-from assistant.answering.answerability import MULTILINGUAL, lacks_focus
+from assistant.analysis.question import analyse_question
+from assistant.answering.answerability import (
+    ANSWERED,
+    MULTILINGUAL,
+    NOT_ON_PAGE,
+    Decision,
+    focus_can_matter,
+    lacks_focus,
+)
+from assistant.answering.engine import Engine
+from assistant.answering.learned import Verdict
 from assistant.index.opened import Index
 from assistant.retrieval.focus import MAX_WORDS, removal_gains, unaccounted_words, without
 from assistant.retrieval.retriever import HybridRetriever
@@ -72,8 +84,11 @@ def test_the_gain_is_how_much_closer_the_question_comes_without_the_word():
 
 
 def _hits(settings, question, language):
+    """The question's hits with their focus gains, as answering asks for them."""
     index = Index.open(settings)
-    return HybridRetriever(index, index.embedder()).retrieve(question, language)
+    retriever = HybridRetriever(index, index.embedder())
+    hits = retriever.retrieve(question, language)
+    return retriever.check_focus(hits, analyse_question(question, language, index))
 
 
 @pytest.mark.parametrize(
@@ -93,7 +108,13 @@ def test_a_question_about_what_no_passage_says_is_not_on_the_pages(
     answer = ask(question, settings=settings)
     assert answer.abstained and answer.reason == "not_on_page"
     assert answer.language == "pl"
-    assert f'"{word}"' in answer.trace.why
+    # The trained model may refuse it before the check is asked for; with the check on every
+    # answer the rules would give, the check refuses it, naming the word.
+    engine = Engine(settings, build_if_missing=False)
+    engine.limits = replace(engine.limits, focus_unsure=(0.0, float("inf")), veto=0.0)
+    checked = engine.answer(question)
+    assert checked.abstained and checked.reason == "not_on_page"
+    assert f'"{word}"' in checked.trace.why
 
 
 def test_a_passage_the_unaccounted_word_only_pushes_away_less_does_not_answer(settings):
@@ -123,3 +144,57 @@ def test_a_paraphrase_keeps_its_answer(settings, question, language, passage_id)
     answer = ask(question, settings=settings)
     assert not answer.abstained
     assert answer.citations[0].passage_id == passage_id
+
+
+def test_the_focus_check_runs_only_where_the_rules_answer_and_the_model_is_unsure():
+    answered = Decision(ANSWERED, "the rules answer")
+    refused = Decision(NOT_ON_PAGE, "the rules refuse")
+    low, high = MULTILINGUAL.focus_unsure
+
+    def verdict(p_answered: float) -> Verdict:
+        return Verdict(
+            outcome=ANSWERED,
+            probabilities={ANSWERED: p_answered, NOT_ON_PAGE: 1 - p_answered},
+        )
+
+    assert focus_can_matter(answered, verdict((low + high) / 2), MULTILINGUAL)
+    assert focus_can_matter(answered, verdict(low), MULTILINGUAL)
+    assert not focus_can_matter(answered, verdict(high), MULTILINGUAL)
+    assert not focus_can_matter(answered, verdict(low / 2), MULTILINGUAL)
+    assert not focus_can_matter(refused, verdict((low + high) / 2), MULTILINGUAL)
+    # Without a trained model the check is all there is between the rules and an answer.
+    assert focus_can_matter(answered, None, MULTILINGUAL)
+
+
+@pytest.mark.parametrize(
+    ("question", "abstained", "passage"),
+    [
+        # The model is sure it is answered: "jobs" and "folk" are words no passage uses, and
+        # checking them would cost three more encodings for the same answer.
+        ("Hvilke jobs søger AI-kontoret folk til?", False, "ai-office/da/b030"),
+        # The model is sure it is not: "hjemmefra" is not checked either.
+        ("Kan man arbejde hjemmefra, hvis man bliver ansat?", True, None),
+    ],
+)
+def test_a_question_the_model_is_sure_of_is_encoded_once(settings, question, abstained, passage):
+    engine = Engine(settings, build_if_missing=False)
+    encoded: list[str] = []
+    encode = engine.retriever.embedder.encode_queries
+
+    def counting(texts):
+        encoded.extend(texts)
+        return encode(texts)
+
+    engine.retriever.embedder.encode_queries = counting
+    answer = engine.answer(question)
+    assert answer.abstained is abstained
+    if passage:
+        assert answer.citations[0].passage_id == passage
+    assert encoded == [question]
+
+    # Checking every answer the rules would give encodes the question without each word.
+    encoded.clear()
+    engine.retriever._recent.clear()
+    engine.limits = replace(engine.limits, focus_unsure=(0.0, float("inf")))
+    assert engine.answer(question).abstained is abstained
+    assert len(encoded) > 1

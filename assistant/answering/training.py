@@ -150,6 +150,9 @@ def feature_table(
         settings = Settings.from_env(index_dir=work_dir / "index", corpus_dir=corpus)
         ingest(settings)
         engine = Engine(settings, build_if_missing=False)
+        # Every feature measured for every question: the focus check too, which answering
+        # runs only where the shipped model is unsure (`Thresholds.focus_unsure`).
+        engine.limits = replace(engine.limits, focus_unsure=(0.0, float("inf")))
         for n, example in enumerate(asked, 1):
             answer = engine.answer(example.question)
             top = answer.trace.passages[0].passage_id if answer.trace.passages else ""

@@ -155,7 +155,6 @@ class HybridRetriever:
         targets = [language] if language in index.languages else list(index.languages)
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
-        checks_focus = judged_in is not None and bool(self.weights.get("sentence"))
         rankings: list[tuple[float, dict[str, float]]] = []
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
@@ -175,11 +174,7 @@ class HybridRetriever:
 
         # (Encoding on a second thread while BM25 runs was tried: 32.7 against 33.2 ms p50,
         # BM25 is too small a part to hide; not worth a thread.)
-        vector = self.query_vector(f"{question} {focus}" if focus else question)
-        if judged_in is None:
-            vector = self._without_subject_words(vector, analysed)
-        elif not focus and analysed.names_only_subject:
-            vector = self._towards_subject(vector)
+        vector = self._search_vector(question, focus, analysed, judged_in)
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
@@ -255,10 +250,30 @@ class HybridRetriever:
                     answered_nearby=nearby,
                 )
             )
-        hits = _focused_on_what_they_hold(hits, index)
-        if checks_focus:
-            hits = self._with_focus_gains(hits, analysed, focus, vector)
-        return hits
+        return _focused_on_what_they_hold(hits, index)
+
+    def check_focus(self, hits: list[Hit], analysed: AnalysedQuestion) -> list[Hit]:
+        """`hits` (as `retrieve` returned them for the question `analysed`, asked on its own)
+        with the words of the question each of the first does not account for
+        (`Hit.focus_gains`). Asked by answering only where the outcome can depend on it: each
+        word checked costs an encoding of the question without it."""
+        judged_in = analysed.language if analysed.language in self.index.languages else None
+        if judged_in is None or not self.weights.get("sentence") or not hits:
+            return hits
+        vector = self._search_vector(analysed.text, "", analysed, judged_in)
+        return self._with_focus_gains(hits, analysed, "", vector)
+
+    def _search_vector(
+        self, question: str, focus: str, analysed: AnalysedQuestion, judged_in: str | None
+    ) -> np.ndarray:
+        """The vector the question is searched with (its recent vectors are kept, so asking
+        again for the focus check encodes nothing)."""
+        vector = self.query_vector(f"{question} {focus}" if focus else question)
+        if judged_in is None:
+            return self._without_subject_words(vector, analysed)
+        if not focus and analysed.names_only_subject:
+            return self._towards_subject(vector)
+        return vector
 
     def _written(self, vector: np.ndarray, targets: list[str]) -> dict[str, tuple[float, str]]:
         """Each passage's closest written question (cosine, text), moved into the target
