@@ -17,30 +17,30 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The sixteenth sealed test split, measured once on 2026-12-05, in brackets
-# (docs/evaluation.md). In the small groups (4-18 items) a floor leaves room for one item more
+# The seventeenth sealed test split (176 items), measured once on 2026-12-05, in brackets
+# (docs/evaluation.md). In the small groups (8-40 items) a floor leaves room for one item more
 # wrong; the model's last digits differ between CPUs (AVX2, AVX-512).
 FLOORS = {
-    "hit@1": 0.68,  # (0.710)
-    "retrieval_hit@3": 0.87,  # (0.899)
-    "retrieval_mrr": 0.78,  # (0.804)
+    "hit@1": 0.72,  # (0.748)
+    "retrieval_hit@3": 0.87,  # (0.898)
+    "retrieval_mrr": 0.80,  # (0.827)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.63,  # (0.664)
-    "abstention_recall": 0.90,  # (0.931: out of scope and not on the pages together)
-    "abstention_precision": 0.63,  # (0.675)
-    "da/hit@1": 0.61,  # (0.65)
-    "pl/hit@1": 0.75,  # (0.783)
-    "en/hit@1": 0.49,  # (0.60, 10 answerable)
-    "fact/hit@1": 0.82,  # (0.85)
-    "paraphrase/hit@1": 0.57,  # (0.60)
-    "follow_up/hit@1": 0.68,  # (0.75)
-    "other_language/hit@1": 0.60,  # (0.667)
-    "list/hit@1": 0.83,  # (0.917)
-    "overview/hit@1": 0.12,  # (0.25, 8 items)
-    "not_on_page/abstention_recall": 0.89,  # (0.917)
-    "out_of_scope/abstention_recall": 0.89,  # (1.00)
+    "key_fact_recall": 0.68,  # (0.714)
+    "abstention_recall": 0.87,  # (0.898: out of scope and not on the pages together)
+    "abstention_precision": 0.64,  # (0.677)
+    "da/hit@1": 0.71,  # (0.745)
+    "pl/hit@1": 0.69,  # (0.727)
+    "en/hit@1": 0.85,  # (1.00)
+    "fact/hit@1": 0.82,  # (0.867)
+    "paraphrase/hit@1": 0.69,  # (0.725)
+    "follow_up/hit@1": 0.49,  # (0.5625, 16 items)
+    "other_language/hit@1": 0.76,  # (0.824)
+    "list/hit@1": 0.74,  # (0.833, 12 items)
+    "overview/hit@1": 0.24,  # (0.375, 8 items)
+    "not_on_page/abstention_recall": 0.85,  # (0.878)
+    "out_of_scope/abstention_recall": 0.87,  # (1.00, 8 items)
 }
 
 
