@@ -9,7 +9,9 @@ passage does not account for it: the word is what is asked about, and the passag
 on it. A synonym of something the passage says ("firmaer" for "virksomheder") brings the
 question closer to the passage, so leaving it out moves the question away.
 
-Measured here (retrieval has the model); decided in `answering.answerability`.
+Measured here (retrieval has the model) when answering asks for it: each word checked costs an
+encoding, so only where the outcome can depend on it (`answerability.focus_can_matter`).
+Decided in `answering.answerability`.
 """
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ class Hit:
     # Cosine of each sentence of `judged` to the question: which sentence says it.
     sentence_cosines: tuple[float, ...] = ()
     # Words of the question it does not account for, and how much closer the question comes
-    # to it without each (`retrieval.focus`); only for the first few hits.
+    # to it without each (`retrieval.focus`); only for the first few hits, and only once
+    # answering asked for them (`HybridRetriever.check_focus`).
     focus_gains: tuple[tuple[str, float], ...] = ()
     # Cosine of the closest question people wrote for the passage or its translation, and that
     # question (`index.question_vectors`); 0.0 and "" when none was written.
