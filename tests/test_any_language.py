@@ -215,7 +215,14 @@ def test_a_question_off_the_subject_in_a_language_it_reads_is_still_out_of_scope
     "question,first",
     [
         ("Vad gör AI-kontoret?", "ai-office/da/b002"),
-        ("Vad är AI-pakten?", "ai-office/da/b027"),
+        pytest.param(
+            "Vad är AI-pakten?",
+            "ai-office/da/b027",
+            # Since the veto went 0.15 -> 0.2 (dev: fewer wrong answers, more refusals) the
+            # model refuses it ("answered" 0.15 of answered or not on the pages); not strict,
+            # as the last digits differ between CPUs.
+            marks=pytest.mark.xfail(strict=False, reason="the trained model's veto refuses it"),
+        ),
         ("Hva er AI-pakten?", "ai-office/da/b027"),
     ],
     ids=["sv-what-does-it-do", "sv-pact", "no-pact"],
