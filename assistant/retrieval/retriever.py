@@ -262,7 +262,7 @@ class HybridRetriever:
         if judged_in is None or not self.weights.get("sentence") or not hits:
             return hits
         vector = self._search_vector(analysed.text, "", analysed, judged_in)
-        return self._with_focus_gains(hits, analysed, "", vector)
+        return self._with_focus_gains(hits, analysed, vector)
 
     def _search_vector(
         self, question: str, focus: str, analysed: AnalysedQuestion, judged_in: str | None
@@ -334,7 +334,7 @@ class HybridRetriever:
         return blended / np.linalg.norm(blended)
 
     def _with_focus_gains(
-        self, hits: list[Hit], analysed: AnalysedQuestion, focus: str, vector
+        self, hits: list[Hit], analysed: AnalysedQuestion, vector: np.ndarray
     ) -> list[Hit]:
         """The first hits with the words of the question each does not account for."""
         index = self.index
@@ -357,7 +357,6 @@ class HybridRetriever:
             {pid: index.sentences.vectors_of(pid) for pid in words},
             vector,
             self.embedder.encode_queries,
-            focus,
         )
         return [
             replace(h, focus_gains=gains.get((h.judged or h.chunk).id, ())) for h in checked
