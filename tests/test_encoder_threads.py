@@ -64,6 +64,33 @@ def test_a_core_another_process_keeps_busy_is_not_counted_free():
         busy.wait()
 
 
+@pytest.mark.skipif(free_cores.cores_of_this_process() < 2, reason="one core: always one thread")
+@pytest.mark.parametrize(
+    ("seen", "free", "looks"),
+    [
+        ([0], 2, 1),  # nothing else runs: no second look
+        ([1, 0], 2, 2),  # a blip (a neighbour about to stop) gone at the second look
+        ([1, 1, 0], 2, 3),
+        ([1, 1, 1, 1], 1, 4),  # busy at every look: really busy
+        ([1, None], 1, 2),  # the kernel stopped saying: one thread, the safe side
+    ],
+)
+def test_a_core_is_counted_busy_only_when_it_stays_busy(monkeypatch, seen, free, looks):
+    """What runs elsewhere for less than half a millisecond (a neighbour's threads spinning
+    out their wait) does not keep the engine on one core; what runs at every look does."""
+    monkeypatch.setattr(free_cores, "cores_of_this_process", lambda: 2)
+    answers = iter(seen)
+    calls = []
+
+    def running_elsewhere():
+        calls.append(1)
+        return next(answers)
+
+    monkeypatch.setattr(free_cores, "running_elsewhere", running_elsewhere)
+    assert free_cores.free_cores() == free
+    assert len(calls) == looks
+
+
 def sampled(times: int = 40) -> list[int]:
     out = []
     for _ in range(times):
