@@ -143,7 +143,10 @@ class Settings:
         unknown = sorted(set(overrides) - {f.name for f in fields(self)})
         if unknown:
             raise SettingsError(f"unknown setting: {', '.join(unknown)}")
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        given = {k: v for k, v in overrides.items() if v is not None}
+        # Nothing to replace (every `ask(..., settings=...)` call): these settings, not a copy
+        # checked field by field again on every question.
+        return replace(self, **given) if given else self
 
     @property
     def logs_questions(self) -> bool:

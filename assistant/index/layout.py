@@ -33,13 +33,11 @@ def analysis_fingerprint() -> str:
 
 def active_build(index_dir: Path) -> Path | None:
     """The folder of the active build, or None when there is none."""
-    marker = index_dir / ACTIVE
-    if not marker.is_file():
-        return None
+    # Read on every question (a newer build replaces the engine's index): one open, no stat.
     try:
-        name = marker.read_text("utf-8").strip()
+        name = (index_dir / ACTIVE).read_text("utf-8").strip()
     except (OSError, UnicodeDecodeError):
-        return None  # binary garbage names no build
+        return None  # none yet, a folder in its place, or binary garbage: no build
     # Anything but a plain folder name (garbage, a path out of builds/) names no build.
     return index_dir / "builds" / name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
 

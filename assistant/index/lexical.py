@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +73,7 @@ class LexicalIndex:
         self._bm25 = bm25
         self._idf = idf  # stem -> inverse document frequency, for coverage scores
         self._known = lru_cache(maxsize=KNOWN_KEPT)(self._look_up)
+        self._begun_by = lru_cache(maxsize=KNOWN_KEPT)(self._stems_begun_by)
         self.analyses = AnalysisCache(self._analyse, cache_size)
         # Per question language, words that only name the site's subject (corpus/site.json).
         self.subject_words: dict[str, frozenset[str]] = {}
@@ -130,8 +131,13 @@ class LexicalIndex:
         for stem in query_stems:
             if stem in self._idf or len(stem) < PREFIX_MIN:
                 continue
-            expanded += [s for s in self._idf if s.startswith(stem)][:limit]
+            expanded += self._begun_by(stem)[:limit]
         return expanded
+
+    def _stems_begun_by(self, stem: str) -> tuple[str, ...]:
+        """The corpus stems `stem` begins, in vocabulary order. Memoised like `knows`: a
+        scan of the whole vocabulary, and questions repeat words."""
+        return tuple(s for s in self._idf if s.startswith(stem))
 
     def most_specific(self, stems: list[str]) -> tuple[str, ...]:
         """Of the question's stems that some passage uses, those fewest passages use (highest
@@ -166,8 +172,9 @@ class LexicalIndex:
         """IDF of a stem; a stem the corpus never uses gets the highest value there is."""
         return self._idf.get(stem, self.max_idf)
 
-    @property
+    @cached_property
     def max_idf(self) -> float:
+        """The IDF of a stem no passage uses (read for every stem of every hit: kept)."""
         return float(np.log(1 + (len(self.ids) + 0.5) / 0.5))
 
     def save(self, folder: Path) -> None:

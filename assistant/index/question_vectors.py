@@ -92,15 +92,22 @@ class QuestionVectors:
         return {q.text: v for q, v in zip(self.questions, self._vectors, strict=True)}
 
     def best(
-        self, query: np.ndarray, exclude: frozenset[str] = frozenset()
+        self,
+        query: np.ndarray,
+        exclude: frozenset[str] = frozenset(),
+        *,
+        scores: np.ndarray | None = None,
     ) -> dict[str, tuple[float, int]]:
         """Each passage's best written question: passage id -> (cosine, row).
 
         `exclude` leaves out questions by text (training leaves a question's own row out, so
-        that it is judged as a new question would be)."""
+        that it is judged as a new question would be). `scores`: the query's `cosines`, when
+        the caller has them already (retrieval reads them three times, one product)."""
         if not self.questions:
             return {}
-        scores = self.cosines(query)
+        scores = self.cosines(query) if scores is None else scores
+        if exclude:
+            scores = scores.copy()  # the caller's are read again
         for text in exclude:
             scores[self._rows_by_text.get(text, [])] = -np.inf
         maxima = np.maximum.reduceat(scores, self._starts)
@@ -122,7 +129,10 @@ class QuestionVectors:
         }
 
     def cosines(self, query: np.ndarray) -> np.ndarray:
-        """The query's cosine to every question, in row order (`questions`)."""
+        """The query's cosine to every question, in row order (`questions`); none for none
+        (a build without written questions stores no vectors of the model's width)."""
+        if not self.questions:
+            return np.zeros(0, dtype=np.float32)
         return self._vectors @ np.asarray(query, dtype=np.float32)
 
     def passage_questions(self, passage_id: str) -> list[str]:
@@ -131,7 +141,11 @@ class QuestionVectors:
 
 
 def answered_nearby(
-    query: np.ndarray, answered: QuestionVectors, unanswered: QuestionVectors
+    query: np.ndarray,
+    answered: QuestionVectors,
+    unanswered: QuestionVectors,
+    *,
+    cosines: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[float, ...]:
     """For each k of NEAREST: among the k questions nearest to `query`, of all those written
     as answered by a passage or as not answered, the share written as answered, nearer ones
@@ -140,13 +154,29 @@ def answered_nearby(
     The closest unanswered question alone is no verdict: one written near every passage's
     subject comes close to answered questions too ("When is the deadline for expressions of
     interest?" against one asking for the next call's deadline). How the neighbourhood as a
-    whole was labelled is."""
-    cosines = np.concatenate([answered.cosines(query), unanswered.cosines(query)])
-    if not len(cosines):
+    whole was labelled is.
+
+    `cosines`: the query's cosines to the answered and the unanswered questions, when the
+    caller has them already."""
+    pair = cosines or (answered.cosines(query), unanswered.cosines(query))
+    scores = np.concatenate(pair)
+    if not len(scores):
         return ()
-    is_answered = np.arange(len(cosines)) < len(answered.questions)
-    order = np.argsort(-cosines, kind="stable")[: max(NEAREST)]
-    nearest = cosines[order]
+    is_answered = np.arange(len(scores)) < len(answered.questions)
+    order = nearest_first(scores, max(NEAREST))
+    nearest = scores[order]
     weights = np.exp(SHARPNESS * (nearest - nearest[0]))
     votes = weights * is_answered[order]
     return tuple(float(votes[:k].sum() / weights[:k].sum()) for k in NEAREST)
+
+
+def nearest_first(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the k highest scores, highest first, equal ones in row order: what a
+    stable sort of all of them gives, from a partition and a sort of the few at the top
+    (a full sort of the thousands of written questions was a tenth of an ask's own time)."""
+    k = min(k, len(scores))
+    candidates = np.arange(len(scores))
+    if len(scores) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        candidates = np.flatnonzero(scores >= kth)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]

@@ -118,6 +118,7 @@ class HybridRetriever:
         self.weights = weights if weights is not None else WEIGHTS
         self._recent: dict[str, np.ndarray] = {}  # question -> vector, oldest first
         self._recent_lock = threading.Lock()
+        self._target_tables: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
 
     def retrieve(
         self,
@@ -192,7 +193,9 @@ class HybridRetriever:
                 }
             rankings.append((self.weights["sentence"], min_max_normalised(sentence_similarity)))
 
-        written = self._written(vector, targets)
+        # Every written question's cosine, each family in one product, read three times.
+        written_cosines = (index.questions.cosines(vector), index.unanswered.cosines(vector))
+        written = self._written(vector, targets, written_cosines[0])
         if self.weights.get("written") and written:
             # A passage nobody wrote questions for (a new page) stands in with its own cosine
             # rather than dropping out of this ranking.
@@ -201,9 +204,14 @@ class HybridRetriever:
             rankings.append((self.weights["written"], min_max_normalised(similarity)))
 
         unanswered = tuple(
-            sorted((kind, cosine) for kind, (cosine, _) in index.unanswered.best(vector).items())
+            sorted(
+                (kind, cosine)
+                for kind, (cosine, _) in index.unanswered.best(
+                    vector, scores=written_cosines[1]
+                ).items()
+            )
         )
-        nearby = answered_nearby(vector, index.questions, index.unanswered)
+        nearby = answered_nearby(vector, index.questions, index.unanswered, cosines=written_cosines)
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         hits = []
@@ -276,13 +284,15 @@ class HybridRetriever:
             return self._towards_subject(vector)
         return vector
 
-    def _written(self, vector: np.ndarray, targets: list[str]) -> dict[str, tuple[float, str]]:
+    def _written(
+        self, vector: np.ndarray, targets: list[str], cosines: np.ndarray | None = None
+    ) -> dict[str, tuple[float, str]]:
         """Each passage's closest written question (cosine, text), moved into the target
         languages like the other rankings: a question written for the Polish passage counts
-        for its Danish translation."""
+        for its Danish translation. `cosines`: the vector's to every written question."""
         questions = self.index.questions
         out: dict[str, tuple[float, str]] = {}
-        for passage_id, (cosine, row) in questions.best(vector).items():
+        for passage_id, (cosine, row) in questions.best(vector, scores=cosines).items():
             for target_id in self._targets(passage_id, targets):
                 if cosine > out.get(target_id, (-1.0, ""))[0]:
                     out[target_id] = (cosine, questions.questions[row].text)
@@ -388,15 +398,24 @@ class HybridRetriever:
                 out[target_id] = max(out.get(target_id, score), score)
         return out
 
-    def _targets(self, passage_id: str, targets: list[str]) -> list[str]:
+    def _targets(self, passage_id: str, targets: list[str]) -> tuple[str, ...]:
         """The passage itself when in a target language, else its translations in them."""
-        chunk = self.index.passages.get(passage_id)
-        if chunk is None:
-            return []
-        if chunk.language in targets:
-            return [passage_id]
-        mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
-        return [t for t in mapped if t in self.index.passages]
+        return self._target_table(tuple(targets)).get(passage_id, ())
+
+    def _target_table(self, targets: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """`_targets` of every passage, for these target languages: made once per index and
+        targets (a question moves a few hundred scores through it)."""
+        table = self._target_tables.get(targets)
+        if table is None:
+            table = {}
+            for passage_id, chunk in self.index.passages.items():
+                if chunk.language in targets:
+                    table[passage_id] = (passage_id,)
+                    continue
+                mapped = [chunk.translations[t] for t in targets if t in chunk.translations]
+                table[passage_id] = tuple(t for t in mapped if t in self.index.passages)
+            self._target_tables[targets] = table  # a whole table at once: safe across threads
+        return table
 
 
 def held_or_words(stems: list[str], passage_stems: set[str]) -> list[str]:
