@@ -195,7 +195,7 @@ class HybridRetriever:
 
         # Every written question's cosine, each family in one product, read three times.
         written_cosines = (index.questions.cosines(vector), index.unanswered.cosines(vector))
-        written = self._written(vector, targets, written_cosines[0])
+        written = self._written(vector, written_cosines[0], targets)
         if self.weights.get("written") and written:
             # A passage nobody wrote questions for (a new page) stands in with its own cosine
             # rather than dropping out of this ranking.
@@ -285,7 +285,7 @@ class HybridRetriever:
         return vector
 
     def _written(
-        self, vector: np.ndarray, targets: list[str], cosines: np.ndarray | None = None
+        self, vector: np.ndarray, cosines: np.ndarray, targets: list[str]
     ) -> dict[str, tuple[float, str]]:
         """Each passage's closest written question (cosine, text), moved into the target
         languages like the other rankings: a question written for the Polish passage counts
