@@ -238,8 +238,9 @@ def test_a_follow_up_that_names_its_own_aspect_finds_it(settings, first, follow_
     first_answer, answer = _converse(settings, first, follow_up)
     assert f"ai-office/{language}/b014" in [c.passage_id for c in first_answer.citations]
     assert not answer.abstained, answer.text
+    # Found by the follow-up's own search, whether it was then answered within the conversation
+    # or, named this fully, as a question of its own (`answering.standalone`).
     assert answer.citations[0].passage_id == f"ai-office/{language}/b020"
-    assert first in answer.resolved_question
 
 
 @pytest.mark.parametrize(
@@ -328,3 +329,60 @@ def test_the_trained_model_withholds_nothing_in_a_conversation(settings, monkeyp
     assert not answer.abstained
     assert answer.citations[0].passage_id == "ai-office/da/b010"
     assert "januar 2024" in answer.text
+
+
+@pytest.mark.parametrize(
+    "first,follow_up,passage",
+    [
+        # After the e-mail address, the newsletter: another passage, named in words of its own.
+        (
+            "Hvad er AI-kontorets e-mailadresse?",
+            "Kan jeg også abonnere på deres nyhedsbrev?",
+            "ai-office/da/b033",
+        ),
+        (
+            "Jaki jest adres e-mail Biura ds. AI?",
+            "A czy da się zapisać na ich newsletter?",
+            "ai-office/pl/b033",
+        ),
+        # After the sectors GenAI4EU covers, what the EU does for robotics.
+        (
+            "Jakie sektory obejmuje GenAI4EU?",
+            "A co UE robi w sprawie robotyki?",
+            "ai-office/pl/b045",
+        ),
+    ],
+)
+def test_a_follow_up_that_stands_on_its_own_is_answered_on_its_own(
+    settings, first, follow_up, passage, monkeypatch
+):
+    """It opens like a follow-up ("A ...", "også"), so it is searched with the previous
+    question and kept on its subject; asked alone, the trained model finds it answered with
+    high odds, and its own answer is the one given. Without that (`STANDS_ON_ITS_OWN` out of
+    reach), the previous subject's passage answers it."""
+    from assistant.answering import standalone
+
+    _, answer = _converse(settings, first, follow_up)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == passage
+    assert answer.trace.probabilities["answered"] >= standalone.STANDS_ON_ITS_OWN
+    monkeypatch.setattr(standalone, "STANDS_ON_ITS_OWN", 1.01)
+    _, kept = _converse(settings, first, follow_up)
+    assert kept.citations[0].passage_id != passage
+
+
+@pytest.mark.parametrize(
+    "first,follow_up,passage",
+    [
+        ("Hvad er det rådgivende forum?", "Hvem er med i det?", "ai-office/da/b026"),
+        ("Czym jest forum doradcze?", "A kto w nim zasiada?", "ai-office/pl/b026"),
+        ("Hvad er ECAT?", "Og hører det under Kommissionen?", "ai-office/da/b025"),
+    ],
+)
+def test_an_elliptical_follow_up_stays_on_the_previous_subject(settings, first, follow_up, passage):
+    """Asked alone, "Hvem er med i det?" names too little for the trained model to find it
+    answered: the conversation's subject answers it."""
+    _, answer = _converse(settings, first, follow_up)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].passage_id == passage
+    assert follow_up != answer.resolved_question  # searched with the previous question

@@ -56,6 +56,9 @@ class Resolution:
     search_text: str
     hits: list[Hit]
     follow_up: bool  # searched with the previous question
+    # A follow-up's own search, without the previous question: answering also judges the
+    # question on its own (`answering.standalone`).
+    own_hits: list[Hit] = field(default_factory=list)
 
 
 def previous_question(history: Sequence[tuple[str, Answer]]) -> str:
@@ -172,7 +175,7 @@ def resolve(
     # unless it names an aspect of its own.
     before = "" if own_aspect else subject.answered_from
     ranked = by_own_meaning(retriever, question, on_subject, before)
-    return Resolution(combined_text, ranked, True)
+    return Resolution(combined_text, ranked, True, alone)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from assistant.answering.answerability import thresholds_for
 from assistant.answering.conversation import resolve
 from assistant.answering.extractive import compose
 from assistant.answering.messages import MESSAGES, language_list, message
+from assistant.answering.standalone import stands_on_its_own
 from assistant.errors import IndexUnavailableError
 from assistant.index.builds import ingest
 from assistant.index.layout import active_build
@@ -113,25 +114,42 @@ class Engine:
         analysed = analyse_question(clean.text, asked_in or lang, self.index, tokens)
         resolution = resolve(self.retriever, clean.text, lang, history, asked_in, analysed)
         readable = known_share(clean.text, self.lexicons.get(guess.code), tokens) >= READABLE_SHARE
-        answer = compose(
-            resolution.hits,
-            lang,
-            self.index,
-            question=clean.text,
-            # The trained model learned from questions asked on their own, of usual length: in
-            # a conversation a short question ("A kto go nadzoruje?") looks like nothing it saw
-            # (dev: 5 of 36 follow-ups refused with it), and so does a question cut at the
-            # length limit (a pasted text, a question repeated): it withholds nothing there.
-            limits=replace(self.limits, veto=0.0) if history or clean.truncated else self.limits,
-            readable=readable,
-            notice=notice,
-            follow_up=clean.text if resolution.follow_up else None,
-            question_language=asked_in,
-            resolved_question=resolution.search_text,
-            language_confident=language is not None or guess.confident,
-            analysed=analysed,
-            check_focus=lambda hits: self.retriever.check_focus(hits, analysed),
+
+        def answered_from(hits, follow_up: bool, in_conversation: bool, search_text: str):
+            return compose(
+                hits,
+                lang,
+                self.index,
+                question=clean.text,
+                # The trained model learned from questions asked on their own, of usual length:
+                # in a conversation a short question ("A kto go nadzoruje?") looks like nothing
+                # it saw (dev: 5 of 36 follow-ups refused with it), and so does a question cut
+                # at the length limit (a pasted text, a question repeated): it withholds
+                # nothing there.
+                limits=(
+                    replace(self.limits, veto=0.0)
+                    if in_conversation or clean.truncated
+                    else self.limits
+                ),
+                readable=readable,
+                notice=notice,
+                follow_up=clean.text if follow_up else None,
+                question_language=asked_in,
+                resolved_question=search_text,
+                language_confident=language is not None or guess.confident,
+                analysed=analysed,
+                check_focus=lambda hits: self.retriever.check_focus(hits, analysed),
+            )
+
+        answer = answered_from(
+            resolution.hits, resolution.follow_up, bool(history), resolution.search_text
         )
+        if resolution.follow_up and resolution.own_hits and not clean.truncated:
+            # A follow-up that the trained model, reading it on its own, finds answered is
+            # answered on its own (`standalone`).
+            alone = answered_from(resolution.own_hits, False, False, clean.text)
+            if stands_on_its_own(alone):
+                answer = alone
         if answer.reason == "out_of_scope" and not readable and guess.code not in self.lexicons:
             # Refused for want of words it can read, in a language it has none of: "the pages
             # don't say" would be a guess; say which languages it reads instead.
