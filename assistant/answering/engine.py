@@ -115,7 +115,9 @@ class Engine:
         resolution = resolve(self.retriever, clean.text, lang, history, asked_in, analysed)
         readable = known_share(clean.text, self.lexicons.get(guess.code), tokens) >= READABLE_SHARE
 
-        def answered_from(hits, follow_up: bool, in_conversation: bool, search_text: str):
+        def answered_from(
+            hits, follow_up: bool, in_conversation: bool, search_text: str, focus: bool = True
+        ):
             return compose(
                 hits,
                 lang,
@@ -138,7 +140,9 @@ class Engine:
                 resolved_question=search_text,
                 language_confident=language is not None or guess.confident,
                 analysed=analysed,
-                check_focus=lambda hits: self.retriever.check_focus(hits, analysed),
+                check_focus=(lambda hits: self.retriever.check_focus(hits, analysed))
+                if focus
+                else None,
             )
 
         answer = answered_from(
@@ -147,7 +151,9 @@ class Engine:
         if resolution.follow_up and resolution.own_hits and not clean.truncated:
             # A follow-up that the trained model, reading it on its own, finds answered is
             # answered on its own (`standalone`).
-            alone = answered_from(resolution.own_hits, False, False, clean.text)
+            # No focus check: it runs only where the model is unsure (`focus_can_matter`), and
+            # an answer the model is that unsure of does not stand on its own anyway.
+            alone = answered_from(resolution.own_hits, False, False, clean.text, focus=False)
             if stands_on_its_own(alone):
                 answer = alone
         if answer.reason == "out_of_scope" and not readable and guess.code not in self.lexicons:
