@@ -117,7 +117,9 @@ class Engine:
 
         def answered_from(
             hits, follow_up: bool, in_conversation: bool, search_text: str, focus: bool = True
-        ):
+        ) -> Answer:
+            """The answer from `hits`: searched with the previous question (`follow_up`), the
+            veto off `in_conversation`, the focus check asked for where it matters (`focus`)."""
             return compose(
                 hits,
                 lang,
