@@ -32,6 +32,7 @@ from assistant.index.layout import (
 from assistant.index.lexical import LexicalIndex
 from assistant.index.opened import Index
 from assistant.index.question_vectors import UNANSWERED, QuestionVectors, embed_questions
+from assistant.index.question_words import QuestionWords
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, language_warnings, load_pages
@@ -134,6 +135,7 @@ def ingest(
                 written,
             )
             questions.save(partial)
+            QuestionWords.fit([q.text for q in questions.questions]).save(partial)
             unanswered = load_unanswered(settings.corpus_dir)
             QuestionVectors(
                 embed_questions(

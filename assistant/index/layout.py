@@ -5,7 +5,8 @@
     builds/<id>/           one complete build: index.json (written last), passages.json,
                            embeddings.npy, sentences.npy + sentences.json (each sentence's
                            vector), questions.npy + questions.json (the written questions'
-                           vectors), encoder.onnx (the model as an ONNX graph, for models
+                           vectors), question_words.npz + .json (their character
+                           n-grams, TF-IDF), encoder.onnx (the model as an ONNX graph, for models
                            that have one), lexical/<lang>/ (BM25), chroma/ (embedded store)
 
 `assistant.index.builds` writes builds; `assistant.index.opened` opens the active one.
@@ -21,7 +22,7 @@ from pathlib import Path
 from assistant.index.lexical import ANALYSIS_VERSION
 from assistant.ingest.chunking import Chunk
 
-FORMAT_VERSION = 3  # 2: sentence vectors; 3: written-question vectors
+FORMAT_VERSION = 4  # 2: sentence vectors; 3: written-question vectors; 4: their n-grams
 ACTIVE = "ACTIVE"
 
 

@@ -21,6 +21,7 @@ from assistant.index.layout import (
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.index.question_vectors import UNANSWERED, QuestionVectors
+from assistant.index.question_words import QuestionWords
 from assistant.index.sentences import SentenceVectors
 from assistant.ingest.site import load_site
 from assistant.settings import Settings
@@ -65,6 +66,15 @@ class Index:
     def questions(self) -> QuestionVectors:
         """The questions people wrote for the passages, with their vectors."""
         return QuestionVectors.load(self.folder)
+
+    @cached_property
+    def question_words(self) -> QuestionWords:
+        """The written questions' character n-grams (`index.question_words`), in the rows of
+        `questions`."""
+        words = QuestionWords.load(self.folder)
+        if words.count not in (0, len(self.questions)):
+            raise ValueError(f"{words.count} n-gram vectors for {len(self.questions)} questions")
+        return words
 
     @cached_property
     def unanswered(self) -> QuestionVectors:
@@ -169,6 +179,7 @@ def _check_readable(index: Index) -> None:
         dimension = index.embedder().dimension
         index.sentences  # noqa: B018 (loads and checks them against the passages)
         index.questions  # noqa: B018
+        index.question_words  # noqa: B018
     except AssistantError:
         raise  # e.g. a Chroma server that cannot be reached: its own message says what to do
     except Exception as exc:  # numpy, onnxruntime and Chroma raise many types

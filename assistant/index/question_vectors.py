@@ -93,7 +93,7 @@ class QuestionVectors:
 
     def best(
         self,
-        query: np.ndarray,
+        query: np.ndarray | None,
         exclude: frozenset[str] = frozenset(),
         *,
         scores: np.ndarray | None = None,

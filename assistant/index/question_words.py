@@ -1,0 +1,108 @@
+"""Written questions matched by their letters: character n-grams weighted by TF-IDF.
+
+The model's cosine matches a question to the written questions by meaning, and BM25 matches
+it to the passages by stems. Neither sees that "tilsynsmyndighederne" and "tilsyn", or
+"zgłoszenie" and "zgłosić się", share most of their letters, nor matches a misspelt word.
+Pieces of 3 to 5 letters within words do: the asked question is scored against every
+written question by the cosine of their TF-IDF vectors, and each passage by its closest
+written question, one more ranking in the fusion (`retrieval.retriever.WEIGHTS`).
+
+Fitted at ingestion with scikit-learn's `TfidfVectorizer` (`analyzer="char_wb"`, sublinear
+term frequency) and stored in the build: `question_words.npz` (the vectors, one column per
+written question in `QuestionVectors` row order) and `question_words.json` (the n-grams and
+their IDF). A question is turned into the same vector here, without loading scikit-learn at
+ask time (a test checks it against scikit-learn's own `transform`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse
+
+NGRAMS = (3, 5)  # letters per piece; chosen on eval/'s dev split (docs/answering.md)
+FILE = "question_words"
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's analyzer collapses them
+
+
+def char_ngrams(text: str, ngrams: tuple[int, int] = NGRAMS) -> list[str]:
+    """The pieces scikit-learn's "char_wb" analyzer cuts from `text`: within each word padded
+    with a space on both sides, every run of `ngrams` letters (a word shorter than the
+    smallest counted once, whole)."""
+    low, high = ngrams
+    pieces = []
+    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            pieces.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+            if len(padded) <= n:  # the whole word was that one piece
+                break
+    return pieces
+
+
+class QuestionWords:
+    """The written questions of one build as TF-IDF vectors of their character n-grams."""
+
+    def __init__(self, by_ngram: scipy.sparse.csr_matrix, terms: list[str], idf: np.ndarray):
+        # Rows are n-grams, columns questions: a question's few n-grams select a few rows.
+        self._by_ngram = by_ngram.tocsr()
+        self._column = {term: i for i, term in enumerate(terms)}
+        self._terms = terms
+        self._idf = np.asarray(idf, dtype=np.float64)
+
+    @property
+    def count(self) -> int:
+        """How many written questions it holds."""
+        return self._by_ngram.shape[1]
+
+    @classmethod
+    def fit(cls, texts: list[str]) -> QuestionWords:
+        """Vectors for `texts` (the written questions, in row order), fitted on them."""
+        if not texts:
+            return cls(scipy.sparse.csr_matrix((0, 0)), [], np.zeros(0))
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(texts)
+        terms = list(vectorizer.get_feature_names_out())
+        return cls(matrix.T.tocsr(), terms, vectorizer.idf_)
+
+    def save(self, folder: Path) -> None:
+        scipy.sparse.save_npz(folder / f"{FILE}.npz", self._by_ngram)
+        meta = {"ngrams": list(NGRAMS), "terms": self._terms, "idf": self._idf.tolist()}
+        (folder / f"{FILE}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> QuestionWords:
+        """The build's n-gram vectors; none for a build without written questions."""
+        if not (folder / f"{FILE}.json").is_file():
+            return cls(scipy.sparse.csr_matrix((0, 0)), [], np.zeros(0))
+        meta = json.loads((folder / f"{FILE}.json").read_text("utf-8"))
+        if tuple(meta["ngrams"]) != NGRAMS:
+            raise ValueError(f"question n-grams {meta['ngrams']}, expected {list(NGRAMS)}")
+        return cls(scipy.sparse.load_npz(folder / f"{FILE}.npz"), meta["terms"], meta["idf"])
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """`text`'s TF-IDF vector as (rows of its known n-grams, weights), unit length."""
+        counts = Counter(p for p in char_ngrams(text) if p in self._column)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows = np.fromiter((self._column[p] for p in counts), dtype=np.int64, count=len(counts))
+        weights = np.fromiter(
+            (1.0 + math.log(n) for n in counts.values()), dtype=np.float64, count=len(counts)
+        )
+        weights *= self._idf[rows]
+        return rows, weights / np.linalg.norm(weights)
+
+    def cosines(self, text: str) -> np.ndarray:
+        """`text`'s cosine to every written question, in row order (0 where no n-gram is
+        shared)."""
+        rows, weights = self.vector(text)
+        if not len(rows):
+            return np.zeros(self.count, dtype=np.float32)
+        return (self._by_ngram[rows].T @ weights).astype(np.float32)
