@@ -1,7 +1,8 @@
 """What a question costs to start: `import assistant` and a whole `ask()` stay light.
 
-A one-question process is mostly imports. The web UI, llama-index, Chroma, torch and
-sentence-transformers each take from one to ten seconds to import; none of them is needed
+A one-question process is mostly imports. The web UI, llama-index, Chroma, torch,
+sentence-transformers and scikit-learn (which fits the written questions' n-grams at ingestion)
+each take from one to ten seconds to import; none of them is needed
 to answer from an embedded index built with a model that converts to ONNX.
 """
 
@@ -13,7 +14,15 @@ import sys
 
 from assistant.resources import PROJECT_DIR
 
-HEAVY = ("gradio", "llama_index", "chromadb", "torch", "sentence_transformers", "transformers")
+HEAVY = (
+    "gradio",
+    "llama_index",
+    "chromadb",
+    "torch",
+    "sentence_transformers",
+    "transformers",
+    "sklearn",
+)
 
 
 def _loaded_after(code: str) -> list[str]:

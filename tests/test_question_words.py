@@ -1,0 +1,114 @@
+"""The written questions matched by character n-grams: the same vectors as scikit-learn's,
+stored in the build, and a ranking that finds a passage by the letters its questions share
+with the asked one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from assistant.index.opened import Index
+from assistant.index.question_words import NGRAMS, QuestionWords, char_ngrams
+from assistant.retrieval.retriever import WEIGHTS, HybridRetriever
+
+# Written for these tests: Danish and Polish compounds, inflections, a misspelling, runs of
+# white space, a one-letter word and a word shorter than the shortest n-gram.
+WRITTEN = [
+    "Hvem fører tilsyn med de nationale tilsynsmyndigheder?",
+    "Kan man søge om tilskud til et forskningsprojekt?",
+    "Hvornår er ansøgningsfristen?",
+    "Jak zgłosić się do programu?",
+    "Kto nadzoruje krajowe organy nadzoru?",
+    "Czy  trzeba   płacić za udział w pakcie?",
+    "AI i EU – hvad er det?",
+]
+ASKED = [
+    "tilsynsmyndighederne, hvem fører tilsyn?",
+    "ansøgnings frist hvornår",
+    "Zgłoszenie do programu – jak?",
+    "Kto nadzorije organy?",  # misspelt
+    "x",
+    "",
+    "   ",
+    "Ωμέγα",  # no n-gram the written questions use
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", WRITTEN + ASKED)
+def test_the_ngrams_are_those_scikit_learn_cuts(text):
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS).build_analyzer()
+    assert char_ngrams(text) == analyzer(text)
+
+
+@pytest.mark.unit
+def test_a_questions_cosines_are_scikit_learns_without_loading_it_at_ask_time(tmp_path):
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
+    expected = (vectorizer.fit_transform(WRITTEN) @ vectorizer.transform(ASKED).T).toarray().T
+    words = QuestionWords.fit(WRITTEN)
+    words.save(tmp_path)
+    loaded = QuestionWords.load(tmp_path)
+    for asked, cosines in zip(ASKED, expected, strict=True):
+        assert words.cosines(asked) == pytest.approx(cosines, abs=1e-6)
+        assert loaded.cosines(asked) == pytest.approx(cosines, abs=1e-6)
+    # the misspelt question is closest to the one it misspells, the compound to its own
+    assert int(np.argmax(words.cosines("Kto nadzorije organy?"))) == 4
+    assert int(np.argmax(words.cosines("tilsynsmyndighederne, hvem fører tilsyn?"))) == 0
+    assert not words.cosines("Ωμέγα").any()
+
+
+@pytest.mark.unit
+def test_a_build_without_written_questions_has_no_ngram_vectors(tmp_path):
+    empty = QuestionWords.fit([])
+    empty.save(tmp_path)
+    assert QuestionWords.load(tmp_path).count == 0
+    assert QuestionWords.load(tmp_path / "missing").count == 0
+    assert QuestionWords.load(tmp_path).cosines("Hvad?").shape == (0,)
+
+
+@pytest.mark.unit
+def test_ngram_vectors_cut_another_way_are_refused(tmp_path):
+    import json
+
+    QuestionWords.fit(WRITTEN).save(tmp_path)
+    meta = json.loads((tmp_path / "question_words.json").read_text("utf-8"))
+    meta["ngrams"] = [2, 4]
+    (tmp_path / "question_words.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ValueError, match="n-grams"):
+        QuestionWords.load(tmp_path)
+
+
+def test_the_build_holds_a_vector_for_every_written_question(settings):
+    index = Index.open(settings)
+    assert index.question_words.count == len(index.questions) > 600
+    # asked verbatim, a written question is its own closest, at cosine 1
+    for row in (0, len(index.questions) // 2, len(index.questions) - 1):
+        cosines = index.question_words.cosines(index.questions.questions[row].text)
+        assert cosines[row] == pytest.approx(1.0, abs=1e-5)
+        assert cosines.max() == pytest.approx(1.0, abs=1e-5)
+
+
+# Written for this test (not in eval/): cooperation with countries outside the EU, which the
+# list item on cooperating with similar institutions worldwide answers.
+OUTSIDE_THE_EU = [
+    ("Czy biuro współpracuje z krajami spoza Unii?", "pl", "ai-office/pl/b021.00"),
+    ("Hvordan samarbejder kontoret med landende udenfor europa?", "da", "ai-office/da/b021.00"),
+]
+
+
+@pytest.mark.parametrize(("question", "language", "passage"), OUTSIDE_THE_EU)
+def test_the_letters_the_written_questions_share_with_the_asked_one_find_its_passage(
+    settings, question, language, passage
+):
+    """With the n-gram ranking, the passage leads by a clear margin; without it, another
+    passage does (the model's and the stems' rankings alone put it second or third)."""
+    index = Index.open(settings)
+    embedder = index.embedder()
+    hits = HybridRetriever(index, embedder).retrieve(question, language, k=3)
+    assert hits[0].chunk.id == passage
+    assert hits[0].score - hits[1].score > 0.2
+    without = HybridRetriever(index, embedder, {**WEIGHTS, "written_words": 0.0})
+    hits = without.retrieve(question, language, k=3)
+    score = {h.chunk.id: h.score for h in hits}
+    assert hits[0].chunk.id != passage and score.get(passage, 0.0) < hits[0].score - 0.05
