@@ -256,13 +256,14 @@ def test_questions_the_pages_do_not_answer_say_so_with_the_nearest_passage(
 
 
 @pytest.mark.parametrize(
-    "question", ["Hvornår har AI-kontoret åbent?", "Hvad er AI-kontorets telefonnummer?"]
+    "question", ["Hvad er AI-kontorets faxnummer?", "Hvad er AI-kontorets telefonnummer?"]
 )
 def test_a_not_on_page_reply_quotes_no_lead_in_as_the_nearest_thing(settings, question):
     # The nearest passage is "... støtte gennemførelsen af AI-retsakten ved at:", which says
     # nothing without its items: the reply says the pages don't say, and quotes nothing.
     answer = ask(question, settings=settings)
     assert answer.abstained and answer.reason == "not_on_page", answer.text
+    assert answer.trace.passages[0].passage_id == "ai-office/da/b014"  # the lead-in
     assert answer.citations == [] and "ved at:" not in answer.text
     assert answer.text.startswith("Siderne om Det Europæiske AI-kontor siger ikke")
 

@@ -223,9 +223,17 @@ def test_a_question_off_the_subject_in_a_language_it_reads_is_still_out_of_scope
             # as the last digits differ between CPUs.
             marks=pytest.mark.xfail(strict=False, reason="the trained model's veto refuses it"),
         ),
-        ("Hva er AI-pakten?", "ai-office/da/b027"),
+        pytest.param(
+            "Hva er AI-pakten?",
+            "ai-office/da/b027",
+            # Since the model was retrained on the written questions' n-gram ranking and the
+            # veto went 0.2 -> 0.25 (dev: fewer wrong answers at equal cost), it refuses this
+            # one too ("answered" 0.23); not strict, as the last digits differ between CPUs.
+            marks=pytest.mark.xfail(strict=False, reason="the trained model's veto refuses it"),
+        ),
+        ("Hva gjør AI-kontoret?", "ai-office/da/b002"),
     ],
-    ids=["sv-what-does-it-do", "sv-pact", "no-pact"],
+    ids=["sv-what-does-it-do", "sv-pact", "no-pact", "no-what-does-it-do"],
 )
 def test_a_swedish_or_norwegian_question_is_answered_from_the_danish_page(
     settings, question, first

@@ -334,22 +334,24 @@ def test_the_trained_model_withholds_nothing_in_a_conversation(settings, monkeyp
 @pytest.mark.parametrize(
     "first,follow_up,passage",
     [
-        # After the e-mail address, the newsletter: another passage, named in words of its own.
-        (
-            "Hvad er AI-kontorets e-mailadresse?",
-            "Kan jeg også abonnere på deres nyhedsbrev?",
-            "ai-office/da/b033",
-        ),
+        # After the e-mail address, the newsletter, the jobs and where job adverts are:
+        # other passages, named in words of their own. (The Danish newsletter and robotics
+        # after GenAI4EU's sectors were cases until the written questions were matched by
+        # their letters too: the conversation's own search now finds them.)
         (
             "Jaki jest adres e-mail Biura ds. AI?",
             "A czy da się zapisać na ich newsletter?",
             "ai-office/pl/b033",
         ),
-        # After the sectors GenAI4EU covers, what the EU does for robotics.
         (
-            "Jakie sektory obejmuje GenAI4EU?",
-            "A co UE robi w sprawie robotyki?",
-            "ai-office/pl/b045",
+            "Hvad er AI-kontorets e-mailadresse?",
+            "Og kan man også søge job hos dem?",
+            "ai-office/da/b030",
+        ),
+        (
+            "Jaki jest adres e-mail Biura ds. AI?",
+            "A gdzie znajdę ogłoszenia o pracy?",
+            "ai-office/pl/b031",
         ),
     ],
 )
