@@ -64,6 +64,11 @@ def _garbage_embeddings(index_dir):
     (active_build(index_dir) / "embeddings.npy").write_bytes(b"\x93NUMPY garbage" * 10)
 
 
+def _delete_question_words(index_dir):
+    (active_build(index_dir) / "question_words.npz").unlink()
+    (active_build(index_dir) / "question_words.json").unlink()
+
+
 def _delete_build(index_dir):
     shutil.rmtree(active_build(index_dir))
 
@@ -81,6 +86,7 @@ UNREADABLE = [
     _garbage_manifest,
     _delete_lexical,
     _garbage_embeddings,
+    _delete_question_words,
     _delete_build,
     _delete_index,
 ]

@@ -72,7 +72,7 @@ class Index:
         """The written questions' character n-grams (`index.question_words`), in the rows of
         `questions`."""
         words = QuestionWords.load(self.folder)
-        if words.count not in (0, len(self.questions)):
+        if words.count != len(self.questions):  # missing or of another build: damaged
             raise ValueError(f"{words.count} n-gram vectors for {len(self.questions)} questions")
         return words
 
