@@ -59,6 +59,7 @@ class QuestionVectors:
         ids = [q.passage_id for q in self.questions]
         self._starts = np.array([i for i, pid in enumerate(ids) if i == 0 or ids[i - 1] != pid])
         self._group_ids = [ids[i] for i in self._starts]
+        self.passage_ids = frozenset(self._group_ids)  # the passages someone wrote for
         # Row -> its group's number, for the per-group argmax in `best`.
         self._group_of_row = (
             np.repeat(np.arange(len(self._starts)), np.diff([*self._starts, len(ids)]))

@@ -211,9 +211,19 @@ class HybridRetriever:
             by_letters = index.questions.best(
                 None, scores=index.question_words.cosines(analysed.text)
             )
-            letters = self._map({pid: cos for pid, (cos, _) in by_letters.items()}, targets)
+            letters = max_normalised(
+                self._map({pid: cos for pid, (cos, _) in by_letters.items()}, targets)
+            )
+            # A passage nobody wrote questions for in its own language (reworded since, or on
+            # a page dropped in without them) has no letters to match, and the questions of
+            # its translation are in other words: it stands in with where its own cosine puts
+            # it among the candidates, rather than counting as sharing nothing.
+            unwritten = [pid for pid in dense_similarity if pid not in index.questions.passage_ids]
+            if unwritten:
+                by_meaning = min_max_normalised(dense_similarity)
+                letters.update({pid: by_meaning[pid] for pid in unwritten})
             if letters:
-                rankings.append((self.weights["written_words"], max_normalised(letters)))
+                rankings.append((self.weights["written_words"], letters))
 
         unanswered = tuple(
             sorted(
