@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +26,6 @@ import scipy.sparse
 
 NGRAMS = (3, 5)  # letters per piece; chosen on eval/'s dev split (docs/answering.md)
 FILE = "question_words"
-_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's analyzer collapses them
 
 
 def char_ngrams(text: str, ngrams: tuple[int, int] = NGRAMS) -> list[str]:
@@ -36,7 +34,7 @@ def char_ngrams(text: str, ngrams: tuple[int, int] = NGRAMS) -> list[str]:
     smallest counted once, whole)."""
     low, high = ngrams
     pieces = []
-    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+    for word in text.lower().split():  # any run of white space parts words, as there
         padded = f" {word} "
         for n in range(low, high + 1):
             pieces.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))

@@ -185,7 +185,8 @@ class HybridRetriever:
         dense_hits = index.vectors.query(vector, CANDIDATES * len(index.languages))
         dense_similarity = self._map(dict(dense_hits), targets, DENSE_MERGE)
         standing = standard_scores(dense_similarity)
-        rankings.append((self.weights["dense"], min_max_normalised(dense_similarity)))
+        by_meaning = min_max_normalised(dense_similarity)
+        rankings.append((self.weights["dense"], by_meaning))
         sentence_similarity = {}
         if self.weights.get("sentence"):
             best_sentence = index.sentences.best([pid for pid, _ in dense_hits], vector)
@@ -219,9 +220,7 @@ class HybridRetriever:
             # its translation are in other words: it stands in with where its own cosine puts
             # it among the candidates, rather than counting as sharing nothing.
             unwritten = [pid for pid in dense_similarity if pid not in index.questions.passage_ids]
-            if unwritten:
-                by_meaning = min_max_normalised(dense_similarity)
-                letters.update({pid: by_meaning[pid] for pid in unwritten})
+            letters.update({pid: by_meaning[pid] for pid in unwritten})
             if letters:
                 rankings.append((self.weights["written_words"], letters))
 
