@@ -378,7 +378,9 @@ def test_a_follow_up_that_stands_on_its_own_is_answered_on_its_own(
     [
         ("Hvad er det rådgivende forum?", "Hvem er med i det?", "ai-office/da/b026"),
         ("Czym jest forum doradcze?", "A kto w nim zasiada?", "ai-office/pl/b026"),
-        ("Hvad er ECAT?", "Og hører det under Kommissionen?", "ai-office/da/b025"),
+        # ("Og hører det under Kommissionen?" names enough since the model reads the letters
+        # too: asked alone it is answered, from the same passage.)
+        ("Hvad er ECAT?", "Og hvor hører det til?", "ai-office/da/b025"),
     ],
 )
 def test_an_elliptical_follow_up_stays_on_the_previous_subject(settings, first, follow_up, passage):

@@ -154,7 +154,7 @@ def test_the_veto_weighs_answered_against_not_on_the_pages_only(
 
 
 @pytest.mark.unit
-def test_the_model_never_answers_what_the_rules_refuse():
+def test_the_model_never_answers_a_count_no_passage_holds():
     """A question asking for a count no passage holds stays not on the pages, however sure
     the model is."""
     hits = [_hit(2, "Kontoret ligger i Thessaloniki.")]
@@ -175,3 +175,57 @@ def test_the_shipped_thresholds_let_the_model_withhold_an_unlikely_answer():
     )
     decision = decide("Hvornår er fristen?", HITS, verdict=likely)
     assert decision.answered and decision.verdict is likely
+
+
+# A paraphrase the rules refuse: its passage is neither close enough by the model's cosine
+# nor by words (the rules call it another subject).
+FAR = [
+    _hit(3, "Kontoret fører tilsyn med AI-pagten.", dense=0.79, coverage=0.0, standing=0.5),
+    _hit(4, "Kontoret ligger i Thessaloniki.", score=0.5, dense=0.78, coverage=0.0),
+]
+OVERRULING = replace(MULTILINGUAL, overrule=0.8)
+
+
+def _sure(answered: float) -> Verdict:
+    rest = (1.0 - answered) / 2
+    return Verdict(ANSWERED, {ANSWERED: answered, NOT_ON_PAGE: rest, OUT_OF_SCOPE: rest})
+
+
+@pytest.mark.unit
+def test_the_model_answers_what_the_rules_refuse_when_it_is_sure():
+    question = "Hvem holder øje med den frivillige pagt?"
+    assert decide(question, FAR, limits=OVERRULING).outcome == OUT_OF_SCOPE  # the rules alone
+    decision = decide(question, FAR, limits=OVERRULING, verdict=_sure(0.9))
+    assert decision.outcome == ANSWERED
+    assert [h.chunk.id for h in decision.hits] == ["p/da/b003", "p/da/b004"]  # retrieval's
+    assert "trained model" in decision.why and "the rules alone" in decision.why
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("answered", "readable", "follow_up"),
+    [
+        (0.79, True, False),  # under the threshold
+        (0.95, False, False),  # text of no known language: its cosines are no evidence
+        (0.95, True, True),  # searched with the previous question: the model never saw one
+    ],
+)
+def test_the_rules_refusal_stands_where_the_model_is_not_asked_to_overrule(
+    answered, readable, follow_up
+):
+    decision = decide(
+        "Hvem holder øje med den frivillige pagt?",
+        FAR,
+        readable=readable,
+        limits=OVERRULING,
+        follow_up=follow_up,
+        verdict=_sure(answered),
+    )
+    assert not decision.answered
+
+
+@pytest.mark.unit
+def test_without_a_threshold_the_model_never_overrules():
+    limits = replace(MULTILINGUAL, overrule=float("inf"))
+    decision = decide("Hvem holder øje med pagten?", FAR, limits=limits, verdict=_sure(1.0))
+    assert decision.outcome == OUT_OF_SCOPE

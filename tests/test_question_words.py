@@ -9,6 +9,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from assistant.index.opened import Index
+from assistant.index.question_vectors import QuestionVectors
 from assistant.index.question_words import NGRAMS, QuestionWords, char_ngrams
 from assistant.retrieval.retriever import WEIGHTS, HybridRetriever
 
@@ -56,6 +57,59 @@ def test_a_questions_cosines_are_scikit_learns_without_loading_it_at_ask_time(tm
     assert int(np.argmax(words.cosines("Kto nadzorije organy?"))) == 4
     assert int(np.argmax(words.cosines("tilsynsmyndighederne, hvem fører tilsyn?"))) == 0
     assert not words.cosines("Ωμέγα").any()
+
+
+# Written for this test: questions of the kind the pages do not answer.
+UNANSWERED = [
+    "Skal man betale gebyr for at komme med i pagten?",
+    "Ile zarabia się w biurze?",
+    "Ωμέγα",  # no n-gram the written questions use: an empty vector
+]
+
+
+@pytest.mark.unit
+def test_other_questions_are_cut_with_the_written_questions_ngrams(tmp_path):
+    """The unanswered questions' vectors are scikit-learn's `transform` with the vectorizer
+    fitted on the written questions: n-grams only they use are left out."""
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
+    vectorizer.fit(WRITTEN)
+    expected = (vectorizer.transform(UNANSWERED) @ vectorizer.transform(ASKED).T).toarray().T
+    others = QuestionWords.fit(WRITTEN).of(UNANSWERED)
+    others.save(tmp_path, "unanswered_words")
+    loaded = QuestionWords.load(tmp_path, "unanswered_words")
+    assert others.count == loaded.count == len(UNANSWERED)
+    for asked, cosines in zip(ASKED, expected, strict=True):
+        assert others.cosines(asked) == pytest.approx(cosines, abs=1e-6)
+        assert loaded.cosines(asked) == pytest.approx(cosines, abs=1e-6)
+    assert QuestionWords.fit([]).of(UNANSWERED).cosines("Hvad?").tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.unit
+def test_closeness_by_letters_names_each_kind_and_the_share_answered_nearby():
+    from assistant.index.question_vectors import NEAREST_BY_LETTERS, closeness_by_letters
+    from assistant.ingest.written import WrittenQuestion
+
+    kinds = ["not_on_page", "not_on_page", "out_of_scope"]
+    unanswered = QuestionVectors(
+        np.eye(3, dtype=np.float32),
+        [WrittenQuestion(kind, "da", f"q{n}") for n, kind in enumerate(kinds)],
+    )
+    written = np.linspace(0.1, 0.6, NEAREST_BY_LETTERS)  # ten answered, the closest at 0.6
+    closeness = dict(closeness_by_letters(written, np.array([0.7, 0.05, 0.08]), unanswered))
+    assert closeness["written"] == pytest.approx(0.6)
+    assert closeness["not_on_page"] == pytest.approx(0.7)
+    assert closeness["out_of_scope"] == pytest.approx(0.08)
+    # the ten nearest: 0.7 (not on the pages), then nine answered
+    assert closeness["answered_nearest"] == pytest.approx(0.9)
+    assert closeness_by_letters(np.zeros(0), np.array([0.7, 0.2, 0.3]), unanswered) == ()
+
+
+def test_the_build_holds_the_unanswered_questions_ngrams(settings):
+    index = Index.open(settings)
+    assert index.unanswered_words.count == len(index.unanswered) > 300
+    row = len(index.unanswered) // 2
+    cosines = index.unanswered_words.cosines(index.unanswered.questions[row].text)
+    assert int(np.argmax(cosines)) == row
 
 
 @pytest.mark.unit

@@ -69,6 +69,11 @@ def _delete_question_words(index_dir):
     (active_build(index_dir) / "question_words.json").unlink()
 
 
+def _delete_unanswered_words(index_dir):
+    (active_build(index_dir) / "unanswered_words.npz").unlink()
+    (active_build(index_dir) / "unanswered_words.json").unlink()
+
+
 def _delete_build(index_dir):
     shutil.rmtree(active_build(index_dir))
 
@@ -87,6 +92,7 @@ UNREADABLE = [
     _delete_lexical,
     _garbage_embeddings,
     _delete_question_words,
+    _delete_unanswered_words,
     _delete_build,
     _delete_index,
 ]

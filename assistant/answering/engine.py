@@ -129,9 +129,9 @@ class Engine:
                 # in a conversation a short question ("A kto go nadzoruje?") looks like nothing
                 # it saw (dev: 5 of 36 follow-ups refused with it), and so does a question cut
                 # at the length limit (a pasted text, a question repeated): it withholds
-                # nothing there.
+                # nothing there, and answers nothing the rules refuse.
                 limits=(
-                    replace(self.limits, veto=0.0)
+                    replace(self.limits, veto=0.0, overrule=float("inf"))
                     if in_conversation or clean.truncated
                     else self.limits
                 ),

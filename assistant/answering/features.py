@@ -24,6 +24,17 @@ from assistant.retrieval.retriever import Hit
 # (NaN) where nothing was written.
 NEARBY_FEATURES = tuple(f"answered_nearest_{k}" for k in NEAREST)
 
+# By their letters: the closest question written as answered, as not on the pages and as
+# about something else, the first minus the larger of the other two, and the share written as
+# answered among the nearest (`question_vectors.closeness_by_letters`).
+LETTER_FEATURES = (
+    "letters_written",
+    "letters_not_on_page",
+    "letters_out_of_scope",
+    "letters_written_over_unanswered",
+    "letters_answered_nearest",
+)
+
 # The order of the model's inputs; `answerability_model.json` names them and is refused when
 # they differ.
 FEATURES = (
@@ -50,6 +61,9 @@ FEATURES = (
     "out_of_scope_cosine",  # ... and as about something else
     "written_over_unanswered",  # written_cosine minus the larger of those two
     *NEARBY_FEATURES,  # among the questions written nearest to it, the share answered
+    # The same closeness by letters (`index.question_words`): shared word stems, compounds and
+    # misspellings the model's cosine does not see (dev, the model retrained: docs/answering.md)
+    *LETTER_FEATURES,
 )
 
 
@@ -211,6 +225,18 @@ def answer_features(
     values["written_over_unanswered"] = best.written - max(unanswered.values(), default=0.0)
     nearby = best.answered_nearby or (float("nan"),) * len(NEAREST)
     values.update(zip(NEARBY_FEATURES, nearby, strict=True))
+    letters = dict(best.by_letters)
+    if letters:
+        unanswered_letters = max(letters.get("not_on_page", 0.0), letters.get("out_of_scope", 0.0))
+        values.update(
+            letters_written=letters["written"],
+            letters_not_on_page=letters.get("not_on_page", 0.0),
+            letters_out_of_scope=letters.get("out_of_scope", 0.0),
+            letters_written_over_unanswered=letters["written"] - unanswered_letters,
+            letters_answered_nearest=letters["answered_nearest"],
+        )
+    else:  # nothing written to be close to: unknown, read as the training average
+        values.update(dict.fromkeys(LETTER_FEATURES, float("nan")))
     if not words_known:
         values.update(dict.fromkeys(WORD_FEATURES, float("nan")))
     if not best.written_question:

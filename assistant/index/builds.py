@@ -32,7 +32,7 @@ from assistant.index.layout import (
 from assistant.index.lexical import LexicalIndex
 from assistant.index.opened import Index
 from assistant.index.question_vectors import UNANSWERED, QuestionVectors, embed_questions
-from assistant.index.question_words import QuestionWords
+from assistant.index.question_words import UNANSWERED_WORDS, QuestionWords
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, language_warnings, load_pages
@@ -135,9 +135,10 @@ def ingest(
                 written,
             )
             questions.save(partial)
-            QuestionWords.fit([q.text for q in questions.questions]).save(partial)
+            question_words = QuestionWords.fit([q.text for q in questions.questions])
+            question_words.save(partial)
             unanswered = load_unanswered(settings.corpus_dir)
-            QuestionVectors(
+            unanswered_vectors = QuestionVectors(
                 embed_questions(
                     unanswered,
                     _in_batches(embedder.encode_queries, "unanswered questions", progress),
@@ -145,7 +146,12 @@ def ingest(
                     embeddings.shape[1],
                 ),
                 unanswered,
-            ).save(partial, UNANSWERED)
+            )
+            unanswered_vectors.save(partial, UNANSWERED)
+            # in the unanswered questions' row order, with the written questions' n-grams
+            question_words.of([q.text for q in unanswered_vectors.questions]).save(
+                partial, UNANSWERED_WORDS
+            )
             _write_build(partial, build_id, chunks, embeddings, settings, model_fp, questions)
 
             final = builds / build_id

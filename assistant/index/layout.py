@@ -22,7 +22,8 @@ from pathlib import Path
 from assistant.index.lexical import ANALYSIS_VERSION
 from assistant.ingest.chunking import Chunk
 
-FORMAT_VERSION = 4  # 2: sentence vectors; 3: written-question vectors; 4: their n-grams
+FORMAT_VERSION = 5  # 2: sentence vectors; 3: written-question vectors; 4: their n-grams;
+# 5: the unanswered questions' n-grams
 ACTIVE = "ACTIVE"
 
 

@@ -21,7 +21,7 @@ from assistant.index.layout import (
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.index.question_vectors import UNANSWERED, QuestionVectors
-from assistant.index.question_words import QuestionWords
+from assistant.index.question_words import UNANSWERED_WORDS, QuestionWords
 from assistant.index.sentences import SentenceVectors
 from assistant.ingest.site import load_site
 from assistant.settings import Settings
@@ -80,6 +80,16 @@ class Index:
     def unanswered(self) -> QuestionVectors:
         """Questions written as not answered by the pages, grouped by kind."""
         return QuestionVectors.load(self.folder, UNANSWERED)
+
+    @cached_property
+    def unanswered_words(self) -> QuestionWords:
+        """The unanswered questions' character n-grams, in the rows of `unanswered`."""
+        words = QuestionWords.load(self.folder, UNANSWERED_WORDS)
+        if words.count != len(self.unanswered):  # missing or of another build: damaged
+            raise ValueError(
+                f"{words.count} n-gram vectors for {len(self.unanswered)} unanswered questions"
+            )
+        return words
 
     @property
     def languages(self) -> list[str]:
@@ -180,6 +190,7 @@ def _check_readable(index: Index) -> None:
         index.sentences  # noqa: B018 (loads and checks them against the passages)
         index.questions  # noqa: B018
         index.question_words  # noqa: B018
+        index.unanswered_words  # noqa: B018
     except AssistantError:
         raise  # e.g. a Chroma server that cannot be reached: its own message says what to do
     except Exception as exc:  # numpy, onnxruntime and Chroma raise many types

@@ -171,6 +171,31 @@ def answered_nearby(
     return tuple(float(votes[:k].sum() / weights[:k].sum()) for k in NEAREST)
 
 
+# Among how many questions nearest by their letters the share written as answered is read
+# (each counting the same: n-gram cosines are spread otherwise than the model's).
+NEAREST_BY_LETTERS = 10
+
+
+def closeness_by_letters(
+    written: np.ndarray, unanswered: np.ndarray, unanswered_questions: QuestionVectors
+) -> tuple[tuple[str, float], ...]:
+    """How close a question comes by its letters (`index.question_words` cosines to the
+    written and to the unanswered questions): ("written", the closest written question), the
+    closest of each kind of unanswered question, and ("answered_nearest", the share written
+    as answered among the NEAREST_BY_LETTERS nearest of all). Empty when nothing was written
+    as answered: there is nothing to be close to."""
+    if not len(written):
+        return ()
+    kinds = unanswered_questions.best(None, scores=unanswered) if len(unanswered) else {}
+    scores = np.concatenate([written, unanswered])
+    nearest = nearest_first(scores, NEAREST_BY_LETTERS)
+    return (
+        ("written", float(written.max())),
+        *sorted((kind, float(cosine)) for kind, (cosine, _) in kinds.items()),
+        ("answered_nearest", float(np.mean(nearest < len(written)))),
+    )
+
+
 def nearest_first(scores: np.ndarray, k: int) -> np.ndarray:
     """The rows of the k highest scores, highest first, equal ones in row order: what a
     stable sort of all of them gives, from a partition and a sort of the few at the top

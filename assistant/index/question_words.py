@@ -5,13 +5,17 @@ it to the passages by stems. Neither sees that "tilsynsmyndighederne" and "tilsy
 "zgłoszenie" and "zgłosić się", share most of their letters, nor matches a misspelt word.
 Pieces of 3 to 5 letters within words do: the asked question is scored against every
 written question by the cosine of their TF-IDF vectors, and each passage by its closest
-written question, one more ranking in the fusion (`retrieval.retriever.WEIGHTS`).
+written question, one more ranking in the fusion (`retrieval.retriever.WEIGHTS`). The
+questions written as not answered by the pages are cut the same way (with the written
+questions' n-grams and IDF), so that answerability's model reads how close the question comes
+by its letters to each kind (`answering.features`).
 
 Fitted at ingestion with scikit-learn's `TfidfVectorizer` (`analyzer="char_wb"`, sublinear
 term frequency) and stored in the build: `question_words.npz` (the vectors, one column per
-written question in `QuestionVectors` row order) and `question_words.json` (the n-grams and
-their IDF). A question is turned into the same vector here, without loading scikit-learn at
-ask time (a test checks it against scikit-learn's own `transform`).
+written question in `QuestionVectors` row order), `question_words.json` (the n-grams and
+their IDF), and `unanswered_words.npz` and `.json` for the questions written as not answered.
+A question is turned into the same vector here, without loading scikit-learn at ask time (a
+test checks it against scikit-learn's own `transform`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import scipy.sparse
 
 NGRAMS = (3, 5)  # letters per piece; chosen on eval/'s dev split (docs/answering.md)
 FILE = "question_words"
+UNANSWERED_WORDS = "unanswered_words"  # the unanswered questions, with the written ones' n-grams
 
 
 def char_ngrams(text: str, ngrams: tuple[int, int] = NGRAMS) -> list[str]:
@@ -70,20 +75,42 @@ class QuestionWords:
         terms = list(vectorizer.get_feature_names_out())
         return cls(matrix.T.tocsr(), terms, vectorizer.idf_)
 
-    def save(self, folder: Path) -> None:
-        scipy.sparse.save_npz(folder / f"{FILE}.npz", self._by_ngram)
+    def of(self, texts: list[str]) -> QuestionWords:
+        """Vectors for other `texts` (the questions written as not answered) with these
+        n-grams and IDF, as `transform` would give them (n-grams they alone use are left out:
+        a question is compared with them through the written questions' n-grams only)."""
+        rows, columns, values = [], [], []
+        for column, text in enumerate(texts):
+            found, weights = self.vector(text)
+            rows.append(found)
+            columns.append(np.full(len(found), column, dtype=np.int64))
+            values.append(weights)
+        matrix = scipy.sparse.csr_matrix(
+            (
+                np.concatenate(values) if values else np.zeros(0),
+                (
+                    np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+                    np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64),
+                ),
+            ),
+            shape=(len(self._terms), len(texts)),
+        )
+        return QuestionWords(matrix, self._terms, self._idf)
+
+    def save(self, folder: Path, name: str = FILE) -> None:
+        scipy.sparse.save_npz(folder / f"{name}.npz", self._by_ngram)
         meta = {"ngrams": list(NGRAMS), "terms": self._terms, "idf": self._idf.tolist()}
-        (folder / f"{FILE}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> QuestionWords:
+    def load(cls, folder: Path, name: str = FILE) -> QuestionWords:
         """The build's n-gram vectors; none for a build without written questions."""
-        if not (folder / f"{FILE}.json").is_file():
+        if not (folder / f"{name}.json").is_file():
             return cls(scipy.sparse.csr_matrix((0, 0)), [], np.zeros(0))
-        meta = json.loads((folder / f"{FILE}.json").read_text("utf-8"))
+        meta = json.loads((folder / f"{name}.json").read_text("utf-8"))
         if tuple(meta["ngrams"]) != NGRAMS:
             raise ValueError(f"question n-grams {meta['ngrams']}, expected {list(NGRAMS)}")
-        return cls(scipy.sparse.load_npz(folder / f"{FILE}.npz"), meta["terms"], meta["idf"])
+        return cls(scipy.sparse.load_npz(folder / f"{name}.npz"), meta["terms"], meta["idf"])
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """`text`'s TF-IDF vector as (rows of its known n-grams, weights), unit length."""

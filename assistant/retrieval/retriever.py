@@ -18,7 +18,7 @@ from assistant.analysis.answer_types import is_type_token
 from assistant.analysis.question import AnalysedQuestion, analysed_for
 from assistant.analysis.text import words
 from assistant.index.opened import Index
-from assistant.index.question_vectors import answered_nearby
+from assistant.index.question_vectors import answered_nearby, closeness_by_letters
 from assistant.ingest.chunking import Chunk
 from assistant.retrieval.focus import removal_gains, unaccounted_among, unaccounted_words
 from assistant.retrieval.fusion import (
@@ -109,6 +109,9 @@ class Hit:
     # Among the questions written nearest to it, the share written as answered, for each
     # neighbourhood size of `question_vectors.NEAREST`: a property of the question too.
     answered_nearby: tuple[float, ...] = ()
+    # How close the question comes by its letters to the written questions and to each kind
+    # of unanswered one (`question_vectors.closeness_by_letters`): a property of the question.
+    by_letters: tuple[tuple[str, float], ...] = ()
     # In a conversation: the passage the previous answer quoted first (what a follow-up's
     # "it" most often points at; `answering.conversation`).
     answered_before: bool = False
@@ -208,10 +211,13 @@ class HybridRetriever:
             similarity = {**dense_similarity}
             similarity.update({pid: cosine for pid, (cosine, _) in written.items()})
             rankings.append((self.weights["written"], min_max_normalised(similarity)))
+        # Every written and unanswered question's cosine by letters, each family one product.
+        letter_cosines = (
+            index.question_words.cosines(analysed.text),
+            index.unanswered_words.cosines(analysed.text),
+        )
         if self.weights.get("written_words") and len(index.questions):
-            by_letters = index.questions.best(
-                None, scores=index.question_words.cosines(analysed.text)
-            )
+            by_letters = index.questions.best(None, scores=letter_cosines[0])
             letters = max_normalised(
                 self._map({pid: cos for pid, (cos, _) in by_letters.items()}, targets)
             )
@@ -233,6 +239,7 @@ class HybridRetriever:
             )
         )
         nearby = answered_nearby(vector, index.questions, index.unanswered, cosines=written_cosines)
+        letters = closeness_by_letters(*letter_cosines, index.unanswered)
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         hits = []
@@ -278,6 +285,7 @@ class HybridRetriever:
                     written_question=written.get(passage_id, (0.0, ""))[1],
                     unanswered=unanswered,
                     answered_nearby=nearby,
+                    by_letters=letters,
                 )
             )
         return _focused_on_what_they_hold(hits, index)
