@@ -313,7 +313,7 @@ def decide(
     if not ruled.answered:
         return overruled(ruled, hits, verdict, readable, limits, follow_up) or ruled
     answered = answered_on_the_subject(verdict)
-    odds = ", ".join(f"{k} {v:.2f}" for k, v in verdict.probabilities.items())
+    odds = _odds(verdict)
     if answered >= limits.veto:
         return Decision(
             ANSWERED,
@@ -329,6 +329,11 @@ def decide(
         f"under {limits.veto} (the rules alone: {ruled.why})"
     )
     return Decision(NOT_ON_PAGE, why, ruled.hits[:1], ruled.expected_types, verdict)
+
+
+def _odds(verdict: Verdict) -> str:
+    """The model's probabilities, for a decision's `why`."""
+    return ", ".join(f"{k} {v:.2f}" for k, v in verdict.probabilities.items())
 
 
 def overruled(
@@ -351,7 +356,7 @@ def overruled(
     holding = [h for h in hits[:MAX_PASSAGES] if holds_types(h, types, anchored)]
     if not holding:
         return None
-    odds = ", ".join(f"{k} {v:.2f}" for k, v in verdict.probabilities.items())
+    odds = _odds(verdict)
     why = (
         f"trained model: {odds}: answered at or over {limits.overrule} "
         f"(the rules alone: {ruled.why})"

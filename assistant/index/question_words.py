@@ -79,20 +79,15 @@ class QuestionWords:
         """Vectors for other `texts` (the questions written as not answered) with these
         n-grams and IDF, as `transform` would give them (n-grams they alone use are left out:
         a question is compared with them through the written questions' n-grams only)."""
-        rows, columns, values = [], [], []
+        empty = np.zeros(0, dtype=np.int64)
+        rows, columns, values = [empty], [empty], [np.zeros(0)]
         for column, text in enumerate(texts):
             found, weights = self.vector(text)
             rows.append(found)
             columns.append(np.full(len(found), column, dtype=np.int64))
             values.append(weights)
         matrix = scipy.sparse.csr_matrix(
-            (
-                np.concatenate(values) if values else np.zeros(0),
-                (
-                    np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-                    np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64),
-                ),
-            ),
+            (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
             shape=(len(self._terms), len(texts)),
         )
         return QuestionWords(matrix, self._terms, self._idf)

@@ -239,7 +239,7 @@ class HybridRetriever:
             )
         )
         nearby = answered_nearby(vector, index.questions, index.unanswered, cosines=written_cosines)
-        letters = closeness_by_letters(*letter_cosines, index.unanswered)
+        closeness = closeness_by_letters(*letter_cosines, index.unanswered)
         fused = weighted_sum(rankings)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         hits = []
@@ -285,7 +285,7 @@ class HybridRetriever:
                     written_question=written.get(passage_id, (0.0, ""))[1],
                     unanswered=unanswered,
                     answered_nearby=nearby,
-                    by_letters=letters,
+                    by_letters=closeness,
                 )
             )
         return _focused_on_what_they_hold(hits, index)
