@@ -78,7 +78,8 @@ def test_the_gain_is_how_much_closer_the_question_comes_without_the_word():
     gains = removal_gains(
         "Kan man arbejde hjemmefra?", {"p": ["hjemmefra"]}, sentences, query, encode, "fokus"
     )
-    assert gains == {"p": (("hjemmefra", 0.2),)}
+    [(word, gain)] = gains["p"]
+    assert word == "hjemmefra" and gain == pytest.approx(0.2, abs=1e-6)
     assert encoded == ["Kan man arbejde ? fokus"]
     assert removal_gains("Hvad?", {"p": []}, sentences, query, encode) == {}
 

@@ -229,3 +229,21 @@ def test_without_a_threshold_the_model_never_overrules():
     limits = replace(MULTILINGUAL, overrule=float("inf"))
     decision = decide("Hvem holder øje med pagten?", FAR, limits=limits, verdict=_sure(1.0))
     assert decision.outcome == OUT_OF_SCOPE
+
+
+@pytest.mark.unit
+def test_a_refusal_that_stands_shows_how_near_the_model_came_to_answering():
+    """An operator reading a refusal sees the model's odds, not just the rule that refused."""
+    decision = decide(
+        "Hvem holder øje med den frivillige pagt?", FAR, limits=OVERRULING, verdict=_sure(0.6)
+    )
+    assert decision.outcome == OUT_OF_SCOPE
+    assert decision.verdict.probabilities[ANSWERED] == 0.6
+    assert "answered 0.60" in decision.why and "overruling under 0.8" in decision.why
+    never = decide(
+        "Hvem holder øje med den frivillige pagt?",
+        FAR,
+        limits=replace(OVERRULING, overrule=float("inf")),
+        verdict=_sure(0.9),
+    )
+    assert never.outcome == OUT_OF_SCOPE and "overruling not asked here" in never.why

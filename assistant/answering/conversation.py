@@ -328,7 +328,7 @@ def by_own_meaning(
             + OWN_MEANING_WEIGHT * spread[h.chunk.id]
             + (PREVIOUS_ANSWER_WEIGHT if before[h.chunk.id] else 0.0),
             answered_before=before[h.chunk.id],
-            sentence_cosines=tuple(round(float(c), 4) for c in own[h.chunk.id]),
+            sentence_cosines=tuple(float(c) for c in own[h.chunk.id]),
         )
         for h in hits
     ]

@@ -111,7 +111,9 @@ def removal_gains(
         if not unaccounted or not len(sentences):
             continue
         base = float((sentences @ query_vector).max())
+        # Not rounded: a rounding step turns a last-digit difference in another CPU's
+        # arithmetic into a whole step, and that flips near-ties (`Hit.sentence_cosines`).
         gains[passage_id] = tuple(
-            (w, round(float((sentences @ vectors[w]).max()) - base, 4)) for w in unaccounted
+            (w, float((sentences @ vectors[w]).max()) - base) for w in unaccounted
         )
     return gains

@@ -93,7 +93,10 @@ class Hit:
     # question's language when the answer language was forced to another one.
     judged: Chunk | None = None
     sentence: float = 0.0  # cosine similarity of its best sentence (or its translation's)
-    # Cosine of each sentence of `judged` to the question: which sentence says it.
+    # Cosine of each sentence of `judged` to the question: which sentence says it. Kept
+    # unrounded: rounded to 4 places, a last-digit difference in another CPU's arithmetic
+    # became a 0.0001 step and flipped which of two sentences 0.0006 apart was quoted (an
+    # AMD EPYC with AVX-512 against the machine the pinned answers were made on).
     sentence_cosines: tuple[float, ...] = ()
     # Words of the question it does not account for, and how much closer the question comes
     # to it without each (`retrieval.focus`); only for the first few hits, and only once
@@ -271,7 +274,7 @@ class HybridRetriever:
                     dense=dense_similarity.get(passage_id, 0.0),
                     sentence=sentence_similarity.get(passage_id, 0.0),
                     sentence_cosines=tuple(
-                        round(float(c), 4) for c in index.sentences.cosines(judged.id, vector)
+                        float(c) for c in index.sentences.cosines(judged.id, vector)
                     ),
                     standing=standing.get(passage_id, 0.0),
                     query_stems=tuple(stems),
