@@ -117,9 +117,6 @@ class Thresholds:
 # 0.7 / 0.6 with veto 0.2 cost 1060 / 1052 / 1049 / 1050 / 1050. Against the model before
 # (veto 0.25, no overrule, cost 1120): unanswerable questions answered 92 -> 92, refusals of
 # answerable ones 386 -> 263, wrong first citations 275 -> 301 (docs/answering.md).
-# Re-checked with the fifth author's questions and the model retrained on them (6 December
-# 2026, dev 4,386 items, whole eval): veto 0.1 / 0.15 / 0.2 / 0.25 cost 1249 / 1223 / 1210 /
-# 1227 with overrule 0.8; overrule 0.7 1206 with veto 0.2 (the same wrong answers): kept.
 # focus_unsure (0.1, 0.7): the check changes the outcome only where the model, reading the
 # question before it, is unsure; outside that band the model's verdict stands (dev: 26% of
 # single-turn questions checked, cost 1149 against 1150 checking all; docs/performance.md).
