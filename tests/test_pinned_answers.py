@@ -50,4 +50,14 @@ def test_a_growing_dev_split_keeps_the_pinned_set(pinned, tmp_path):
 def test_answers_are_unchanged(settings, pinned):
     actual = pin_answers.answer_all(settings, pin_answers.pinned_set(pinned))
     assert pin_answers.differences(pinned, actual) == []
-    assert actual == pinned
+
+
+def test_only_a_variant_recorded_for_another_cpu_passes_for_the_pinned_answer():
+    pinned = [{"id": "a", "text": "First sentence. [1]", "citations": ["p/da/b005"]}]
+    other = {"id": "a", "text": "Second sentence. [1]", "citations": ["p/da/b005"]}
+    assert pin_answers.differences(pinned, [other]) == ["a: text differ"]
+    recorded = [{**pinned[0], pin_answers.OTHER_CPUS: [{"text": "Second sentence. [1]"}]}]
+    assert pin_answers.differences(recorded, [other]) == []
+    assert pin_answers.differences(recorded, pinned) == []
+    moved = {**other, "citations": ["p/da/b006"]}
+    assert pin_answers.differences(recorded, [moved]) == ["a: text, citations differ"]
