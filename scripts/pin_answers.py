@@ -124,7 +124,8 @@ def read_pinned(path: Path = PINNED) -> list[dict]:
 
 # A pinned record may list, under this key, the fields another CPU gave for the same answer
 # at a near-tie (one sentence of a passage quoted instead of another): seen on a machine and
-# recorded there, each a whole alternative, never a wildcard.
+# recorded there, each a whole alternative, never a wildcard. Pinning anew writes this
+# machine's answers only: variants seen elsewhere are recorded again where they are seen.
 OTHER_CPUS = "seen_on_other_cpus"
 
 
