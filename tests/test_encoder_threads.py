@@ -121,6 +121,46 @@ def test_this_process_own_running_threads_are_not_counted():
     assert min(with_ours) <= min(without)
 
 
+def open_files() -> int:
+    import os
+
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_the_kept_proc_files_follow_the_threads_that_come_and_go():
+    """The threads' stat files are kept open between looks: a thread that ends has its file
+    closed (a long-lived server starts and ends threads), and a new one is seen."""
+    tasks = free_cores._PROC.tasks_now  # what a look reads when more than one task runs
+    tasks()
+    before = open_files()
+    for _ in range(5):
+        stop = threading.Event()
+        extra = [threading.Thread(target=stop.wait, daemon=True) for _ in range(4)]
+        for thread in extra:
+            thread.start()
+        assert {str(t.native_id) for t in extra} <= set(tasks())
+        stop.set()
+        for thread in extra:
+            thread.join()
+        assert not {str(t.native_id) for t in extra} & set(tasks())
+    assert open_files() <= before
+
+
+def test_a_forked_child_reads_its_own_threads():
+    import os
+
+    parent_tasks = set(free_cores._PROC.tasks_now())
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: one thread, its own id
+        ok = set(free_cores._PROC.tasks_now()) == {str(os.getpid())}
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 1) == b"1"
+    assert str(child) not in parent_tasks
+
+
 def test_the_setting_fixes_the_threads(monkeypatch, caplog):
     monkeypatch.setenv(free_cores.THREADS_SETTING, "1")
     assert free_cores.threads_for_encoding() == 1

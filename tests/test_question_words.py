@@ -84,6 +84,52 @@ def test_other_questions_are_cut_with_the_written_questions_ngrams(tmp_path):
     assert QuestionWords.fit([]).of(UNANSWERED).cosines("Hvad?").tolist() == [0.0, 0.0, 0.0]
 
 
+def scipy_cosines(words: QuestionWords, text: str) -> np.ndarray:
+    """What `cosines` computed before it gathered the rows itself: scipy's row selection and
+    product."""
+    rows, weights = words.vector(text)
+    if not len(rows):
+        return np.zeros(words.count, dtype=np.float32)
+    return np.asarray(weights @ words._by_ngram[rows], dtype=np.float32).ravel()
+
+
+@pytest.mark.unit
+def test_the_gathered_product_has_scipys_bits():
+    """The n-gram cosines feed the fusion and the trained model: the faster product must
+    give the very same numbers, not nearly the same (a near-tie would flip)."""
+    words = QuestionWords.fit(WRITTEN)
+    others = words.of(UNANSWERED)
+    for asked in ASKED + WRITTEN + ["ansøgnings ansøgnings frist frist frist"]:
+        assert words.cosines(asked).tobytes() == scipy_cosines(words, asked).tobytes()
+        assert others.cosines(asked).tobytes() == scipy_cosines(others, asked).tobytes()
+
+
+def test_the_builds_questions_are_cut_once_for_both_families_with_scipys_bits(settings):
+    index = Index.open(settings)
+    written, unanswered = index.question_words, index.unanswered_words
+    # One vocabulary: the unanswered questions were cut with the written ones' n-grams.
+    assert unanswered.vocabulary is written.vocabulary
+    for row in range(0, len(index.questions), 97):
+        text = index.questions.questions[row].text
+        assert written.cosines(text).tobytes() == scipy_cosines(written, text).tobytes()
+        assert unanswered.cosines(text).tobytes() == scipy_cosines(unanswered, text).tobytes()
+
+
+@pytest.mark.unit
+def test_a_vocabulary_is_shared_only_when_the_ngrams_are_the_same(tmp_path):
+    words = QuestionWords.fit(WRITTEN)
+    words.of(UNANSWERED).save(tmp_path, "unanswered_words")
+    assert QuestionWords.load(tmp_path, "unanswered_words", words.vocabulary).vocabulary is (
+        words.vocabulary
+    )
+    other = QuestionWords.fit(WRITTEN[:3])
+    loaded = QuestionWords.load(tmp_path, "unanswered_words", other.vocabulary)
+    assert loaded.vocabulary is not other.vocabulary
+    for asked in ASKED:  # its own n-grams, not the other's
+        assert loaded.cosines(asked).tobytes() == scipy_cosines(loaded, asked).tobytes()
+        assert loaded.cosines(asked) == pytest.approx(words.of(UNANSWERED).cosines(asked))
+
+
 @pytest.mark.unit
 def test_closeness_by_letters_names_each_kind_and_the_share_answered_nearby():
     from assistant.index.question_vectors import NEAREST_BY_LETTERS, closeness_by_letters

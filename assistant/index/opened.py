@@ -84,7 +84,8 @@ class Index:
     @cached_property
     def unanswered_words(self) -> QuestionWords:
         """The unanswered questions' character n-grams, in the rows of `unanswered`."""
-        words = QuestionWords.load(self.folder, UNANSWERED_WORDS)
+        # Cut with the written questions' n-grams: one vocabulary, a question cut once.
+        words = QuestionWords.load(self.folder, UNANSWERED_WORDS, self.question_words.vocabulary)
         if words.count != len(self.unanswered):  # missing or of another build: damaged
             raise ValueError(
                 f"{words.count} n-gram vectors for {len(self.unanswered)} unanswered questions"
