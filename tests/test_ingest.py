@@ -83,3 +83,35 @@ def test_ask_builds_a_missing_index_on_first_use(tmp_path):
 def test_an_index_built_with_another_model_is_never_used_silently(settings):
     with pytest.raises(IndexUnavailableError, match="built with model"):
         ask("Hvad er AI-pagten?", settings=settings, model="intfloat/multilingual-e5-base")
+
+
+@pytest.mark.unit
+def test_the_active_build_is_read_anew_whenever_the_marker_changes(tmp_path, monkeypatch):
+    """The marker is read once per version of the file (one stat a question after that):
+    a switch, however soon after the last, and a marker damaged in place are both seen."""
+    import os
+    import time
+
+    from assistant.index import layout
+    from assistant.index.layout import ACTIVE, switch_active
+
+    assert active_build(tmp_path) is None
+    names = ["a" * 16, "b" * 16, "c" * 16, "d" * 16]  # the same length, as build ids are
+    for name in names:
+        switch_active(tmp_path, name)
+        assert active_build(tmp_path) == tmp_path / "builds" / name
+        assert active_build(tmp_path) == tmp_path / "builds" / name
+    (tmp_path / ACTIVE).write_text("../../etc/passwd", "utf-8")  # 16 letters too, in place
+    assert active_build(tmp_path) is None
+    # A marker older than a clock tick is remembered by its stat, and still read anew when
+    # it changes.
+    switch_active(tmp_path, names[0])
+    old = time.time_ns() - 10 * layout.RACY_NS
+    os.utime(tmp_path / ACTIVE, ns=(old, old))
+    monkeypatch.setattr(layout, "RACY_NS", 0)  # its change time is now: count it old too
+    assert active_build(tmp_path) == tmp_path / "builds" / names[0]
+    assert str(tmp_path / ACTIVE) in layout._last_read
+    switch_active(tmp_path, names[1])
+    assert active_build(tmp_path) == tmp_path / "builds" / names[1]
+    (tmp_path / ACTIVE).unlink()
+    assert active_build(tmp_path) is None

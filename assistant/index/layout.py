@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from assistant.index.lexical import ANALYSIS_VERSION
@@ -35,13 +36,34 @@ def analysis_fingerprint() -> str:
 
 def active_build(index_dir: Path) -> Path | None:
     """The folder of the active build, or None when there is none."""
-    # Read on every question (a newer build replaces the engine's index): one open, no stat.
+    # Asked on every question (a newer build replaces the engine's index): while the marker's
+    # inode, size and times are those seen when it was last read, so is its content, and one
+    # stat does instead of an open and a read. As git does with its index, a marker read
+    # within RACY_NS of its last change is not remembered: a file system's clock can be
+    # coarse, and a change in the same tick would leave the same times.
+    marker = os.path.join(index_dir, ACTIVE)
     try:
-        name = (index_dir / ACTIVE).read_text("utf-8").strip()
+        seen = os.stat(marker)
+    except OSError:
+        return None  # none yet
+    key = (seen.st_ino, seen.st_dev, seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns)
+    last = _last_read.get(marker)
+    if last is not None and last[0] == key:
+        return last[1]
+    try:
+        name = Path(marker).read_text("utf-8").strip()
     except (OSError, UnicodeDecodeError):
-        return None  # none yet, a folder in its place, or binary garbage: no build
+        return None  # a folder in its place, or binary garbage: no build
     # Anything but a plain folder name (garbage, a path out of builds/) names no build.
-    return index_dir / "builds" / name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+    found = index_dir / "builds" / name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+    if time.time_ns() - max(seen.st_mtime_ns, seen.st_ctime_ns) > RACY_NS:
+        _last_read[marker] = (key, found)
+    return found
+
+
+RACY_NS = 2_000_000_000
+# Marker path -> (its stat when read, the build it named).
+_last_read: dict[str, tuple[tuple[int, ...], Path | None]] = {}
 
 
 def is_complete(folder: Path) -> bool:
