@@ -90,29 +90,10 @@ class NgramVocabulary:
 class QuestionWords:
     """The written questions of one build as TF-IDF vectors of their character n-grams."""
 
-    def __init__(
-        self,
-        by_ngram: scipy.sparse.csr_matrix,
-        terms: list[str],
-        idf,
-        vocabulary: NgramVocabulary | None = None,
-    ):
+    def __init__(self, by_ngram: scipy.sparse.csr_matrix, vocabulary: NgramVocabulary):
         # Rows are n-grams, columns questions: a question's few n-grams select a few rows.
         self._by_ngram = by_ngram.tocsr()
-        # `vocabulary`, when it holds these very n-grams and IDF, is shared (`of`, `load`).
-        self.vocabulary = (
-            vocabulary
-            if vocabulary is not None and vocabulary.same_as(terms, idf)
-            else NgramVocabulary(terms, idf)
-        )
-
-    @property
-    def _terms(self) -> list[str]:
-        return self.vocabulary.terms
-
-    @property
-    def _idf(self) -> np.ndarray:
-        return self.vocabulary.idf
+        self.vocabulary = vocabulary  # shared by the written and the unanswered questions
 
     @property
     def count(self) -> int:
@@ -123,13 +104,18 @@ class QuestionWords:
     def fit(cls, texts: list[str]) -> QuestionWords:
         """Vectors for `texts` (the written questions, in row order), fitted on them."""
         if not texts:
-            return cls(scipy.sparse.csr_matrix((0, 0)), [], np.zeros(0))
+            return cls.empty()
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
         matrix = vectorizer.fit_transform(texts)
         terms = list(vectorizer.get_feature_names_out())
-        return cls(matrix.T.tocsr(), terms, vectorizer.idf_)
+        return cls(matrix.T.tocsr(), NgramVocabulary(terms, vectorizer.idf_))
+
+    @classmethod
+    def empty(cls) -> QuestionWords:
+        """No written questions, no n-grams."""
+        return cls(scipy.sparse.csr_matrix((0, 0)), NgramVocabulary([], np.zeros(0)))
 
     def of(self, texts: list[str]) -> QuestionWords:
         """Vectors for other `texts` (the questions written as not answered) with these
@@ -144,13 +130,17 @@ class QuestionWords:
             values.append(weights)
         matrix = scipy.sparse.csr_matrix(
             (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
-            shape=(len(self._terms), len(texts)),
+            shape=(len(self.vocabulary.terms), len(texts)),
         )
-        return QuestionWords(matrix, self._terms, self._idf, self.vocabulary)
+        return QuestionWords(matrix, self.vocabulary)
 
     def save(self, folder: Path, name: str = FILE) -> None:
         scipy.sparse.save_npz(folder / f"{name}.npz", self._by_ngram)
-        meta = {"ngrams": list(NGRAMS), "terms": self._terms, "idf": self._idf.tolist()}
+        meta = {
+            "ngrams": list(NGRAMS),
+            "terms": self.vocabulary.terms,
+            "idf": self.vocabulary.idf.tolist(),
+        }
         (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
     @classmethod
@@ -161,12 +151,14 @@ class QuestionWords:
         `vocabulary` (the written questions', when loading the unanswered ones), shared when
         the stored n-grams are the same."""
         if not (folder / f"{name}.json").is_file():
-            return cls(scipy.sparse.csr_matrix((0, 0)), [], np.zeros(0))
+            return cls.empty()
         meta = json.loads((folder / f"{name}.json").read_text("utf-8"))
         if tuple(meta["ngrams"]) != NGRAMS:
             raise ValueError(f"question n-grams {meta['ngrams']}, expected {list(NGRAMS)}")
         matrix = scipy.sparse.load_npz(folder / f"{name}.npz")
-        return cls(matrix, meta["terms"], meta["idf"], vocabulary)
+        if vocabulary is None or not vocabulary.same_as(meta["terms"], meta["idf"]):
+            vocabulary = NgramVocabulary(meta["terms"], meta["idf"])
+        return cls(matrix, vocabulary)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """`text`'s TF-IDF vector as (rows of its known n-grams, weights), unit length."""
