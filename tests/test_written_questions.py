@@ -7,7 +7,9 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import platform
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -273,25 +275,98 @@ def test_the_build_searches_the_written_questions_and_chroma_carries_them(settin
     assert stored == index.questions.passage_questions("ai-office/da/b027")
 
 
-def test_the_shipped_model_is_rebuilt_bit_for_bit_from_its_table(tmp_path):
-    import subprocess
-    import sys
-
+def test_the_shipped_model_is_rebuilt_from_its_table(tmp_path):
+    """Bit for bit under the numeric kernels the model records; under other kernels (another
+    CPU's BLAS code), the same decisions on every row it learned from, every number else the
+    same, and coefficients equal to the last bits of rounding."""
+    from assistant.answering.kernels import numeric_kernels
     from assistant.answering.learned import MODEL_FILE
     from assistant.answering.training import TABLE_FILE, read_table, table_digest
 
-    out = tmp_path / "model.json"
+    out = _rebuild(tmp_path / "model.json")
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    rebuilt = json.loads(out.read_text(encoding="utf-8"))
+    rows = read_table(TABLE_FILE)
+    assert shipped["table_sha256"] == table_digest(rows)
+    assert rebuilt["fitted_under"] == numeric_kernels()
+    if shipped["fitted_under"] == rebuilt["fitted_under"]:
+        assert out.read_bytes() == MODEL_FILE.read_bytes()
+    else:
+        _assert_same_model_to_rounding(shipped, rebuilt, rows)
+
+
+@pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64"), reason="Nehalem is an x86-64 kernel"
+)
+def test_a_rebuild_under_another_cpus_blas_code_records_it_and_decides_the_same(tmp_path):
+    """OpenBLAS told to run an older CPU's code (as another machine would pick its own):
+    the model says so, and it is the shipped model to rounding."""
+    from assistant.answering.learned import MODEL_FILE
+    from assistant.answering.training import TABLE_FILE, read_table
+
+    out = _rebuild(tmp_path / "model.json", OPENBLAS_CORETYPE="Nehalem")
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    rebuilt = json.loads(out.read_text(encoding="utf-8"))
+    assert all(kernel.endswith(" Nehalem") for kernel in rebuilt["fitted_under"]["blas"])
+    assert rebuilt["fitted_under"] != shipped["fitted_under"]
+    _assert_same_model_to_rounding(shipped, rebuilt, read_table(TABLE_FILE))
+
+
+def _rebuild(out: Path, **env: str) -> Path:
+    """`assistant train --from-table` in a child process (its own BLAS), into `out`."""
+    import os
+    import subprocess
+    import sys
+
     result = subprocess.run(
         [sys.executable, "-m", "assistant", "train", "--from-table", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, **env},
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert out.read_bytes() == MODEL_FILE.read_bytes()
-    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert shipped["table_sha256"] == table_digest(read_table(TABLE_FILE))
     assert "cross-validated recall" in result.stdout
+    return out
+
+
+FITTED_NUMBERS = ("mean", "scale", "coef", "intercept")
+
+
+def _assert_same_model_to_rounding(shipped: dict, rebuilt: dict, rows: list[dict]) -> None:
+    from assistant.answering.learned import LearnedAnswerability
+
+    def rest(model):
+        return {k: v for k, v in model.items() if k not in (*FITTED_NUMBERS, "fitted_under")}
+
+    assert rest(rebuilt) == rest(shipped)  # features, classes, counts, cross-validation
+    for key in FITTED_NUMBERS:
+        np.testing.assert_allclose(rebuilt[key], shipped[key], rtol=1e-9, atol=1e-12)
+    before = LearnedAnswerability.from_dict(shipped)
+    after = LearnedAnswerability.from_dict(rebuilt)
+    for row in rows:
+        assert after.verdict(row["features"]) == before.verdict(row["features"]), row["question"]
+
+
+def test_a_rebuild_under_other_kernels_is_held_to_the_same_decisions():
+    """The comparison used under other kernels fails when a decision or a coefficient moves."""
+    from assistant.answering.learned import MODEL_FILE
+    from assistant.answering.training import TABLE_FILE, read_table
+
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    rows = read_table(TABLE_FILE)[:400]
+    _assert_same_model_to_rounding(shipped, json.loads(json.dumps(shipped)), rows)
+    nudged = json.loads(json.dumps(shipped))
+    nudged["coef"][0][0] *= 1 + 1e-13  # what another CPU's kernels do: still the same model
+    _assert_same_model_to_rounding(shipped, nudged, rows)
+    moved = json.loads(json.dumps(shipped))
+    moved["intercept"][0] += 1e-6
+    with pytest.raises(AssertionError):
+        _assert_same_model_to_rounding(shipped, moved, rows)
+    recounted = json.loads(json.dumps(shipped))
+    recounted["cross_validated"]["confusion"]["answered"]["answered"] -= 1
+    with pytest.raises(AssertionError):
+        _assert_same_model_to_rounding(shipped, recounted, rows)
 
 
 def test_training_features_come_from_the_real_pipeline_with_the_question_held_out(tmp_path):
