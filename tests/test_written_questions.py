@@ -4,6 +4,7 @@ apart from the eval set."""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import logging
@@ -355,15 +356,15 @@ def test_a_rebuild_under_other_kernels_is_held_to_the_same_decisions():
 
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     rows = read_table(TABLE_FILE)[:400]
-    _assert_same_model_to_rounding(shipped, json.loads(json.dumps(shipped)), rows)
-    nudged = json.loads(json.dumps(shipped))
+    _assert_same_model_to_rounding(shipped, copy.deepcopy(shipped), rows)
+    nudged = copy.deepcopy(shipped)
     nudged["coef"][0][0] *= 1 + 1e-13  # what another CPU's kernels do: still the same model
     _assert_same_model_to_rounding(shipped, nudged, rows)
-    moved = json.loads(json.dumps(shipped))
+    moved = copy.deepcopy(shipped)
     moved["intercept"][0] += 1e-6
     with pytest.raises(AssertionError):
         _assert_same_model_to_rounding(shipped, moved, rows)
-    recounted = json.loads(json.dumps(shipped))
+    recounted = copy.deepcopy(shipped)
     recounted["cross_validated"]["confusion"]["answered"]["answered"] -= 1
     with pytest.raises(AssertionError):
         _assert_same_model_to_rounding(shipped, recounted, rows)
