@@ -41,7 +41,7 @@ GREEK_PAGE = """Skip to main content
 REAL_QUESTIONS = (
     "Hvornår er fristen for interessetilkendegivelser?",
     "Hvad er AI-pagten?",
-    "Kiedy mija termin wyrażenia zainteresowania?",
+    "Kiedy upływa termin wyrażenia zainteresowania?",
     "Jaki jest adres e-mail Biura ds. AI?",
 )
 

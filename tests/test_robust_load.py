@@ -62,7 +62,7 @@ SCRIPTS = [
     ),
     (
         "pl",
-        "Kiedy mija termin wyrażenia zainteresowania?",
+        "Kiedy upływa termin wyrażenia zainteresowania?",
         "27 marca 2024",
         "ai-office/pl/b030",
         "A adres e-mail?",

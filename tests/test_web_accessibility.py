@@ -45,7 +45,7 @@ LANGUAGES = [
     (
         "pl-PL",
         "pl",
-        "Kiedy mija termin wyrażenia zainteresowania?",
+        "Kiedy upływa termin wyrażenia zainteresowania?",
         "Ile kosztuje pizza w Krakowie?",
     ),
     (
@@ -212,7 +212,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(browser, server):  # noqa:
 
         # And ask again, from the keyboard, in the new conversation.
         _tab_to(page, "#question textarea", key="Shift+Tab")
-        page.keyboard.type("Kiedy mija termin wyrażenia zainteresowania?")
+        page.keyboard.type("Kiedy upływa termin wyrażenia zainteresowania?")
         page.keyboard.press("Enter")
         message = visit.wait_for_answer(0)
         assert "27 marca 2024" in message.locator(".answer-text").inner_text()
@@ -280,10 +280,10 @@ def test_html_lang_and_the_language_of_parts_follow_the_page(browser, server):  
             assert examples.nth(n).get_attribute("lang") == words_in_their_own_language()[example]
         assert page.locator("#language label", has_text="Polski").get_attribute("lang") == "pl"
 
-        visit.ask("Kiedy mija termin wyrażenia zainteresowania?")
+        visit.ask("Kiedy upływa termin wyrażenia zainteresowania?")
         _page_language_settled(page, "pl")
         assert page.locator(USER).last.locator("span[lang='pl']").inner_text() == (
-            "Kiedy mija termin wyrażenia zainteresowania?"
+            "Kiedy upływa termin wyrażenia zainteresowania?"
         )
         # Gradio labels its thumbs in English for an English browser, on any page language.
         assert page.locator('#chat button[aria-label="Dislike"]').last.get_attribute("lang") == (
