@@ -186,13 +186,22 @@ def _normalised(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-def _near(a: str, b: str, ratio: float = 0.85) -> bool:
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return (
-        matcher.real_quick_ratio() >= ratio
-        and matcher.quick_ratio() >= ratio
-        and matcher.ratio() >= ratio
-    )
+def _near_any(asked: list[str], written: list[str], ratio: float = 0.85) -> set[int]:
+    """Which of `asked` come within difflib `ratio` of any of `written`. One matcher per
+    written text, as SequenceMatcher caches what it learns of its second sequence (about
+    6,500 written texts against 5,400 asked: a fresh matcher per pair took minutes); a
+    length bound first, as `real_quick_ratio` does."""
+    near: set[int] = set()
+    matcher = difflib.SequenceMatcher(None)
+    for w in written:
+        matcher.set_seq2(w)
+        for n, a in enumerate(asked):
+            if n in near or 2 * min(len(a), len(w)) < ratio * (len(a) + len(w)):
+                continue
+            matcher.set_seq1(a)
+            if matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio:
+                near.add(n)
+    return near
 
 
 def _written_and_training_questions() -> list[str]:
@@ -212,12 +221,12 @@ def test_no_eval_question_is_a_near_duplicate_of_a_written_or_training_question(
     sealed)."""
     written = [_normalised(q) for q in _written_and_training_questions()]
     assert len(written) > 1000
-    copied = [
-        item.id
+    asked = [
+        (item.id, _normalised(text))
         for item in load_items()
-        for asked in (item.question, *item.history)
-        if any(_near(_normalised(asked), w) for w in written)
+        for text in (item.question, *item.history)
     ]
+    copied = sorted({asked[n][0] for n in _near_any([text for _, text in asked], written)})
     assert copied == []
 
 

@@ -216,7 +216,12 @@ def fit(rows: list[dict], seed: int = SEED):
         StandardScaler(),
         LogisticRegression(C=C, max_iter=5000, random_state=seed),
     )
-    return model.fit(x, y, logisticregression__sample_weight=sample_weights(rows))
+    # One BLAS thread: with two, a fit's last bits moved when the machine was busy (1e-13 in
+    # a coefficient, seen on 6 December 2026), and a refit must give the shipped bytes.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return model.fit(x, y, logisticregression__sample_weight=sample_weights(rows))
 
 
 def cross_validated(rows: list[dict], seed: int = SEED) -> dict:
