@@ -215,6 +215,18 @@ def _written_and_training_questions() -> list[str]:
 
 
 @pytest.mark.unit
+@pytest.mark.unit
+def test_a_near_duplicate_is_found_and_a_different_question_is_not():
+    written = ["hvornår er fristen for interessetilkendegivelser", "hvad er ai pagten"]
+    asked = [
+        "hvornaar er fristen for interessetilkendegivelser",  # one letter apart
+        "hvem leder ai kontoret",
+        "hvad er ai pagten",
+        "",
+    ]
+    assert _near_any(asked, written) == {0, 2}
+
+
 def test_no_eval_question_is_a_near_duplicate_of_a_written_or_training_question():
     """Written questions and training questions come from the page, never from eval/: a copy
     would make the eval measure memory. Item ids only are reported (the test split is
