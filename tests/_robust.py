@@ -17,7 +17,7 @@ PL_URL = "https://digital-strategy.ec.europa.eu/pl/policies/ai-office"
 URL = {"da": DA_URL, "pl": PL_URL}
 DEADLINE = {
     "da": ("Hvornår er fristen for interessetilkendegivelser?", "27. marts 2024 kl. 12.00 CET"),
-    "pl": ("Kiedy upływa termin wyrażenia zainteresowania?", "27 marca 2024"),
+    "pl": ("Jaki był termin zgłoszeń do Biura ds. AI?", "27 marca 2024"),
 }
 
 

@@ -41,7 +41,7 @@ GREEK_PAGE = """Skip to main content
 REAL_QUESTIONS = (
     "Hvornår er fristen for interessetilkendegivelser?",
     "Hvad er AI-pagten?",
-    "Kiedy upływa termin wyrażenia zainteresowania?",
+    "Jaki był termin zgłoszeń do Biura ds. AI?",
     "Jaki jest adres e-mail Biura ds. AI?",
 )
 

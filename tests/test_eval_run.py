@@ -17,30 +17,30 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The twenty-fourth sealed test split (196 items), measured on 2026-12-06 on this code, in
+# The twenty-fifth sealed test split (196 items), measured on 2026-12-07 on this code, in
 # brackets (docs/evaluation.md). In the small groups (8-60 answerable items) a floor leaves
 # room for one item more wrong, two in Danish and Polish; the model's last digits differ
 # between CPUs (AVX2, AVX-512).
 FLOORS = {
-    "hit@1": 0.75,  # (0.775)
-    "retrieval_hit@3": 0.91,  # (0.942)
-    "retrieval_mrr": 0.84,  # (0.869)
+    "hit@1": 0.68,  # (0.703)
+    "retrieval_hit@3": 0.91,  # (0.935)
+    "retrieval_mrr": 0.81,  # (0.838)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.70,  # (0.731)
-    "abstention_recall": 0.95,  # (0.983: out of scope and not on the pages together)
-    "abstention_precision": 0.62,  # (0.655)
-    "da/hit@1": 0.71,  # (0.75, 60 answerable)
-    "pl/hit@1": 0.76,  # (0.80, 60 answerable)
+    "key_fact_recall": 0.74,  # (0.774)
+    "abstention_recall": 0.92,  # (0.948: out of scope and not on the pages together)
+    "abstention_precision": 0.56,  # (0.598)
+    "da/hit@1": 0.61,  # (0.65, 60 answerable)
+    "pl/hit@1": 0.71,  # (0.75, 60 answerable)
     "en/hit@1": 0.59,  # (0.70, 10 answerable)
-    "fact/hit@1": 0.87,  # (0.90, 40 items)
-    "paraphrase/hit@1": 0.69,  # (0.725, 40 items)
-    "follow_up/hit@1": 0.68,  # (0.75, 16 items)
-    "other_language/hit@1": 0.72,  # (0.778, 18 items)
+    "fact/hit@1": 0.77,  # (0.80, 40 items)
+    "paraphrase/hit@1": 0.62,  # (0.65, 40 items)
+    "follow_up/hit@1": 0.37,  # (0.438, 16 items)
+    "other_language/hit@1": 0.66,  # (0.722, 18 items)
     "list/hit@1": 0.58,  # (0.667, 12 items)
-    "overview/hit@1": 0.37,  # (0.50, 8 items)
-    "not_on_page/abstention_recall": 0.95,  # (0.979, 48 items)
+    "overview/hit@1": 0.74,  # (0.875, 8 items)
+    "not_on_page/abstention_recall": 0.91,  # (0.938, 48 items)
     "out_of_scope/abstention_recall": 0.89,  # (1.00, 10 items)
 }
 

@@ -187,7 +187,7 @@ def test_a_prompt_injection_never_gets_its_claim_answered(settings, question, la
     "question,language",
     [
         ("<b>Hvornår er fristen for interessetilkendegivelser?</b>", "da"),
-        ("<script>alert('x')</script> Kiedy upływa termin wyrażenia zainteresowania?", "pl"),
+        ("<script>alert('x')</script> Jaki był termin zgłoszeń do Biura ds. AI?", "pl"),
         ('<img src=x onerror="alert(1)"><p>Hvornår er fristen for interessetilkendegivelser', "da"),
     ],
 )

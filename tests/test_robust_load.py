@@ -62,7 +62,7 @@ SCRIPTS = [
     ),
     (
         "pl",
-        "Kiedy upływa termin wyrażenia zainteresowania?",
+        "Jaki był termin zgłoszeń do Biura ds. AI?",
         "27 marca 2024",
         "ai-office/pl/b030",
         "A adres e-mail?",

@@ -45,14 +45,14 @@ LANGUAGES = [
     (
         "pl-PL",
         "pl",
-        "Kiedy upływa termin wyrażenia zainteresowania?",
+        "Jaki był termin zgłoszeń do Biura ds. AI?",
         "Ile kosztuje pizza w Krakowie?",
     ),
     (
         "en-US",
         "en",
-        # ("When is the deadline for expressions of interest?" is a known false abstention,
-        # `tests/test_answers.py`: this test needs an answered page.)
+        # (The English deadline question the model is surest of: this test needs an
+        # answered page.)
         "What is the deadline for applications?",
         "How much does a pizza cost in Copenhagen?",
     ),
@@ -212,7 +212,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(browser, server):  # noqa:
 
         # And ask again, from the keyboard, in the new conversation.
         _tab_to(page, "#question textarea", key="Shift+Tab")
-        page.keyboard.type("Kiedy upływa termin wyrażenia zainteresowania?")
+        page.keyboard.type("Jaki był termin zgłoszeń do Biura ds. AI?")
         page.keyboard.press("Enter")
         message = visit.wait_for_answer(0)
         assert "27 marca 2024" in message.locator(".answer-text").inner_text()
@@ -280,10 +280,10 @@ def test_html_lang_and_the_language_of_parts_follow_the_page(browser, server):  
             assert examples.nth(n).get_attribute("lang") == words_in_their_own_language()[example]
         assert page.locator("#language label", has_text="Polski").get_attribute("lang") == "pl"
 
-        visit.ask("Kiedy upływa termin wyrażenia zainteresowania?")
+        visit.ask("Jaki był termin zgłoszeń do Biura ds. AI?")
         _page_language_settled(page, "pl")
         assert page.locator(USER).last.locator("span[lang='pl']").inner_text() == (
-            "Kiedy upływa termin wyrażenia zainteresowania?"
+            "Jaki był termin zgłoszeń do Biura ds. AI?"
         )
         # Gradio labels its thumbs in English for an English browser, on any page language.
         assert page.locator('#chat button[aria-label="Dislike"]').last.get_attribute("lang") == (

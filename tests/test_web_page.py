@@ -181,7 +181,7 @@ def test_danish_question_gets_danish_answer_with_source_card_and_link(visit, tmp
 
 @pytest.mark.browser
 def test_polish_question_gets_polish_answer_with_source_card_and_link(visit):
-    message = visit.ask("Kiedy upływa termin wyrażenia zainteresowania?")
+    message = visit.ask("Jaki był termin zgłoszeń do Biura ds. AI?")
     assert "27 marca 2024" in message.locator(".answer-text").inner_text()
     assert (
         message.locator(".answer-language").inner_text() == "Język: polski (wykryty automatycznie)"
@@ -297,7 +297,7 @@ def test_forcing_polish_answers_in_polish_and_switches_the_page(visit):
 def test_example_questions_ask_on_a_click(visit):
     page = visit.page
     before = page.locator(FINISHED).count()
-    page.locator("#examples").get_by_text("Kiedy upływa termin wyrażenia zainteresowania?").click()
+    page.locator("#examples").get_by_text("Jaki był termin zgłoszeń do Biura ds. AI?").click()
     message = visit.wait_for_answer(before)
     assert "27 marca 2024" in message.locator(".answer-text").inner_text()
 

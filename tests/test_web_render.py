@@ -290,7 +290,7 @@ def test_partial_answer_is_escaped_and_shows_a_cursor():
     "question,language,fact,url",
     [
         ("Hvornår er fristen for interessetilkendegivelser?", "da", "27. marts 2024", DA_URL),
-        ("Kiedy upływa termin wyrażenia zainteresowania?", "pl", "27 marca 2024", PL_URL),
+        ("Jaki był termin zgłoszeń do Biura ds. AI?", "pl", "27 marca 2024", PL_URL),
     ],
 )
 def test_real_answer_renders_its_highlighted_quote_and_link(

@@ -362,8 +362,12 @@ def _assert_same_model_to_rounding(shipped: dict, rebuilt: dict, rows: list[dict
         return {k: v for k, v in model.items() if k not in (*FITTED_NUMBERS, "fitted_under")}
 
     assert rest(rebuilt) == rest(shipped)  # features, classes, counts, cross-validation
+    # Another CPU's kernels round differently, and the solver carries that through its
+    # iterations: on the six authors' table (7,864 rows) OpenBLAS's Nehalem code moved a
+    # coefficient by 3.5e-10 (1.3e-8 relative), with every row's verdict the same. A moved
+    # model (the intercept by 1e-6) is still far outside this.
     for key in FITTED_NUMBERS:
-        np.testing.assert_allclose(rebuilt[key], shipped[key], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(rebuilt[key], shipped[key], rtol=1e-7, atol=1e-9)
     before = LearnedAnswerability.from_dict(shipped)
     after = LearnedAnswerability.from_dict(rebuilt)
     for row in rows:
