@@ -42,6 +42,7 @@ _ENV = {
     "question_log_file": "ASSISTANT_QUESTION_LOG_FILE",
     "question_log_days": "ASSISTANT_QUESTION_LOG_DAYS",
     "question_log_max_records": "ASSISTANT_QUESTION_LOG_MAX_RECORDS",
+    "vector_cache_dir": "ASSISTANT_VECTOR_CACHE_DIR",
 }
 
 # Whole-number settings and their allowed range (None: no upper bound).
@@ -55,7 +56,7 @@ _WHOLE_NUMBERS = {
     "question_log_days": (1, None),
     "question_log_max_records": (100, None),
 }
-_PATHS = ("index_dir", "corpus_dir", "feedback_file", "question_log_file")
+_PATHS = ("index_dir", "corpus_dir", "feedback_file", "question_log_file", "vector_cache_dir")
 # The question log's switch: "" is the default (off for the library, on for `assistant serve`).
 _SWITCH = {"": "", "on": "on", "1": "on", "true": "on", "yes": "on"}
 _SWITCH |= {"off": "off", "0": "off", "false": "off", "no": "off"}
@@ -106,6 +107,9 @@ class Settings:
     )
     question_log_days: int = 90
     question_log_max_records: int = 100_000
+    # Vectors by model and text, shared by every index folder (`assistant.index.vector_cache`):
+    # re-ingesting text encoded once, into any folder, encodes nothing.
+    vector_cache_dir: Path = field(default_factory=lambda: _default_vector_cache())
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -156,6 +160,13 @@ class Settings:
     def _normalised(self) -> Settings:
         """These settings (every Settings is checked and normalised when made)."""
         return self
+
+
+def _default_vector_cache() -> Path:
+    """ASSISTANT_VECTOR_CACHE_DIR even for settings made in code: one cache per machine (or
+    per test session) serves every index folder, whichever way its settings were made."""
+    configured = os.environ.get(_ENV["vector_cache_dir"], "").strip()
+    return Path(configured).expanduser() if configured else state_dir() / "vector-cache"
 
 
 def env_name(setting: str) -> str | None:

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
 . .venv/bin/activate
-python -m pytest "$@"
+python -m pytest --durations=25 "$@"

@@ -88,6 +88,7 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
         **os.environ,
         "ASSISTANT_INDEX_DIR": str(settings.index_dir),
         "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+        "ASSISTANT_VECTOR_CACHE_DIR": str(settings.vector_cache_dir),
         **extra,
     }
 

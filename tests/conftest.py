@@ -9,12 +9,19 @@ they are written; every other test is `integration`, marked here.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# One vector cache for the whole session, never the user's: the first build encodes the
+# corpus with the real model, and every later build of the same texts (other index folders,
+# CLI processes, a fresh venv) reads those vectors instead of encoding them again.
+_VECTOR_CACHE = tempfile.mkdtemp(prefix="assistant-test-vectors-")
+os.environ["ASSISTANT_VECTOR_CACHE_DIR"] = _VECTOR_CACHE
 
 from assistant.index.builds import ingest  # noqa: E402
 from assistant.resources import PROJECT_DIR  # noqa: E402
@@ -35,6 +42,10 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid} is marked unit but uses {_HEAVY_FIXTURES & set(item.fixturenames)}"
                 ": unit tests run on inline data (mark it integration instead)."
             )
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_VECTOR_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -72,7 +72,8 @@ def test_a_fresh_non_editable_install_runs_from_another_folder(tmp_path):
     # A copy of the tracked sources only: the checkout's index/, .venv/ and build leftovers
     # must not leak into the wheel, and the build must not write into the checkout.
     source = tmp_path / "source"
-    state = {".git", ".venv", "index", "feedback", "questions", "candidates", "build"}
+    state = {".git", ".venv", "index", "vector-cache", "feedback", "questions", "candidates"}
+    state.add("build")
     state.add(".pytest_cache")
 
     def leave_out(folder: str, names: list[str]) -> set[str]:
@@ -105,6 +106,8 @@ def test_a_fresh_non_editable_install_runs_from_another_folder(tmp_path):
         if not key.startswith("ASSISTANT_") and key not in ("PYTHONPATH", "VIRTUAL_ENV")
     }
     env |= {"ASSISTANT_HOME": str(home), "PATH": f"{venv / 'bin'}:{env['PATH']}"}
+    # the test session's vector cache (tests/conftest.py): the model encoded these texts once
+    env["ASSISTANT_VECTOR_CACHE_DIR"] = os.environ["ASSISTANT_VECTOR_CACHE_DIR"]
     cwd = Path("/tmp")
     assistant = str(venv / "bin" / "assistant")
 

@@ -11,6 +11,7 @@ import http.server
 import json
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from _robust import copy_index, run_cli, snapshot
@@ -110,7 +111,8 @@ def local(settings, tmp_path, server):
     site, base = server
     site.pages = {"/da": page_html("da"), "/pl": page_html("pl")}
     site.missing, site.silent = set(), set()
-    mine = copy_index(settings, tmp_path)
+    # its own empty vector cache: what a refresh encodes is what it finds changed
+    mine = replace(copy_index(settings, tmp_path), vector_cache_dir=tmp_path / "vectors")
     manifest_path = mine.corpus_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text("utf-8"))
     for entry in manifest["pages"]:

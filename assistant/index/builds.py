@@ -34,6 +34,7 @@ from assistant.index.opened import Index
 from assistant.index.question_vectors import UNANSWERED, QuestionVectors, embed_questions
 from assistant.index.question_words import UNANSWERED_WORDS, QuestionWords
 from assistant.index.sentences import SentenceVectors, embed_sentences, passage_sentences
+from assistant.index.vector_cache import PASSAGE, QUERY, VectorCache
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.corpus import corpus_fingerprint, language_warnings, load_pages
 from assistant.ingest.written import files_fingerprint, load_unanswered, load_written
@@ -118,17 +119,21 @@ def ingest(
             embedder = _onnx_embedder(
                 settings, partial, None if repairing else current, model_fp
             ) or get_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
-            embeddings, reused = _embed(chunks, embedder, current, progress)
+            cache = VectorCache.for_embedder(settings.vector_cache_dir, embedder)
+            encode_passages = cache.encoding(
+                lambda texts: embedder.encode_passages(texts, show_progress=progress), PASSAGE
+            )
+            embeddings, reused = _embed(chunks, encode_passages, embedder, current, cache)
             sentence_vectors, counts, _ = embed_sentences(
-                [c.text for c in chunks],
-                lambda texts: embedder.encode_passages(texts, show_progress=progress),
-                _previous_sentences(embedder, current),
+                [c.text for c in chunks], encode_passages, _previous_sentences(embedder, current)
             )
             SentenceVectors(sentence_vectors, counts, [c.id for c in chunks]).save(partial, counts)
             questions = QuestionVectors(
                 embed_questions(
                     written,
-                    _in_batches(embedder.encode_queries, "written questions", progress),
+                    cache.encoding(
+                        _in_batches(embedder.encode_queries, "written questions", progress), QUERY
+                    ),
                     _previous_questions(embedder, current),
                     embeddings.shape[1],
                 ),
@@ -141,7 +146,10 @@ def ingest(
             unanswered_vectors = QuestionVectors(
                 embed_questions(
                     unanswered,
-                    _in_batches(embedder.encode_queries, "unanswered questions", progress),
+                    cache.encoding(
+                        _in_batches(embedder.encode_queries, "unanswered questions", progress),
+                        QUERY,
+                    ),
                     _previous_questions(embedder, current, UNANSWERED),
                     embeddings.shape[1],
                 ),
@@ -211,8 +219,9 @@ def _in_batches(encode, what: str, progress: bool, batch: int = 256):
     return encode_all
 
 
-def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
-    """Vectors for all passages, reusing those of unchanged passages from the active build."""
+def _embed(chunks: list[Chunk], encode_passages, embedder, current: Path | None, cache):
+    """Vectors for all passages, reusing those of unchanged passages from the active build
+    (and those `cache`, behind `encode_passages`, holds); with how many were not encoded."""
     previous: dict[str, np.ndarray] = {}
     old = _reusable_passages(embedder, current)
     if old:
@@ -223,14 +232,16 @@ def _embed(chunks: list[Chunk], embedder, current: Path | None, progress: bool):
             previous = {}
     missing = [c for c in chunks if _text_key(c) not in previous]
     dimension = next(iter(previous.values())).shape[0] if previous else embedder.dimension
+    hits = cache.hits
     fresh = (
-        embedder.encode_passages([c.search_text for c in missing], show_progress=progress)
+        encode_passages([c.search_text for c in missing])
         if missing
         else np.zeros((0, dimension), dtype=np.float32)
     )
+    from_cache = cache.hits - hits
     new = {_text_key(c): v for c, v in zip(missing, fresh, strict=True)}
     vectors = np.stack([previous.get(_text_key(c), new.get(_text_key(c))) for c in chunks])
-    return vectors.astype(np.float32), len(chunks) - len(missing)
+    return vectors.astype(np.float32), len(chunks) - len(missing) + from_cache
 
 
 def _previous_sentences(embedder, current: Path | None) -> dict[str, np.ndarray]:

@@ -1,0 +1,130 @@
+"""Vectors kept on disk by model and text, shared by every index folder on the machine.
+
+A build already reuses the vectors of the build it replaces (`builds.py`). This cache serves
+what that cannot: a new or deleted index folder, a Chroma server's index beside the local one,
+another process, another corpus that shares text with this one. Re-ingesting text that was
+encoded once encodes nothing. The vectors are the encoder's own bits, so a build from the
+cache is the build that encoding would write.
+
+One SQLite file per model (its fingerprint, backend and prefixes), keyed by the text's role
+(question or passage) and SHA-256. The cache only saves time: a file that cannot be opened,
+read or written is set aside with one warning, and ingestion encodes as if it were empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+QUERY, PASSAGE = "query", "passage"
+_CHUNK = 500  # keys per SELECT: under SQLite's limit on bound parameters
+_SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)"
+
+
+class VectorCache:
+    """Text -> vector for one model, in `folder`; `hits` counts texts served without encoding."""
+
+    def __init__(self, folder: Path, model_key: str):
+        name = hashlib.sha256(model_key.encode()).hexdigest()[:16]
+        self.path = Path(folder) / f"{name}.sqlite3"
+        self.hits = 0
+        self._usable = True
+
+    @classmethod
+    def for_embedder(cls, folder: Path, embedder) -> VectorCache:
+        """The cache of `embedder`'s model: the same weights, backend and prefixes."""
+        from assistant.index.embedding import model_fingerprint
+        from assistant.index.encoder import CONVERTER_VERSION
+
+        key = "|".join(
+            (
+                model_fingerprint(embedder.model_name),
+                f"{embedder.backend}-{CONVERTER_VERSION}",
+                embedder.query_prefix,
+                embedder.passage_prefix,
+            )
+        )
+        return cls(folder, key)
+
+    def encoding(
+        self, encode: Callable[[list[str]], np.ndarray], role: str
+    ) -> Callable[[list[str]], np.ndarray]:
+        """`encode` with the cache in front: known texts are read, only the rest encoded (and
+        then kept). `role` is QUERY or PASSAGE: the model encodes the same text differently."""
+
+        def encode_cached(texts: list[str]) -> np.ndarray:
+            if not texts:
+                return encode(texts)
+            unique = list(dict.fromkeys(texts))
+            known = self._read(role, unique)
+            missing = [t for t in unique if t not in known]
+            if missing:
+                fresh = np.asarray(encode(missing), dtype=np.float32)
+                known.update(zip(missing, fresh, strict=True))
+                self._write(role, missing, fresh)
+            self.hits += len(unique) - len(missing)
+            return np.stack([known[t] for t in texts]).astype(np.float32)
+
+        return encode_cached
+
+    def _read(self, role: str, texts: list[str]) -> dict[str, np.ndarray]:
+        if not self._usable or not self.path.is_file():
+            return {}
+        keys = {_key(role, t): t for t in texts}
+        found: dict[str, np.ndarray] = {}
+        try:
+            with closing(self._connect()) as db:
+                wanted = list(keys)
+                for start in range(0, len(wanted), _CHUNK):
+                    part = wanted[start : start + _CHUNK]
+                    marks = ",".join("?" * len(part))
+                    query = f"SELECT key, vector FROM vectors WHERE key IN ({marks})"
+                    rows = db.execute(query, part)
+                    for key, blob in rows:
+                        found[keys[bytes(key)]] = np.frombuffer(blob, dtype=np.float32).copy()
+        except (sqlite3.Error, OSError) as exc:
+            self._set_aside(exc)
+            return {}
+        return found
+
+    def _write(self, role: str, texts: list[str], vectors: np.ndarray) -> None:
+        if not self._usable:
+            return
+        rows = [
+            (_key(role, t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+            for t, v in zip(texts, vectors, strict=True)
+        ]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as db, db:
+                db.execute(_SCHEMA)
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+        except (sqlite3.Error, OSError) as exc:
+            self._set_aside(exc)
+
+    def _connect(self) -> sqlite3.Connection:
+        # Several ingestions (other index folders, other processes) may share the file.
+        return sqlite3.connect(self.path, timeout=60)
+
+    def _set_aside(self, exc: Exception) -> None:
+        """Stop using a cache that fails; a damaged file is removed (it only saves time)."""
+        self._usable = False
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self.path.unlink(missing_ok=True)
+        log.warning(
+            "The vector cache %s could not be used (%s); this ingestion encodes every text.",
+            self.path,
+            type(exc).__name__,
+        )
+
+
+def _key(role: str, text: str) -> bytes:
+    return hashlib.sha256(f"{role}\0{text}".encode()).digest()
