@@ -109,16 +109,23 @@ def test_this_process_own_running_threads_are_not_counted():
         while not stop.is_set():
             hashlib.sha256(data).digest()
 
-    without = sampled()
-    spinner = threading.Thread(target=spin, daemon=True)
-    spinner.start()
-    try:
-        time.sleep(0.1)
-        with_ours = sampled()
-    finally:
-        stop.set()
-        spinner.join()
-    assert min(with_ours) <= min(without)
+    # In rounds, each comparing a look without our thread to one just after with it: another
+    # process that runs now and then (a neighbour's job) may spoil a round, not every round;
+    # counting our own thread spoils every round that another process leaves quiet.
+    rounds = []
+    for _ in range(5):
+        without = sampled(20)
+        stop.clear()
+        spinner = threading.Thread(target=spin, daemon=True)
+        spinner.start()
+        try:
+            time.sleep(0.1)
+            with_ours = sampled(20)
+        finally:
+            stop.set()
+            spinner.join()
+        rounds.append((min(without), min(with_ours)))
+    assert any(with_ours <= without for without, with_ours in rounds), rounds
 
 
 def open_files() -> int:
