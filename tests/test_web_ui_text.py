@@ -81,7 +81,7 @@ def test_language_from_accept_language_header(header, language):
 
 def test_examples_title_and_login_words_come_from_the_corpus_site_file():
     assert any("interessetilkendegivelser" in q for q in examples())
-    assert any("wyrażenia zainteresowania" in q for q in examples())
+    assert any("termin zgłoszeń" in q for q in examples())
     assert ui_text("title", "da") == "Spørg om Det Europæiske AI-kontor"
     assert "Europejski Urząd ds. AI" in auth_message()
 
