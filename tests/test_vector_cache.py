@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 
 import numpy as np
@@ -11,7 +13,7 @@ import pytest
 
 from assistant import ask, ingest
 from assistant.index.layout import active_build
-from assistant.index.vector_cache import PASSAGE, QUERY, VectorCache
+from assistant.index.vector_cache import PASSAGE, QUERY, VectorCache, _key
 from assistant.resources import PROJECT_DIR
 from assistant.settings import Settings
 
@@ -91,3 +93,32 @@ def test_a_new_index_folder_reads_every_vector_from_the_cache(tmp_path):
     assert answers[0].citations[0].passage_id == "ai-office/da/b027"
     assert answers[0].text == answers[1].text
     assert answers[0].citations == answers[1].citations
+
+
+@pytest.mark.unit
+def test_the_cache_is_bounded_and_drops_what_was_read_longest_ago(tmp_path):
+    encoder = CountingEncoder()
+    VectorCache(tmp_path, "model-a", max_vectors=3).encoding(encoder, PASSAGE)(["a", "bb", "ccc"])
+    VectorCache(tmp_path, "model-a", max_vectors=3).encoding(encoder, PASSAGE)(["a"])  # read: kept
+    VectorCache(tmp_path, "model-a", max_vectors=3).encoding(encoder, PASSAGE)(["dddd"])
+    cache = VectorCache(tmp_path, "model-a", max_vectors=3)
+    cache.encoding(encoder, PASSAGE)(["a", "ccc", "dddd"])
+    assert cache.hits == 3  # "bb", read longest ago, made room for "dddd"
+    VectorCache(tmp_path, "model-a", max_vectors=3).encoding(encoder, PASSAGE)(["bb"])
+    assert encoder.calls == [["a", "bb", "ccc"], ["dddd"], ["bb"]]
+
+
+@pytest.mark.unit
+def test_a_cache_file_from_before_the_bound_keeps_its_vectors(tmp_path):
+    cache = VectorCache(tmp_path, "model-a")
+    vector = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    with closing(sqlite3.connect(cache.path)) as db, db:
+        db.execute("CREATE TABLE vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+        db.execute("INSERT INTO vectors VALUES (?, ?)", (_key(PASSAGE, "ab"), vector.tobytes()))
+    encoder = CountingEncoder()
+    got = cache.encoding(encoder, PASSAGE)(["ab", "cde"])
+    np.testing.assert_array_equal(got[0], vector)
+    assert encoder.calls == [["cde"]]
+    again = VectorCache(tmp_path, "model-a")
+    again.encoding(encoder, PASSAGE)(["ab", "cde"])
+    assert again.hits == 2 and encoder.calls == [["cde"]]

@@ -9,6 +9,8 @@ cache is the build that encoding would write.
 One SQLite file per model (its fingerprint, backend and prefixes), keyed by the text's role
 (question or passage) and SHA-256. The cache only saves time: a file that cannot be opened,
 read or written is set aside with one warning, and ingestion encodes as if it were empty.
+It is bounded (`MAX_VECTORS` per model): a corpus refreshed often brings new texts with every
+capture, and the vectors no build has read for longest are dropped first.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -26,15 +29,22 @@ log = logging.getLogger(__name__)
 
 QUERY, PASSAGE = "query", "passage"
 _CHUNK = 500  # keys per SELECT: under SQLite's limit on bound parameters
-_SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS vectors "
+    "(key BLOB PRIMARY KEY, vector BLOB NOT NULL, used INTEGER NOT NULL DEFAULT 0)"
+)
+# Vectors kept per model: about 600 MB of 384-dimensional ones, some 30 full builds of the
+# shipped pages' 8,700 texts (each rewording of a passage or question adds one).
+MAX_VECTORS = 400_000
 
 
 class VectorCache:
     """Text -> vector for one model, in `folder`; `hits` counts texts served without encoding."""
 
-    def __init__(self, folder: Path, model_key: str):
+    def __init__(self, folder: Path, model_key: str, max_vectors: int = MAX_VECTORS):
         name = hashlib.sha256(model_key.encode()).hexdigest()[:16]
         self.path = Path(folder) / f"{name}.sqlite3"
+        self.max_vectors = max_vectors
         self.hits = 0
         self._usable = True
 
@@ -93,22 +103,62 @@ class VectorCache:
         except (sqlite3.Error, OSError) as exc:
             self._set_aside(exc)
             return {}
+        self._touch([k for k, t in keys.items() if t in found])
         return found
+
+    def _touch(self, keys: list[bytes]) -> None:
+        """Mark vectors as read now, so pruning keeps them. A cache this process may read but
+        not write (a shared, read-only folder) still serves its vectors: not worth a warning."""
+        if not keys:
+            return
+        try:
+            with closing(self._connect()) as db, db:
+                self._upgrade(db)
+                now = _now()
+                for start in range(0, len(keys), _CHUNK):
+                    part = keys[start : start + _CHUNK]
+                    marks = ",".join("?" * len(part))
+                    db.execute(f"UPDATE vectors SET used = ? WHERE key IN ({marks})", [now, *part])
+        except (sqlite3.Error, OSError) as exc:
+            log.debug("vector cache %s: last use not recorded (%s)", self.path, type(exc).__name__)
 
     def _write(self, role: str, texts: list[str], vectors: np.ndarray) -> None:
         if not self._usable:
             return
+        now = _now()
         rows = [
-            (_key(role, t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+            (_key(role, t), np.ascontiguousarray(v, dtype=np.float32).tobytes(), now)
             for t, v in zip(texts, vectors, strict=True)
         ]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as db, db:
                 db.execute(_SCHEMA)
-                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+                self._upgrade(db)
+                db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vector, used) VALUES (?, ?, ?)", rows
+                )
+                self._prune(db)
         except (sqlite3.Error, OSError) as exc:
             self._set_aside(exc)
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        """Drop the vectors read longest ago beyond `max_vectors` (ties: the oldest written)."""
+        (count,) = db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+        if count > self.max_vectors:
+            db.execute(
+                "DELETE FROM vectors WHERE rowid IN "
+                "(SELECT rowid FROM vectors ORDER BY used, rowid LIMIT ?)",
+                (count - self.max_vectors,),
+            )
+
+    @staticmethod
+    def _upgrade(db: sqlite3.Connection) -> None:
+        """A file from before the bound has no `used` column: add it (its vectors count as
+        read longest ago)."""
+        columns = {row[1] for row in db.execute("PRAGMA table_info(vectors)")}
+        if columns and "used" not in columns:
+            db.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
 
     def _connect(self) -> sqlite3.Connection:
         # Several ingestions (other index folders, other processes) may share the file.
@@ -124,6 +174,11 @@ class VectorCache:
             self.path,
             type(exc).__name__,
         )
+
+
+def _now() -> int:
+    """Last-use stamps in nanoseconds: the texts of one build differ from the next build's."""
+    return time.time_ns()
 
 
 def _key(role: str, text: str) -> bytes:
