@@ -187,19 +187,30 @@ def _normalised(text: str) -> str:
 
 
 def _near_any(asked: list[str], written: list[str], ratio: float = 0.85) -> set[int]:
-    """Which of `asked` come within difflib `ratio` of any of `written`. One matcher per
-    written text, as SequenceMatcher caches what it learns of its second sequence (about
-    6,500 written texts against 5,400 asked: a fresh matcher per pair took minutes); a
-    length bound first, as `real_quick_ratio` does."""
+    """Which of `asked` come within difflib `ratio` of any of `written`.
+
+    difflib's ratio counts the characters of matching blocks, a common subsequence, so it
+    never exceeds rapidfuzz's `fuzz.ratio` (the longest common subsequence over the same
+    lengths): rapidfuzz, in C++ on every core, finds the few pairs that can reach `ratio`,
+    and difflib decides those as before (over 6,000 asked against 8,700 written texts, the
+    pure-difflib scan took five minutes of the suite)."""
+    from rapidfuzz import fuzz, process
+
     near: set[int] = set()
-    matcher = difflib.SequenceMatcher(None)
-    for w in written:
-        matcher.set_seq2(w)
-        for n, a in enumerate(asked):
-            if n in near or 2 * min(len(a), len(w)) < ratio * (len(a) + len(w)):
+    if not asked or not written:
+        return near
+    cutoff = ratio * 100 - 1e-6  # never drop a pair difflib would keep
+    for start in range(0, len(asked), 1000):
+        block = asked[start : start + 1000]
+        scores = process.cdist(
+            block, written, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1
+        )
+        for row, col in zip(*np.nonzero(scores), strict=True):
+            n = start + int(row)
+            if n in near:
                 continue
-            matcher.set_seq1(a)
-            if matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio:
+            matcher = difflib.SequenceMatcher(None, block[row], written[col])
+            if matcher.ratio() >= ratio:
                 near.add(n)
     return near
 
