@@ -17,30 +17,30 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The twenty-seventh sealed test split (196 items), measured once on 2026-12-07 on this code, in
-# brackets (docs/evaluation.md). In the small groups (8-60 answerable items) a floor leaves
-# room for one item more wrong, two in Danish and Polish; the model's last digits differ
-# between CPUs (AVX2, AVX-512).
+# The twenty-seventh sealed test split (196 items), measured on 2026-12-07 on this code (the
+# six authors' model), in brackets (docs/evaluation.md). In the small groups (8-60 answerable
+# items) a floor leaves room for one item more wrong, two in Danish and Polish; the model's
+# last digits differ between CPUs (AVX2, AVX-512).
 FLOORS = {
-    "hit@1": 0.77,  # (0.804)
+    "hit@1": 0.78,  # (0.812)
     "retrieval_hit@3": 0.90,  # (0.928)
-    "retrieval_mrr": 0.85,  # (0.885)
+    "retrieval_mrr": 0.86,  # (0.895)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.69,  # (0.725)
-    "abstention_recall": 0.95,  # (0.983: out of scope and not on the pages together)
-    "abstention_precision": 0.65,  # (0.687)
-    "da/hit@1": 0.74,  # (0.783, 60 answerable)
+    "key_fact_recall": 0.69,  # (0.721)
+    "abstention_recall": 0.96,  # (1.00: out of scope and not on the pages together)
+    "abstention_precision": 0.61,  # (0.644)
+    "da/hit@1": 0.76,  # (0.80, 60 answerable)
     "pl/hit@1": 0.76,  # (0.80, 60 answerable)
     "en/hit@1": 0.69,  # (0.80, 10 answerable)
     "fact/hit@1": 0.89,  # (0.925, 40 items)
     "paraphrase/hit@1": 0.74,  # (0.775, 40 items)
     "follow_up/hit@1": 0.56,  # (0.625, 16 items)
     "other_language/hit@1": 0.83,  # (0.889, 18 items)
-    "list/hit@1": 0.74,  # (0.833, 12 items)
+    "list/hit@1": 0.82,  # (0.917, 12 items)
     "overview/hit@1": 0.24,  # (0.375, 8 items)
-    "not_on_page/abstention_recall": 0.95,  # (0.979, 48 items)
+    "not_on_page/abstention_recall": 0.97,  # (1.00, 48 items)
     "out_of_scope/abstention_recall": 0.89,  # (1.00, 10 items)
 }
 
