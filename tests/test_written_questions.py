@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
 from assistant.analysis.text import words
 from assistant.errors import CorpusError
@@ -194,8 +195,6 @@ def _near_any(asked: list[str], written: list[str], ratio: float = 0.85) -> set[
     lengths): rapidfuzz, in C++ on every core, finds the few pairs that can reach `ratio`,
     and difflib decides those as before (over 6,000 asked against 8,700 written texts, the
     pure-difflib scan took five minutes of the suite)."""
-    from rapidfuzz import fuzz, process
-
     near: set[int] = set()
     if not asked or not written:
         return near

@@ -92,32 +92,26 @@ class VectorCache:
         found: dict[str, np.ndarray] = {}
         try:
             with closing(self._connect()) as db:
-                wanted = list(keys)
-                for start in range(0, len(wanted), _CHUNK):
-                    part = wanted[start : start + _CHUNK]
-                    marks = ",".join("?" * len(part))
+                for part, marks in _in_chunks(list(keys)):
                     query = f"SELECT key, vector FROM vectors WHERE key IN ({marks})"
-                    rows = db.execute(query, part)
-                    for key, blob in rows:
+                    for key, blob in db.execute(query, part):
                         found[keys[bytes(key)]] = np.frombuffer(blob, dtype=np.float32).copy()
+                self._touch(db, [k for k, t in keys.items() if t in found])
         except (sqlite3.Error, OSError) as exc:
             self._set_aside(exc)
             return {}
-        self._touch([k for k, t in keys.items() if t in found])
         return found
 
-    def _touch(self, keys: list[bytes]) -> None:
+    def _touch(self, db: sqlite3.Connection, keys: list[bytes]) -> None:
         """Mark vectors as read now, so pruning keeps them. A cache this process may read but
         not write (a shared, read-only folder) still serves its vectors: not worth a warning."""
         if not keys:
             return
         try:
-            with closing(self._connect()) as db, db:
+            with db:
                 self._upgrade(db)
                 now = _now()
-                for start in range(0, len(keys), _CHUNK):
-                    part = keys[start : start + _CHUNK]
-                    marks = ",".join("?" * len(part))
+                for part, marks in _in_chunks(keys):
                     db.execute(f"UPDATE vectors SET used = ? WHERE key IN ({marks})", [now, *part])
         except (sqlite3.Error, OSError) as exc:
             log.debug("vector cache %s: last use not recorded (%s)", self.path, type(exc).__name__)
@@ -174,6 +168,13 @@ class VectorCache:
             self.path,
             type(exc).__name__,
         )
+
+
+def _in_chunks(keys: list[bytes]):
+    """`keys` in parts small enough for one statement, each with its "?,?,..." placeholders."""
+    for start in range(0, len(keys), _CHUNK):
+        part = keys[start : start + _CHUNK]
+        yield part, ",".join("?" * len(part))
 
 
 def _now() -> int:
