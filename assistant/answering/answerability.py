@@ -123,6 +123,8 @@ class Thresholds:
 # answerable questions 192 / 234 / 272 / 327 / 385, wrong first citations 269 / 254 / 249 /
 # 235 / 226, unanswerable answered 90 / 77 / 61 / 52 / 46). Flat from 0.25 to 0.35; the
 # fewest errors of both kinds at 0.3.
+# Kept with eight and nine authors (7 December 2026; whole dev runs, cost as above): dev
+# 5,758 items 0.25 / 0.3 / 0.35 cost 1,417 / 1,412 / 1,425; dev 5,954 items 1,448 / 1,447 / 1,446.
 # focus_unsure (0.1, 0.7): the check changes the outcome only where the model, reading the
 # question before it, is unsure; outside that band the model's verdict stands (dev: 26% of
 # single-turn questions checked, cost 1149 against 1150 checking all; docs/performance.md).
