@@ -48,6 +48,9 @@ class TracedPassage:
     cosine: float  # the model's cosine to the question
     standing: float  # how far that cosine stands above the other candidates (std. scores)
     coverage: float  # share of the question's IDF-weighted stems the passage holds
+    # Its place in the fusion's order (0 first); the passages are listed in the order the
+    # answer was made from, which the learned ranking may have changed (`retrieval.ranking`).
+    fusion_rank: int = 0
 
 
 @dataclass(frozen=True)

@@ -294,7 +294,9 @@ def test_a_not_on_page_reply_quotes_no_lead_in_as_the_nearest_thing(settings, qu
     # it stands out by meaning, and the model's veto quotes it; fourth, the rules refuse.)
     answer = ask(question, settings=settings)
     assert answer.abstained and answer.reason == "not_on_page", answer.text
-    assert answer.trace.passages[0].passage_id == "ai-office/da/b014"  # the lead-in
+    # the lead-in is among the nearest (the fusion's first; the learned ranking may put the
+    # contact passage first)
+    assert "ai-office/da/b014" in [p.passage_id for p in answer.trace.passages[:2]]
     assert "ai-office/da/b014" not in [c.passage_id for c in answer.citations]
     assert "ved at:" not in answer.text
     assert answer.text.startswith("Siderne om Det Europæiske AI-kontor siger ikke")
@@ -323,7 +325,10 @@ def test_the_answer_carries_its_trace(settings):
     assert trace.passages[0].passage_id == answer.citations[0].passage_id == "ai-office/da/b030"
     assert all(p.language == "da" for p in trace.passages)
     assert 0.8 < trace.passages[0].cosine <= 1.0
-    scores = [p.score for p in trace.passages]
+    # listed in the order the answer was made from; the fused scores in the fusion's order
+    by_fusion = sorted(trace.passages, key=lambda p: p.fusion_rank)
+    assert [p.fusion_rank for p in by_fusion] == list(range(len(trace.passages)))
+    scores = [p.score for p in by_fusion]
     assert scores == sorted(scores, reverse=True)
     assert answer.to_dict()["trace"]["passages"][0]["passage_id"] == "ai-office/da/b030"
 

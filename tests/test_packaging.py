@@ -138,6 +138,8 @@ def test_a_fresh_non_editable_install_runs_from_another_folder(tmp_path):
     assert (site / "assistant" / "_data" / "corpus" / "ai-office.unanswered.jsonl").is_file()
     assert (site / "assistant" / "answering" / "answerability_model.json").is_file()
     assert (site / "assistant" / "answering" / "answerability_training.jsonl").is_file()
+    assert (site / "assistant" / "retrieval" / "ranking_model.json").is_file()
+    assert (site / "assistant" / "retrieval" / "ranking_training.jsonl").is_file()
     traced = _run([assistant, "ask", "--json", "Hvad er AI-pagten?"], env=env, cwd=cwd)
     assert json.loads(traced.stdout)["trace"]["probabilities"]["answered"] > 0.5
     # Nothing was written into site-packages or the source copy.

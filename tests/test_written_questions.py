@@ -351,7 +351,17 @@ def _rebuild(out: Path, **env: str) -> Path:
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "assistant", "train", "--from-table", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "train",
+            "--from-table",
+            "--out",
+            str(out),
+            "--ranking-out",
+            str(out.with_name("ranking.json")),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

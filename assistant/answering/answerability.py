@@ -39,13 +39,13 @@ from assistant.analysis.answer_types import (
 )
 from assistant.analysis.text import content_stems
 from assistant.answering.learned import Verdict
+from assistant.ingest.labelled import ANSWERED
 from assistant.retrieval.fusion import contains
 from assistant.retrieval.retriever import RARE_WORD, Hit
 
 if TYPE_CHECKING:
     from assistant.analysis.question import AnalysedQuestion
 
-ANSWERED = "answered"
 OUT_OF_SCOPE = "out_of_scope"
 NOT_ON_PAGE = "not_on_page"
 

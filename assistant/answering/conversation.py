@@ -109,8 +109,15 @@ def resolve(
     question as the engine analysed it (`analysis.question`); made here when not given."""
     asked_in = question_language or language
     analysed = analysed_for(question, asked_in, retriever.index, analysed)
+    # In a conversation the question is not asked on its own: the learned order, learned
+    # from questions that were, would decide what a short follow-up ("A do czego ma
+    # służyć?") is about; the fusion's order stands (`retriever.retrieve`).
     alone = retriever.retrieve(
-        question, language, question_language=question_language, analysed=analysed
+        question,
+        language,
+        question_language=question_language,
+        analysed=analysed,
+        learned_order=not history,
     )
     if not history:
         return Resolution(question, alone, False)

@@ -30,6 +30,7 @@ from assistant.errors import IndexUnavailableError
 from assistant.index.builds import ingest
 from assistant.index.layout import active_build
 from assistant.index.opened import Index
+from assistant.retrieval.ranking import ranking_for
 from assistant.retrieval.retriever import HybridRetriever, weights_for
 from assistant.settings import Settings
 
@@ -44,7 +45,9 @@ class Engine:
         self.index = _open_or_build(settings, build_if_missing, progress)
         self.embedder = self.index.embedder()  # the build's ONNX graph when it has one
         model = self.index.manifest.get("model", settings.model)
-        self.retriever = HybridRetriever(self.index, self.embedder, weights_for(model))
+        self.retriever = HybridRetriever(
+            self.index, self.embedder, weights_for(model), ranking_for(model)
+        )
         self.limits = thresholds_for(model)
         self.lexicons = lexicons_from_chunks(self.index.passages.values())
 

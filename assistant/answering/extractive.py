@@ -312,6 +312,7 @@ def trace_of(hits: list[Hit], decision: Decision, features: dict | None = None) 
                 cosine=round(h.dense, 4),
                 standing=round(h.standing, 3),
                 coverage=round(h.coverage, 3),
+                fusion_rank=h.fusion_rank,
             )
             for h in hits
         ],

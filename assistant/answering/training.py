@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
-import shutil
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,109 +27,28 @@ from assistant.answering.answerability import ANSWERED, NOT_ON_PAGE, OUT_OF_SCOP
 from assistant.answering.features import FEATURES, vector
 from assistant.answering.kernels import numeric_kernels
 from assistant.answering.learned import MODEL_FILE
-from assistant.ingest.corpus import load_pages
-from assistant.ingest.written import UNANSWERED_SUFFIX, questions_paths, unanswered_paths
+from assistant.ingest.labelled import SEED, corpus_without, examples
+from assistant.ingest.written import UNANSWERED_SUFFIX
+from assistant.retrieval import ranking_training
+from assistant.retrieval.ranking import LearnedRanking
 
 TABLE_FILE = MODEL_FILE.with_name("answerability_training.jsonl")
-SEED = 20261203
-# Two folds: half of the written questions are held out at a time. With five, a held-out
-# question still had its near-twins (written by the same person for the same passage) in the
-# index, and the model learned closeness no real asker reaches (dev false abstentions 0.196
-# with five, 0.162 with two; folds by language instead, with no written question in the
-# asker's language: 0.044, but not on the pages only 0.50 abstained, from 0.95).
-# (This is for one author per kind. With several authors' files, each author is a fold of
-# their own: four authors, four folds, each asked of an index holding the other three's.)
-FOLDS = 2
 CLASSES = (ANSWERED, NOT_ON_PAGE, OUT_OF_SCOPE)
 # Logistic regression's inverse regularisation strength (scikit-learn's default); each class
 # weighed by the inverse of its share, so the fewer out-of-scope examples count as much.
 C = 0.1
 
 
-@dataclass(frozen=True)
-class Example:
-    """One labelled question; `fold` is the fold whose index it is asked of."""
-
-    question: str
-    language: str
-    label: str
-    fold: int
-    passage_id: str = ""  # for written questions: the passage it was written for
-
-
-def examples(corpus_dir: Path, folds: int = FOLDS, seed: int = SEED) -> list[Example]:
-    """The labelled questions of a corpus, each assigned to a fold (seeded, reproducible).
-
-    Questions come in files, one per author. Where a kind (written, unanswered) has several
-    authors' files, the n-th file's questions make fold n: a question is then asked of an
-    index that holds only other people's wordings, as a new asker's is. Near-twins by the
-    same writer ("Hvornår er fristen?", "Hvornår er sidste frist?") would otherwise sit in
-    the index and teach the model a closeness no real asker reaches. With one file per kind,
-    its questions are shuffled into the folds.
-    """
-    corpus_dir = Path(corpus_dir)
-    written: list[list[Example]] = []  # one list per author, across pages
-    for page in load_pages(corpus_dir):
-        for author, path in enumerate(questions_paths(corpus_dir, page)):
-            if len(written) <= author:
-                written.append([])
-            for entry in json.loads(path.read_text("utf-8"))["passages"]:
-                for language, questions in entry["questions"].items():
-                    written[author] += [
-                        Example(q, language, ANSWERED, 0, entry["id"]) for q in questions
-                    ]
-    unanswered = [
-        [
-            Example(raw["question"], raw["language"], raw["kind"], 0)
-            for raw in map(json.loads, filter(str.strip, path.read_text("utf-8").splitlines()))
-        ]
-        for path in unanswered_paths(corpus_dir)
-    ]
-    return _by_author(written, folds, seed) + _by_author(unanswered, folds, seed)
-
-
-def _by_author(authors: list[list[Example]], folds: int, seed: int) -> list[Example]:
-    """Fold n for the n-th author's questions, or `folds` shuffled folds when there is one
-    author."""
-    if len(authors) > 1:
-        return [replace(e, fold=n) for n, mine in enumerate(authors) for e in mine]
-    found = authors[0] if authors else []
-    order = list(range(len(found)))
-    random.Random(seed).shuffle(order)
-    return [replace(found[i], fold=n % folds) for n, i in enumerate(order)]
-
-
-def corpus_without(corpus_dir: Path, held_out: set[str], target: Path) -> Path:
-    """A copy of the corpus whose questions files lack the `held_out` questions."""
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for path in Path(corpus_dir).iterdir():
-        if path.is_file() and not path.name.endswith(UNANSWERED_SUFFIX):
-            shutil.copy2(path, target / path.name)
-        elif path.is_file():
-            kept = [
-                line
-                for line in path.read_text("utf-8").splitlines()
-                if line.strip() and json.loads(line)["question"] not in held_out
-            ]
-            (target / path.name).write_text("\n".join(kept) + "\n", "utf-8")
-    for page in load_pages(target):
-        for path in questions_paths(target, page):
-            raw = json.loads(path.read_text("utf-8"))
-            for entry in raw["passages"]:
-                entry["questions"] = {
-                    lang: [q for q in qs if q not in held_out]
-                    for lang, qs in entry["questions"].items()
-                }
-            path.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
-    return target
-
-
 def feature_table(
-    corpus_dir: Path, work_dir: Path, limit: int | None = None, progress: bool = True
+    corpus_dir: Path,
+    work_dir: Path,
+    limit: int | None = None,
+    progress: bool = True,
+    ranker: LearnedRanking | None = None,
 ) -> list[dict]:
     """Every example's features, cross-fitted (see the module's docstring); `limit` asks only
-    the first few of each fold (for a quick check)."""
+    the first few of each fold (for a quick check). `ranker`: the learned order of the
+    passages found that answering will run with, when not the shipped one (just refitted)."""
     from assistant.answering.engine import Engine
     from assistant.index.builds import ingest
     from assistant.settings import Settings
@@ -152,6 +69,8 @@ def feature_table(
         settings = Settings.from_env(index_dir=work_dir / "index", corpus_dir=corpus)
         ingest(settings)
         engine = Engine(settings, build_if_missing=False)
+        if ranker is not None:
+            engine.retriever.ranker = ranker
         # Every feature measured for every question: the focus check too, which answering
         # runs only where the shipped model is unsure (`Thresholds.focus_unsure`).
         engine.limits = replace(engine.limits, focus_unsure=(0.0, float("inf")))
@@ -290,7 +209,9 @@ def write_model(model: dict, path: Path = MODEL_FILE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`assistant train [--from-table] [--corpus-dir D] [--out F]`."""
+    """`assistant train [--from-table] [--corpus-dir D] [--out F] [--ranking-out F]`: the
+    learned ranking of the passages found first, then answerability's model, whose features
+    are measured with that ranking in place."""
     import argparse
     import tempfile
 
@@ -298,22 +219,34 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(
         prog="assistant train",
-        description="Retrain answerability's model from the corpus's labelled questions "
-        "(written questions and *.unanswered.jsonl); never from the eval set.",
+        description="Retrain the ranking of the passages found and answerability's model from "
+        "the corpus's labelled questions (written questions and *.unanswered.jsonl); never "
+        "from the eval set.",
     )
     parser.add_argument("--corpus-dir", help="corpus folder (env ASSISTANT_CORPUS_DIR)")
     parser.add_argument(
         "--from-table",
         action="store_true",
-        help=f"fit from the shipped feature table ({TABLE_FILE.name}) instead of asking "
-        "every question again: reproduces the shipped model bit for bit under the numeric "
-        "kernels it records (fitted_under), to rounding elsewhere",
+        help=f"fit from the shipped feature tables ({TABLE_FILE.name}, "
+        f"{ranking_training.TABLE_FILE.name}) instead of asking every question again: "
+        "reproduces the shipped models bit for bit under the numeric kernels they record "
+        "(fitted_under), to rounding elsewhere",
     )
-    parser.add_argument("--table", default=str(TABLE_FILE), help="the feature table")
-    parser.add_argument("--out", default=str(MODEL_FILE), help="where to write the model")
+    parser.add_argument("--table", default=str(TABLE_FILE), help="answerability's table")
+    parser.add_argument("--out", default=str(MODEL_FILE), help="where to write its model")
+    parser.add_argument(
+        "--ranking-table", default=str(ranking_training.TABLE_FILE), help="the ranking's table"
+    )
+    parser.add_argument(
+        "--ranking-out",
+        default=str(ranking_training.MODEL_FILE),
+        help="where to write the ranking's model",
+    )
     args = parser.parse_args(argv)
     table = Path(args.table)
+    ranking_table = Path(args.ranking_table)
     if args.from_table:
+        _fit_ranking(ranking_training.read_table(ranking_table), Path(args.ranking_out))
         rows = read_table(table)
     else:
         corpus_dir = Settings.from_env(corpus_dir=args.corpus_dir).corpus_dir
@@ -325,7 +258,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         with tempfile.TemporaryDirectory(prefix="assistant-train-") as work:
-            rows = feature_table(Path(corpus_dir), Path(work))
+            found = ranking_training.ranking_table(Path(corpus_dir), Path(work))
+            ranking_training.write_table(found, ranking_table)
+            # Fitted from the table as written, so that `--from-table` gives the same bytes.
+            found = ranking_training.read_table(ranking_table)
+            ranker = _fit_ranking(found, Path(args.ranking_out))
+            rows = feature_table(Path(corpus_dir), Path(work), ranker=ranker)
         write_table(rows, table)
     model = model_dict(fit(rows), rows)
     write_model(model, Path(args.out))
@@ -335,3 +273,15 @@ def main(argv: list[str] | None = None) -> int:
         f"answered precision {cv['answered_precision']} -> {args.out}"
     )
     return 0
+
+
+def _fit_ranking(rows: list[dict], out: Path) -> LearnedRanking:
+    """The ranking fitted on its table, written to `out`, and reported."""
+    fitted = ranking_training.model_dict(ranking_training.fit(rows), rows)
+    ranking_training.write_model(fitted, out)
+    first = fitted["cross_validated"]["first_is_own"]
+    print(
+        f"Ranking: cross-validated first candidate is the question's passage for "
+        f"{first['learned']} (the fusion's first: {first['fusion']}) -> {out}"
+    )
+    return LearnedRanking.from_dict(fitted)

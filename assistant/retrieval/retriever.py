@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.analysis.answer_types import is_type_token
+from assistant.analysis.answer_types import held_types, is_type_token
 from assistant.analysis.question import AnalysedQuestion, analysed_for
 from assistant.analysis.text import words
 from assistant.index.opened import Index
 from assistant.index.question_vectors import answered_nearby, closeness_by_letters
 from assistant.ingest.chunking import Chunk
+from assistant.retrieval import ranking
 from assistant.retrieval.focus import removal_gains, unaccounted_among, unaccounted_words
 from assistant.retrieval.fusion import (
     contains,
@@ -44,6 +45,7 @@ RARE_WORD = 0.55  # a stem is rare when its IDF is at least this share of the hi
 # Chosen on eval/'s dev split (scripts in docs/answering.md): the multilingual model's
 # ranking leads; BM25 in the question's language adds names, numbers and exact terms. BM25 in
 # the other page language added nothing on dev (names and numbers are in both pages).
+# The learned ranking (`ranking`) reads the fused score: a change here needs `assistant train`.
 WEIGHTS = {
     "dense": 1.0,  # cosine to the passage or its translation, min-max normalised
     "sentence": 1.0,  # cosine to the passage's best sentence (or its translation's)
@@ -118,15 +120,28 @@ class Hit:
     # In a conversation: the passage the previous answer quoted first (what a follow-up's
     # "it" most often points at; `answering.conversation`).
     answered_before: bool = False
+    # What the learned ranking read of it (`ranking.FEATURES`, in order), among the first
+    # `ranking.DEPTH` candidates of a question searched on its own; () elsewhere.
+    ranking_features: tuple[float, ...] = ()
+    fusion_rank: int = 0  # its place in the fusion's order, before the learned ranking
 
 
 class HybridRetriever:
     """Finds passages for a question in a given answer language (or all, for others)."""
 
-    def __init__(self, index: Index, embedder, weights: dict[str, float] | None = None):
+    def __init__(
+        self,
+        index: Index,
+        embedder,
+        weights: dict[str, float] | None = None,
+        ranker: ranking.LearnedRanking | None = None,
+    ):
         self.index = index
         self.embedder = embedder
         self.weights = weights if weights is not None else WEIGHTS
+        # The learned order of the first candidates (`retrieval.ranking`); None: the fusion's.
+        self.ranker = ranker
+        self._lead_ins: set[str] | None = None
         self._recent: dict[str, np.ndarray] = {}  # question -> vector, oldest first
         self._recent_lock = threading.Lock()
         self._target_tables: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
@@ -140,6 +155,7 @@ class HybridRetriever:
         question_language: str | None = None,
         analysed: AnalysedQuestion | None = None,
         focus_analysed: AnalysedQuestion | None = None,
+        learned_order: bool = True,
     ) -> list[Hit]:
         """Best passages for `question`, in `language` when the pages have it.
 
@@ -158,6 +174,10 @@ class HybridRetriever:
             analysed, focus_analysed: the question and the focus as the engine analysed them
                 (`analysis.question`), read instead of analysing them again; made here when
                 not given.
+            learned_order: put the first candidates in the learned order (`ranking`), when
+                there is one and the question is of the kind it learned from: asked on its
+                own (no `focus`), naming more than the site's subject. The caller says
+                whether it is asked on its own: in a conversation it is not.
         """
         index = self.index
         asked_in = question_language or language
@@ -169,6 +189,10 @@ class HybridRetriever:
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
         rankings: list[tuple[float, dict[str, float]]] = []
+        # Each ranking's normalised scores by name, as the learned ranking reads them.
+        signals: dict[str, dict[str, float]] = {
+            name: {} for name in ("lexical_n", "dense_n", "sentence_n", "written_n", "letters_n")
+        }
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
             stems = analysed.stems_for(passage_language)
@@ -183,7 +207,12 @@ class HybridRetriever:
             }
             same = passage_language == judged_in or (not judged_in and passage_language in targets)
             weight = self.weights["lexical_same"] if same else self.weights["lexical_other"]
-            rankings.append((weight, max_normalised(self._map(found, targets))))
+            normalised = max_normalised(self._map(found, targets))
+            rankings.append((weight, normalised))
+            if same:
+                lexical_n = signals["lexical_n"]
+                for key, value in normalised.items():
+                    lexical_n[key] = max(lexical_n.get(key, 0.0), value)
 
         # (Encoding on a second thread while BM25 runs was tried: 32.7 against 33.2 ms p50,
         # BM25 is too small a part to hide; not worth a thread.)
@@ -193,6 +222,7 @@ class HybridRetriever:
         standing = standard_scores(dense_similarity)
         by_meaning = min_max_normalised(dense_similarity)
         rankings.append((self.weights["dense"], by_meaning))
+        signals["dense_n"] = by_meaning
         sentence_similarity = {}
         if self.weights.get("sentence"):
             best_sentence = index.sentences.best([pid for pid, _ in dense_hits], vector)
@@ -203,7 +233,8 @@ class HybridRetriever:
                     key: max(value, sentence_standing.get(key, value))
                     for key, value in standing.items()
                 }
-            rankings.append((self.weights["sentence"], min_max_normalised(sentence_similarity)))
+            signals["sentence_n"] = min_max_normalised(sentence_similarity)
+            rankings.append((self.weights["sentence"], signals["sentence_n"]))
 
         # Every written question's cosine, each family in one product, read three times.
         written_cosines = (index.questions.cosines(vector), index.unanswered.cosines(vector))
@@ -213,7 +244,8 @@ class HybridRetriever:
             # rather than dropping out of this ranking.
             similarity = {**dense_similarity}
             similarity.update({pid: cosine for pid, (cosine, _) in written.items()})
-            rankings.append((self.weights["written"], min_max_normalised(similarity)))
+            signals["written_n"] = min_max_normalised(similarity)
+            rankings.append((self.weights["written"], signals["written_n"]))
         # Every written and unanswered question's cosine by letters, each family one product.
         letter_cosines = (
             index.question_words.cosines(analysed.text),
@@ -231,6 +263,7 @@ class HybridRetriever:
             unwritten = [pid for pid in dense_similarity if pid not in index.questions.passage_ids]
             letters.update({pid: by_meaning[pid] for pid in unwritten})
             if letters:
+                signals["letters_n"] = letters
                 rankings.append((self.weights["written_words"], letters))
 
         unanswered = tuple(
@@ -244,7 +277,12 @@ class HybridRetriever:
         nearby = answered_nearby(vector, index.questions, index.unanswered, cosines=written_cosines)
         closeness = closeness_by_letters(*letter_cosines, index.unanswered)
         fused = weighted_sum(rankings)
-        best = sorted(fused, key=fused.get, reverse=True)[:k]
+        # A question searched on its own has its first candidates put in the learned order:
+        # all of them are made into hits, whatever `k`, and cut to `k` after. (Every such
+        # question's hits carry the features, which is what `ranking_training` records.)
+        ranked = not focus
+        depth = max(k, ranking.DEPTH) if ranked else k
+        best = sorted(fused, key=fused.get, reverse=True)[:depth]
         hits = []
         if judged_in is None:
             # A language the pages are not in: its words the pages never use are just
@@ -289,9 +327,64 @@ class HybridRetriever:
                     unanswered=unanswered,
                     answered_nearby=nearby,
                     by_letters=closeness,
+                    fusion_rank=len(hits),
                 )
             )
-        return _focused_on_what_they_hold(hits, index)
+        if ranked:
+            # The ranking learned from questions people wrote about what a passage says. One
+            # that names nothing but the site's subject ("Co robi Biuro ds. AI?") is searched
+            # towards the subject's name (`_towards_subject`), and the fusion's order among
+            # the passages that describe the subject is the one chosen for it: learned, a
+            # list's lead-in that opens with the subject's name came first.
+            reorder = learned_order and not analysed.names_only_subject
+            hits = self._in_learned_order(
+                hits, signals, analysed, foreign=judged_in is None, reorder=reorder
+            )
+        return _focused_on_what_they_hold(hits[:k], index)
+
+    def _in_learned_order(
+        self,
+        hits: list[Hit],
+        signals: dict[str, dict[str, float]],
+        analysed: AnalysedQuestion,
+        foreign: bool,
+        reorder: bool,
+    ) -> list[Hit]:
+        """`hits` with the first `ranking.DEPTH` carrying the learned ranking's features, and
+        in its order when there is one and `reorder`."""
+        first = hits[: ranking.DEPTH]
+        if not first:
+            return hits
+        types = set(analysed.expected_types)
+        if self._lead_ins is None:
+            self._lead_ins = {c.context for c in self.index.passages.values() if c.context}
+        candidates = [
+            ranking.Candidate(
+                values={
+                    "fused": h.score,
+                    "dense": h.dense,
+                    "sentence": h.sentence,
+                    "written": h.written,
+                    "coverage": h.coverage,
+                    "standing": h.standing,
+                    "rarest_match": h.rarest_match,
+                    **{name: s.get(h.chunk.id, 0.0) for name, s in signals.items()},
+                },
+                holds_type=bool(types) and types <= held_types(h.chunk.text, h.chunk.language),
+                lead_in=h.chunk.text in self._lead_ins,
+                list_item=h.chunk.item is not None,
+                words=len(h.chunk.text.split()),
+            )
+            for h in first
+        ]
+        rows = [
+            ranking.as_vector(row)
+            for row in ranking.candidate_features(candidates, bool(types), foreign)
+        ]
+        first = [replace(h, ranking_features=row) for h, row in zip(first, rows, strict=True)]
+        if self.ranker is not None and reorder:
+            first = [first[i] for i in self.ranker.order(rows)]
+        return first + hits[ranking.DEPTH :]
 
     def check_focus(self, hits: list[Hit], analysed: AnalysedQuestion) -> list[Hit]:
         """`hits` (as `retrieve` returned them for the question `analysed`, asked on its own)
