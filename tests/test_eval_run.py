@@ -17,30 +17,31 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The twenty-ninth sealed test split (196 items), measured on 2026-12-07 on this code (the
-# nine authors' model), in brackets (docs/evaluation.md). In the small groups (8-60 answerable
-# items) a floor leaves room for one item more wrong, two in Danish and Polish; the model's
-# last digits differ between CPUs (AVX2, AVX-512).
+# The thirtieth sealed test split (196 items), measured on 2026-12-07 on this code (the nine
+# authors' model and the learned ranking of the passages found), in brackets
+# (docs/evaluation.md). In the small groups (8-60 answerable items) a floor leaves room for one
+# item more wrong, two in Danish and Polish; the model's last digits differ between CPUs
+# (AVX2, AVX-512).
 FLOORS = {
-    "hit@1": 0.81,  # (0.841)
-    "retrieval_hit@3": 0.96,  # (0.993)
-    "retrieval_mrr": 0.89,  # (0.923)
+    "hit@1": 0.82,  # (0.833)
+    "retrieval_hit@3": 0.96,  # (0.978)
+    "retrieval_mrr": 0.88,  # (0.903)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.82,  # (0.85)
-    "abstention_recall": 0.97,  # (1.00: out of scope and not on the pages together)
-    "abstention_precision": 0.81,  # (0.841)
+    "key_fact_recall": 0.76,  # (0.786)
+    "abstention_recall": 0.94,  # (0.966: out of scope and not on the pages together)
+    "abstention_precision": 0.86,  # (0.889)
     "da/hit@1": 0.83,  # (0.867, 60 answerable)
-    "pl/hit@1": 0.76,  # (0.80, 60 answerable)
-    "en/hit@1": 0.79,  # (0.90, 10 answerable)
+    "pl/hit@1": 0.79,  # (0.833, 60 answerable)
+    "en/hit@1": 0.59,  # (0.70, 10 answerable)
     "fact/hit@1": 0.84,  # (0.875, 40 items)
-    "paraphrase/hit@1": 0.79,  # (0.825, 40 items)
-    "follow_up/hit@1": 0.81,  # (0.875, 16 items)
-    "other_language/hit@1": 0.83,  # (0.889, 18 items)
-    "list/hit@1": 0.74,  # (0.833, 12 items)
-    "overview/hit@1": 0.62,  # (0.75, 8 items)
-    "not_on_page/abstention_recall": 0.97,  # (1.00, 48 items)
+    "paraphrase/hit@1": 0.87,  # (0.90, 40 items)
+    "follow_up/hit@1": 0.74,  # (0.812, 16 items)
+    "other_language/hit@1": 0.66,  # (0.722, 18 items)
+    "list/hit@1": 0.66,  # (0.75, 12 items)
+    "overview/hit@1": 0.49,  # (0.625, 8 items)
+    "not_on_page/abstention_recall": 0.93,  # (0.958, 48 items)
     "out_of_scope/abstention_recall": 0.89,  # (1.00, 10 items)
 }
 
