@@ -15,7 +15,6 @@ numeric kernels it records (`kernels`), to the last bits of rounding under other
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from dataclasses import replace
@@ -27,7 +26,15 @@ from assistant.answering.answerability import ANSWERED, NOT_ON_PAGE, OUT_OF_SCOP
 from assistant.answering.features import FEATURES, vector
 from assistant.answering.kernels import numeric_kernels
 from assistant.answering.learned import MODEL_FILE
-from assistant.ingest.labelled import SEED, corpus_without, examples
+from assistant.ingest.labelled import (
+    SEED,
+    corpus_without,
+    examples,
+    read_rows,
+    table_digest,
+    write_rows,
+    written_for,
+)
 from assistant.ingest.written import UNANSWERED_SUFFIX
 from assistant.retrieval import ranking_training
 from assistant.retrieval.ranking import LearnedRanking
@@ -89,17 +96,12 @@ def feature_table(
                     # its table is made: features changed, or its veto is 0)
                     "ruled": answer.trace.decision,
                     # whether the best passage is the one the question was written for
-                    "top_is_own": _same_passage(engine.index, top, example.passage_id),
+                    "top_is_own": written_for(engine.index, top, example.passage_id),
                 }
             )
             if progress and n % 50 == 0:
                 print(f"  fold {fold + 1}/{len(folds)}: {n}/{len(asked)}", file=sys.stderr)
     return rows
-
-
-def _same_passage(index, found: str, wanted: str) -> bool:
-    chunk = index.passages.get(found)
-    return bool(wanted) and chunk is not None and wanted in {found, *chunk.translations.values()}
 
 
 def usable(rows: list[dict]) -> list[dict]:
@@ -188,20 +190,12 @@ def model_dict(model, rows: list[dict], seed: int = SEED) -> dict:
     }
 
 
-def table_digest(rows: list[dict]) -> str:
-    return hashlib.sha256(
-        "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows).encode()
-    ).hexdigest()[:16]
-
-
 def write_table(rows: list[dict], path: Path = TABLE_FILE) -> None:
-    path.write_text(
-        "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows), "utf-8"
-    )
+    write_rows(rows, path)
 
 
 def read_table(path: Path = TABLE_FILE) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return read_rows(path)
 
 
 def write_model(model: dict, path: Path = MODEL_FILE) -> None:

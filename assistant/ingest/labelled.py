@@ -9,6 +9,7 @@ index built without them, as a new asker's question would be. The eval set is ne
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -107,3 +108,28 @@ def corpus_without(corpus_dir: Path, held_out: set[str], target: Path) -> Path:
                 }
             path.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
     return target
+
+
+def written_for(index, found: str, wanted: str) -> bool:
+    """Whether the passage `found` is `wanted`, the one a question was written for, or its
+    translation."""
+    chunk = index.passages.get(found)
+    return bool(wanted) and chunk is not None and wanted in {found, *chunk.translations.values()}
+
+
+def table_digest(rows: list[dict]) -> str:
+    """A training table's fingerprint, recorded in the model fitted from it."""
+    return hashlib.sha256(
+        "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows).encode()
+    ).hexdigest()[:16]
+
+
+def write_rows(rows: list[dict], path: Path) -> None:
+    """A training table, one JSON row per line, keys sorted (so it diffs and digests alike)."""
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows), "utf-8"
+    )
+
+
+def read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

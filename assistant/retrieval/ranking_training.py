@@ -10,14 +10,22 @@ deterministic (`assistant train --from-table`). The eval set is never read here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from assistant.ingest.labelled import ANSWERED, SEED, corpus_without, examples
+from assistant.ingest.labelled import (
+    ANSWERED,
+    SEED,
+    corpus_without,
+    examples,
+    read_rows,
+    table_digest,
+    write_rows,
+    written_for,
+)
 from assistant.retrieval.ranking import DEPTH, FEATURES, MODEL_FILE
 
 TABLE_FILE = MODEL_FILE.with_name("ranking_training.jsonl")
@@ -71,18 +79,13 @@ def ranking_table(
                     "fold": fold,
                     "passage_id": example.passage_id,
                     "candidates": [h.chunk.id for h in hits],
-                    "own": [_same_passage(index, h.chunk.id, example.passage_id) for h in hits],
+                    "own": [written_for(index, h.chunk.id, example.passage_id) for h in hits],
                     "features": [[round(v, DECIMALS) for v in h.ranking_features] for h in hits],
                 }
             )
             if progress and n % 100 == 0:
                 print(f"  author {fold + 1}/{len(folds)}: {n}/{len(asked)}", file=sys.stderr)
     return rows
-
-
-def _same_passage(index, found: str, wanted: str) -> bool:
-    chunk = index.passages.get(found)
-    return bool(wanted) and chunk is not None and wanted in {found, *chunk.translations.values()}
 
 
 def fit(rows: list[dict], seed: int = SEED):
@@ -150,20 +153,12 @@ def model_dict(model, rows: list[dict], seed: int = SEED) -> dict:
     }
 
 
-def table_digest(rows: list[dict]) -> str:
-    return hashlib.sha256(
-        "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows).encode()
-    ).hexdigest()[:16]
-
-
 def write_table(rows: list[dict], path: Path = TABLE_FILE) -> None:
-    path.write_text(
-        "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows), "utf-8"
-    )
+    write_rows(rows, path)
 
 
 def read_table(path: Path = TABLE_FILE) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return read_rows(path)
 
 
 def write_model(model: dict, path: Path = MODEL_FILE) -> None:
