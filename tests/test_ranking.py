@@ -167,6 +167,36 @@ def test_a_follow_up_searched_with_the_previous_question_keeps_the_fusions_order
     assert all(h.ranking_features == () for h in learned.retrieve(*args, focus=focus))
 
 
+def test_the_learned_order_finds_the_right_passage_first_more_often_on_dev(settings):
+    """Every eighth Danish and Polish fact and paraphrase of the dev split (306 questions): the
+    passage holding the gold text comes first more often in the learned order than in the
+    fusion's (283 against 277 on 7 December 2026). A garbled model drops far below."""
+    index = Index.open(settings)
+    learned = HybridRetriever(index, index.embedder(), ranker=ranking.load_ranking())
+    fused = HybridRetriever(index, index.embedder())
+    items = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
+    items = [
+        i
+        for i in items
+        if i["language"] in ("da", "pl")
+        and i["category"] in ("fact", "paraphrase")
+        and not i.get("history")
+    ]
+    sample = items[:: len(items) // 300]
+    right = {"learned": 0, "fused": 0}
+    for item in sample:
+        language = item["language"]
+        gold = {
+            p.id
+            for p in index.passages.values()
+            if p.language == language and any(g in p.text for g in item["gold"][language])
+        }
+        for name, retriever in (("learned", learned), ("fused", fused)):
+            right[name] += retriever.retrieve(item["question"], language)[0].chunk.id in gold
+    assert len(sample) >= 300
+    assert right["learned"] >= right["fused"] + 3, right
+
+
 @pytest.mark.parametrize(
     ("question", "language"), [("Co robi Biuro ds. AI?", "pl"), ("Hvad er AI-kontoret?", "da")]
 )
