@@ -221,6 +221,30 @@ def test_a_question_in_a_conversation_keeps_the_fusions_order(settings):
         assert [h.fusion_rank for h in hits] == list(range(len(hits)))
 
 
+def test_a_candidate_nobody_wrote_questions_for_keeps_the_fusions_order(settings):
+    """A page dropped into the corpus, or a passage reworded since its questions were
+    written, has none in its own language: the ranking never saw such a candidate, and the
+    fusion's order stands while one is among the first."""
+    index = Index.open(settings)
+    learned = HybridRetriever(index, index.embedder(), ranker=ranking.load_ranking())
+    moved = [
+        (question, hits)
+        for question in _dev_questions("da", 15)
+        for hits in [learned.retrieve(question, "da")]
+        if [h.fusion_rank for h in hits] != list(range(len(hits)))
+    ]
+    assert moved
+    question, hits = moved[0]
+    written = index.questions.passage_ids
+    try:
+        index.questions.passage_ids = written - {hits[-1].chunk.id}
+        again = learned.retrieve(question, "da")
+    finally:
+        index.questions.passage_ids = written
+    assert hits[-1].chunk.id in [h.chunk.id for h in again]
+    assert [h.fusion_rank for h in again] == list(range(len(again)))
+
+
 def test_no_ranking_for_another_model_or_a_broken_file(tmp_path, caplog):
     shipped = ranking.load_ranking(ranking.MODEL_FILE)
     assert shipped is not None

@@ -382,7 +382,13 @@ class HybridRetriever:
             for row in ranking.candidate_features(candidates, bool(types), foreign)
         ]
         first = [replace(h, ranking_features=row) for h, row in zip(first, rows, strict=True)]
-        if self.ranker is not None and reorder:
+        # It learned from passages that all had questions written for them in their own
+        # language: one without (a page dropped into the corpus, a passage reworded since)
+        # looks to it like a passage nobody would ask about, and the fusion's order, which
+        # stands the passage's own cosine in for them, is kept.
+        asked_about = self.index.questions.passage_ids
+        written = all(h.chunk.id in asked_about for h in first)
+        if self.ranker is not None and reorder and written:
             first = [first[i] for i in self.ranker.order(rows)]
         return first + hits[ranking.DEPTH :]
 
