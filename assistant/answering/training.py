@@ -11,6 +11,9 @@ them, so each is judged as a new question would be, not matched against itself. 
 are written to a table beside the model; fitting from that table is deterministic, so the
 shipped model can be rebuilt from it (`assistant train --from-table`): bit for bit under the
 numeric kernels it records (`kernels`), to the last bits of rounding under others.
+
+`assistant train` first fits the learned order of the passages found
+(`retrieval.ranking_training`), then measures answerability's features with it in place.
 """
 
 from __future__ import annotations
