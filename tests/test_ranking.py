@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _retrain import retrain_from_tables
 
 from assistant.analysis.question import analyse_question
 from assistant.index.opened import Index
@@ -21,30 +19,6 @@ from assistant.retrieval.ranking_training import TABLE_FILE, read_table, table_d
 from assistant.retrieval.retriever import HybridRetriever
 
 EVAL = Path(__file__).resolve().parents[1] / "eval" / "qa.jsonl"
-
-
-def _rebuild(tmp_path: Path, **env: str) -> Path:
-    """`assistant train --from-table` in a child process (its own BLAS), into `tmp_path`."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "train",
-            "--from-table",
-            "--out",
-            str(tmp_path / "answerability.json"),
-            "--ranking-out",
-            str(tmp_path / "ranking.json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Ranking: cross-validated first candidate" in result.stdout
-    return tmp_path / "ranking.json"
 
 
 def _same_to_rounding(shipped: dict, rebuilt: dict, rows: list[dict]) -> None:
@@ -68,7 +42,7 @@ def test_the_shipped_ranking_is_rebuilt_from_its_table(tmp_path):
     question it learned from and every other number the same."""
     from assistant.answering.kernels import numeric_kernels
 
-    out = _rebuild(tmp_path)
+    _, out = retrain_from_tables(tmp_path)
     shipped = json.loads(ranking.MODEL_FILE.read_text(encoding="utf-8"))
     rebuilt = json.loads(out.read_text(encoding="utf-8"))
     rows = read_table(TABLE_FILE)

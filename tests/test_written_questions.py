@@ -10,10 +10,10 @@ import json
 import logging
 import platform
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _retrain import retrain_from_tables
 from rapidfuzz import fuzz, process
 
 from assistant.analysis.text import words
@@ -315,7 +315,7 @@ def test_the_shipped_model_is_rebuilt_from_its_table(tmp_path):
     from assistant.answering.learned import MODEL_FILE
     from assistant.answering.training import TABLE_FILE, read_table, table_digest
 
-    out = _rebuild(tmp_path / "model.json")
+    out, _ = retrain_from_tables(tmp_path)
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     rebuilt = json.loads(out.read_text(encoding="utf-8"))
     rows = read_table(TABLE_FILE)
@@ -336,40 +336,12 @@ def test_a_rebuild_under_another_cpus_blas_code_records_it_and_decides_the_same(
     from assistant.answering.learned import MODEL_FILE
     from assistant.answering.training import TABLE_FILE, read_table
 
-    out = _rebuild(tmp_path / "model.json", OPENBLAS_CORETYPE="Nehalem")
+    out, _ = retrain_from_tables(tmp_path, OPENBLAS_CORETYPE="Nehalem")
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     rebuilt = json.loads(out.read_text(encoding="utf-8"))
     assert all(kernel.endswith(" Nehalem") for kernel in rebuilt["fitted_under"]["blas"])
     assert rebuilt["fitted_under"] != shipped["fitted_under"]
     _assert_same_model_to_rounding(shipped, rebuilt, read_table(TABLE_FILE))
-
-
-def _rebuild(out: Path, **env: str) -> Path:
-    """`assistant train --from-table` in a child process (its own BLAS), into `out`."""
-    import os
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "train",
-            "--from-table",
-            "--out",
-            str(out),
-            "--ranking-out",
-            str(out.with_name("ranking.json")),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "cross-validated recall" in result.stdout
-    return out
 
 
 FITTED_NUMBERS = ("mean", "scale", "coef", "intercept")
