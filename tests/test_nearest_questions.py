@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.index.question_vectors import (
+    SHARPNESS,
     QuestionVectors,
     answered_nearby,
     nearest_first,
@@ -63,3 +64,26 @@ def test_a_build_without_written_questions_has_no_cosines():
     assert nothing.cosines(query).shape == (0,)
     assert nothing.best(query) == {}
     assert answered_nearby(query, nothing, nothing) == ()
+
+
+def test_the_vote_shares_the_nearest_questions_by_passage():
+    """Each passage's share of the `VOTERS` nearest, a nearer question weighing more: two
+    questions just as near count twice one, one far below the nearest almost nothing, and a
+    question beyond the nearest few not at all."""
+    questions = [
+        WrittenQuestion("near", "da", "a"),
+        WrittenQuestion("near", "da", "b"),
+        WrittenQuestion("single", "da", "c"),
+        WrittenQuestion("far", "da", "d"),
+        WrittenQuestion("beyond", "da", "e"),
+    ]
+    written = QuestionVectors(np.eye(5, dtype=np.float32), questions)
+    # Each question's cosine to the query is its own entry of it (the rows are unit vectors).
+    scores = written.cosines(np.array([0.90, 0.90, 0.90, 0.70, 0.10], dtype=np.float32))
+    votes = written.votes(scores, k=4)
+    assert set(votes) == {"near", "single", "far"}
+    assert sum(votes.values()) == pytest.approx(1.0)
+    assert votes["near"] == pytest.approx(2 * votes["single"])
+    assert votes["far"] == pytest.approx(votes["single"] * np.exp(-0.2 * SHARPNESS), rel=1e-4)
+    assert votes["near"] > 0.66
+    assert QuestionVectors(np.zeros((0, 1), dtype=np.float32), []).votes(scores[:0]) == {}

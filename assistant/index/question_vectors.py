@@ -28,6 +28,12 @@ UNANSWERED = "unanswered"  # the questions written as not answered, grouped by k
 # k = 10 alone 0.915, sharpness 20 / 100: 0.916 / 0.906.
 NEAREST = (5, 10, 25)
 SHARPNESS = 50.0
+# How many of the nearest written questions vote on which passage a question asks about
+# (`QuestionVectors.votes`, read by the learned ranking). Cross-validated by author on the
+# nine authors' 7,045 questions (7 December 2026): the ranking's first candidate was their
+# passage for 0.9188 with 20 (sharpness 50), 0.9192 with 50, 0.9160-0.9185 with sharpness
+# 20 or 100; 0.9094 without the vote.
+VOTERS = 20
 
 
 def embed_questions(
@@ -135,6 +141,20 @@ class QuestionVectors:
         if not self.questions:
             return np.zeros(0, dtype=np.float32)
         return self._vectors @ np.asarray(query, dtype=np.float32)
+
+    def votes(self, scores: np.ndarray, k: int = VOTERS) -> dict[str, float]:
+        """Each passage's share of the k questions written nearest to the query, nearer ones
+        weighing more (as in `answered_nearby`): what the questions people wrote say as a
+        group, where `best` reads only the closest. `scores`: the query's `cosines`."""
+        if not self.questions:
+            return {}
+        rows = nearest_first(scores, k)
+        weights = np.exp(SHARPNESS * (scores[rows].astype(float) - float(scores[rows[0]])))
+        shares: dict[str, float] = {}
+        for row, weight in zip(rows.tolist(), (weights / weights.sum()).tolist(), strict=True):
+            passage_id = self.questions[row].passage_id
+            shares[passage_id] = shares.get(passage_id, 0.0) + weight
+        return shares
 
     def passage_questions(self, passage_id: str) -> list[str]:
         """The texts written for a passage."""

@@ -3,9 +3,11 @@
 The fusion's weights (`retriever.WEIGHTS`) are one compromise for every question. Which
 signal to trust depends on the question and on the candidates beside each other: a passage
 that leads by its written questions but not by its own words, a list's lead-in that shares
-only the subject's words, a passage that holds the date a "when" asks for. A logistic
-regression over generic features of each candidate (its scores, how far each stands from the
-best candidate's, what kind of passage it is) puts the first `DEPTH` candidates in order.
+only the subject's words, a passage that holds the date a "when" asks for. A linear score
+over generic features of each candidate (its scores, how far each stands from the best
+candidate's, which passage the nearest written questions point to, what kind of passage it
+is) puts the first `DEPTH` candidates in order; it is a logistic regression fitted on pairs
+of candidates (`ranking_training.fit`).
 
 It is trained by `assistant train` (`ranking_training`) on the questions people wrote for
 each passage, each retrieved from an index without its author's questions: it learns from
@@ -31,8 +33,9 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).with_name("ranking_model.json")
 DEPTH = 5  # the candidates put in order: as many as `retrieve` returns by default
 
-# Each candidate's own values: the fused score, the raw cosines, lexical evidence, and each
-# ranking's normalised score as the fusion summed it.
+# Each candidate's own values: the fused score, the raw cosines, lexical evidence, each
+# ranking's normalised score as the fusion summed it, and its share of the vote of the nearest
+# written questions (`QuestionVectors.votes`).
 OWN = (
     "fused",
     "dense",
@@ -46,10 +49,20 @@ OWN = (
     "sentence_n",
     "written_n",
     "letters_n",
+    "written_vote",
 )
 # How far each of these stands below the best candidate's (0 for the best): a score only
 # means something beside the others'.
-RELATIVE = ("fused", "dense", "sentence", "written", "coverage", "lexical_n", "letters_n")
+RELATIVE = (
+    "fused",
+    "dense",
+    "sentence",
+    "written",
+    "coverage",
+    "lexical_n",
+    "letters_n",
+    "written_vote",
+)
 # What kind of candidate and question: the fusion's first; the answer type asked for and
 # whether the passage holds it; a list's lead-in or item; the passage's length; a question in
 # a language the pages are not in.
@@ -106,7 +119,8 @@ def candidate_features(
 
 @dataclass(frozen=True)
 class LearnedRanking:
-    """The fitted model: standardisation, then one linear score per candidate."""
+    """The fitted model: standardisation, then one linear score per candidate (the
+    intercept is 0 for a model fitted on pairs: only the scores' differences count)."""
 
     model: str  # the embedding model whose cosines it was trained on
     mean: np.ndarray

@@ -189,9 +189,18 @@ class HybridRetriever:
         # Where matching is judged: on the question's own language's page when there is one.
         judged_in = asked_in if asked_in in index.languages else None
         rankings: list[tuple[float, dict[str, float]]] = []
-        # Each ranking's normalised scores by name, as the learned ranking reads them.
+        # Each ranking's normalised scores by name, and the written questions' vote, as the
+        # learned ranking reads them.
         signals: dict[str, dict[str, float]] = {
-            name: {} for name in ("lexical_n", "dense_n", "sentence_n", "written_n", "letters_n")
+            name: {}
+            for name in (
+                "lexical_n",
+                "dense_n",
+                "sentence_n",
+                "written_n",
+                "letters_n",
+                "written_vote",
+            )
         }
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
@@ -239,6 +248,10 @@ class HybridRetriever:
         # Every written question's cosine, each family in one product, read three times.
         written_cosines = (index.questions.cosines(vector), index.unanswered.cosines(vector))
         written = self._written(vector, written_cosines[0], targets)
+        # Which passage the nearest written questions point to, as a group (the ranking reads it).
+        signals["written_vote"] = self._map(
+            index.questions.votes(written_cosines[0]), targets, merge="sum"
+        )
         if self.weights.get("written") and written:
             # A passage nobody wrote questions for (a new page) stands in with its own cosine
             # rather than dropping out of this ranking.
@@ -515,8 +528,15 @@ class HybridRetriever:
         self, scores: dict[str, float], targets: list[str], merge: str = "max"
     ) -> dict[str, float]:
         """Scores moved into the target languages: an other-language passage scores for its
-        translation. When several land on one passage, the best wins ("max") or they are
-        averaged ("mean": a passage and its translation both judged by meaning)."""
+        translation. When several land on one passage, the best wins ("max"), they are
+        averaged ("mean": a passage and its translation both judged by meaning) or added up
+        ("sum": shares of one vote)."""
+        if merge == "sum":
+            summed: dict[str, float] = {}
+            for passage_id, score in scores.items():
+                for target_id in self._targets(passage_id, targets):
+                    summed[target_id] = summed.get(target_id, 0.0) + score
+            return summed
         if merge == "mean":
             gathered: dict[str, list[float]] = {}
             for passage_id, score in scores.items():
