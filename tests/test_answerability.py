@@ -295,6 +295,8 @@ def test_the_small_predicates():
         ("Hvornår er fristen?", {DATE}),
         ("I hvilket år blev det rådgivende forum oprettet?", {DATE}),
         ("W którym roku powstał panel naukowy?", {DATE}),
+        ("Którego dnia zbiera się panel naukowy?", {DATE}),  # the genitive asks for a date too
+        ("Do jakiego miesiąca trwa nabór?", {DATE}),
         ("What year was the scientific panel set up?", {DATE}),
         ("Hvor tit holder ekspertpanelet møder?", {FREQUENCY}),
         ("Hvor længe varer AI-pagten?", {DURATION}),

@@ -184,6 +184,7 @@ _ASKED = {
         r"\b(hvornår|wann|o\s+której|hvilket\s+tidspunkt|what\s+time|"
         r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
         r"date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
+        r"(którego|jakiego)\s+(roku|dnia|miesiąca)|"
         r"(what|which)\s+(year|day|month)|in\s+welchem\s+jahr|en\s+quelle\s+année)\b",
         re.I,
     ),

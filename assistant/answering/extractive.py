@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.analysis.answer_types import held_types
 from assistant.analysis.question import AnalysedQuestion, analysis_of
 from assistant.analysis.text import language_data, sentences, words
 from assistant.answer import Answer, Citation, Trace, TracedPassage, Translation, text_fragment_link
@@ -41,6 +42,12 @@ RANK_WEIGHT = 0.5  # chosen on dev (0.2, 0.5, 1.0: hit@1 0.71, 0.74, 0.72)
 # How much a sentence's closeness in meaning to the question counts (the model's cosine,
 # spread over [0, 1] among the candidate sentences), beside its words.
 MEANING_WEIGHT = 0.5
+# How much it counts that a sentence holds every answer type the question asks for (a date
+# for "when", an e-mail address for "how do I contact"): the sentence that shares the
+# question's words can be the passage's opening, the date its last. Chosen on dev (6,346
+# items, 7 December 2026): key facts 0.826 -> 0.829 with 0.5 or 1.0 (10 answers gained the
+# fact, none lost one), nothing else moved.
+TYPE_WEIGHT = 0.5
 _QUESTION_WORDS = {k: set(v.split()) for k, v in language_data("question_words").items()}
 LANGUAGE_NAMES = {
     "en": {"da": "Danish", "pl": "Polish"},
@@ -80,6 +87,8 @@ def best_sentences(
         return []
     top_score = max(h.score for h in hits) or 1.0
     meaning = _meaning(hits[:MAX_PASSAGES])
+    asked = analysis_of(analysed, *follow_up) if follow_up else analysed
+    types = set(asked.expected_types) if asked is not None else set()
     choices = []
     for hit in hits[:MAX_PASSAGES]:
         quoted = sentences(hit.chunk.text)
@@ -107,6 +116,8 @@ def best_sentences(
             score = own + 0.3 * with_context + RANK_WEIGHT * hit.score / top_score
             if len(cosines) == len(quoted):
                 score += MEANING_WEIGHT * cosines[position]
+            if types and types <= held_types(quoted[position], hit.chunk.language):
+                score += TYPE_WEIGHT
             choices.append(Choice(hit, sentence, score))
     choices.sort(key=lambda c: c.score, reverse=True)
     chosen: list[Choice] = []
