@@ -39,6 +39,7 @@ def alternated(
 
 def main(argv: list[str] | None = None) -> int:
     from assistant.index.opened import Index
+    from assistant.index.question_vectors import VOTERS
     from assistant.retrieval import ranking
     from assistant.retrieval.retriever import HybridRetriever
     from assistant.settings import Settings
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     compute = written.votes
     remembered: dict[bytes, dict[str, float]] = {}
 
-    def recording(scores, k=20):
+    def recording(scores, k=VOTERS):
         remembered[scores.tobytes()] = votes = compute(scores, k)
         return votes
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return learned.retrieve(question, language)
 
     def recalled(question: str, language: str):
-        written.votes = lambda scores, k=20: remembered[scores.tobytes()]
+        written.votes = lambda scores, k=VOTERS: remembered[scores.tobytes()]
         return learned.retrieve(question, language)
 
     def fusion_order(question: str, language: str):
