@@ -36,21 +36,9 @@ DEPTH = 5  # the candidates put in order: as many as `retrieve` returns by defau
 # Each candidate's own values: the fused score, the raw cosines, lexical evidence, each
 # ranking's normalised score as the fusion summed it, and its share of the vote of the nearest
 # written questions (`QuestionVectors.votes`).
-OWN = (
-    "fused",
-    "dense",
-    "sentence",
-    "written",
-    "coverage",
-    "standing",
-    "rarest_match",
-    "lexical_n",
-    "dense_n",
-    "sentence_n",
-    "written_n",
-    "letters_n",
-    "written_vote",
-)
+# The ones the retriever gathers per passage while it fuses (`HybridRetriever.retrieve`).
+SIGNALS = ("lexical_n", "dense_n", "sentence_n", "written_n", "letters_n", "written_vote")
+OWN = ("fused", "dense", "sentence", "written", "coverage", "standing", "rarest_match", *SIGNALS)
 # How far each of these stands below the best candidate's (0 for the best): a score only
 # means something beside the others'.
 RELATIVE = (

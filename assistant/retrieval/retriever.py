@@ -191,17 +191,7 @@ class HybridRetriever:
         rankings: list[tuple[float, dict[str, float]]] = []
         # Each ranking's normalised scores by name, and the written questions' vote, as the
         # learned ranking reads them.
-        signals: dict[str, dict[str, float]] = {
-            name: {}
-            for name in (
-                "lexical_n",
-                "dense_n",
-                "sentence_n",
-                "written_n",
-                "letters_n",
-                "written_vote",
-            )
-        }
+        signals: dict[str, dict[str, float]] = {name: {} for name in ranking.SIGNALS}
         stems_by_language: dict[str, list[str]] = {}
         for passage_language, lexical in index.lexical.items():
             stems = analysed.stems_for(passage_language)
@@ -248,10 +238,12 @@ class HybridRetriever:
         # Every written question's cosine, each family in one product, read three times.
         written_cosines = (index.questions.cosines(vector), index.unanswered.cosines(vector))
         written = self._written(vector, written_cosines[0], targets)
-        # Which passage the nearest written questions point to, as a group (the ranking reads it).
-        signals["written_vote"] = self._map(
-            index.questions.votes(written_cosines[0]), targets, merge="sum"
-        )
+        if not focus:
+            # Which passage the nearest written questions point to, as a group: read only by
+            # the learned ranking, which a search steered by a previous question skips.
+            signals["written_vote"] = self._map(
+                index.questions.votes(written_cosines[0]), targets, merge="sum"
+            )
         if self.weights.get("written") and written:
             # A passage nobody wrote questions for (a new page) stands in with its own cosine
             # rather than dropping out of this ranking.
