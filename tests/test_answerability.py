@@ -312,6 +312,18 @@ def test_the_small_predicates():
         ("W jakich językach są publikowane wytyczne?", {LANGUAGE}),
         ("Hvad kan teknologi til sprog gøre for Europa?", set()),  # language as a subject
         ("Kto przewodniczy Radzie?", {LEADER}),
+        ("Kim jest szef agencji?", {LEADER}),
+        # The asker's own boss is who asks, not whom the question is about.
+        ("Mój szef pyta, czy agencja działa w ramach ministerstwa?", set()),
+        ("Szef twierdzi, że agencja powstała w 2030 r. – w którym roku naprawdę?", {DATE}),
+        # "-based" and "based on" say how, not where; "up to date" is no date.
+        ("Is the agency's work evidence-based?", set()),
+        ("What is the strategy based on?", set()),
+        ("Where is the agency based?", {PLACE}),
+        ("Is the agency based in Lisbon?", {PLACE}),
+        ("Are the guidelines kept up to date?", set()),
+        ("Skal vejledningerne være helt up-to-date?", set()),
+        ("What date is the deadline?", {DATE}),
         ("Hvem leder AI-kontoret?", {LEADER}),
         ("Hvad er AI-pagten?", set()),
         ("Jaka jest data rozpoczęcia?", set()),  # Polish "data" is not the English "date"

@@ -204,9 +204,12 @@ def test_the_letters_the_written_questions_share_with_the_asked_one_find_its_pas
     """With the n-gram ranking, the passage leads by a clear margin. (Before the fifth
     author's questions, the model's and the stems' rankings alone put it second or third, so
     this test also took the n-gram ranking away and saw it lose; its questions now say it in
-    these words too, and the other rankings put the Polish one first without the letters.)"""
+    these words too, and the other rankings put the Polish one first without the letters.
+    The margin was over 0.2 until the tenth author; 0.146 since for the Polish question,
+    whose next passage, on the Office's other international tasks, gained questions in
+    these words too. Over 0.1 is asked: still far above a last-digit difference.)"""
     index = Index.open(settings)
     embedder = index.embedder()
     hits = HybridRetriever(index, embedder).retrieve(question, language, k=3)
     assert hits[0].chunk.id == passage
-    assert hits[0].score - hits[1].score > 0.2
+    assert hits[0].score - hits[1].score > 0.1

@@ -159,9 +159,12 @@ _ASKED = {
         r"opening\s+hours|öffnungszeit\w*|geöffnet|horaires?\s+d'ouverture)\b",
         re.I,
     ),
+    # "Mój szef pyta, ..." is the asker's own boss, who asks: context, not whom it is about.
     LEADER: re.compile(
         r"\b(formand\w*|leder(en)?\s+(af|for)|hvem\s+leder|who\s+(leads|runs)|direktør\w*|chef(en)?\s+for|kieruj\w*|"
-        r"przewodnicz\w*|szef\w*|dyrektor\w*|na\s+czele|heads?\s+of|heads\b|chairs?\b|"
+        r"przewodnicz\w*|(?<!mój\s)(?<!moja\s)(?<!nasz\s)(?<!nasza\s)szef"
+        r"(?!\s+(?:pyta|twierdzi|mówi|uważa|chce|prosi|kaz|wspomina|wspomniał|zapyta|powiedział))\w*|"
+        r"dyrektor\w*|na\s+czele|heads?\s+of|heads\b|chairs?\b|"
         r"director\w*|leads?\s+the)",
         re.I,
     ),
@@ -171,19 +174,21 @@ _ASKED = {
         r"quelles?\s+langues?|dans\s+quelle\s+langue)\b",
         re.I,
     ),
+    # "based in" asks where; "evidence-based" and "based on" say how (written questions).
     PLACE: re.compile(
         r"\b(hvor\s+ligger|hvor\s+holder|hvor\s+(afholdes|foregår|mødes)|"
         r"gdzie\s+(się\s+)?(odbywa\w*|odbęd\w*|spotyka\w*|zbiera\w*)|"
         r"where\s+(\S+\s+){0,6}?(held|take\s+place|meet)\b|beliggende|placeret|(i\s+)?hvilke[nt]?\s+(by|byer|land|"
         r"lande)\b|które\s+kraje|którymi\s+krajami|z\s+jakimi\s+krajami|which\s+countries|gdzie\s+(się\s+)?(mieści|znajduj|ma\s+siedzibę)\w*|w\s+jakich\s+"
-        r"(miastach|krajach)|w\s+(którym|jakim)\s+(mieście|kraju)|where\s+(is|are)\b|located|based|"
+        r"(miastach|krajach)|w\s+(którym|jakim)\s+(mieście|kraju)|where\s+(is|are)\b|located|(?<!-)based\s+in\b|"
         r"in\s+which\s+(cit|countr)\w*|wo\s+(ist|liegt|befindet)|où\s+(est|se\s+trouve))",
         re.I,
     ),
+    # "up to date" and "to date" name no date.
     DATE: re.compile(
         r"\b(hvornår|wann|o\s+której|hvilket\s+tidspunkt|what\s+time|"
         r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
-        r"date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
+        r"(?<!to\s)(?<!to-)date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
         r"(którego|jakiego)\s+(roku|dnia|miesiąca)|"
         r"(what|which)\s+(year|day|month)|in\s+welchem\s+jahr|en\s+quelle\s+année)\b",
         re.I,
