@@ -174,7 +174,7 @@ _ASKED = {
         r"quelles?\s+langues?|dans\s+quelle\s+langue)\b",
         re.I,
     ),
-    # "based in" asks where; "evidence-based" and "based on" say how (written questions).
+    # "based in" asks where; "evidence-based" and "based on" say how, not where.
     PLACE: re.compile(
         r"\b(hvor\s+ligger|hvor\s+holder|hvor\s+(afholdes|foregår|mødes)|"
         r"gdzie\s+(się\s+)?(odbywa\w*|odbęd\w*|spotyka\w*|zbiera\w*)|"
