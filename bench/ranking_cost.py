@@ -13,12 +13,9 @@ order, not the work (about 0.35 ms here). Medians are printed.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from collections.abc import Callable
-
-from assistant.resources import PROJECT_DIR
 
 
 def alternated(
@@ -38,6 +35,7 @@ def alternated(
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.evaluation.dataset import load_items
     from assistant.index.opened import Index
     from assistant.index.question_vectors import VOTERS
     from assistant.retrieval import ranking
@@ -52,14 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     embedder = index.embedder()
     learned = HybridRetriever(index, embedder, ranker=ranking.load_ranking())
     fused = HybridRetriever(index, embedder)
-    items = [
-        json.loads(line)
-        for line in (PROJECT_DIR / "eval" / "qa.jsonl").read_text("utf-8").splitlines()
-    ]
     questions = [
-        (i["question"], i["language"])
-        for i in items
-        if i["language"] in ("da", "pl") and not i.get("history")
+        (item.question, item.language)
+        for item in load_items()
+        if item.language in ("da", "pl") and not item.history
     ][: args.questions]
 
     vectors: dict = {}
