@@ -353,6 +353,62 @@ def test_the_small_predicates():
         ("Do you know when the panel was set up?", {DATE}),
         ("Og hvornår så?", {DATE}),
         ("I od kiedy działa urząd?", {DATE}),
+        # Each conjunction with its own language's "when": an English "to when" or "do when"
+        # is no Polish "do kiedy".
+        ("Who does the agency listen to when it plans?", set()),
+        ("What does the agency do when a firm cheats?", set()),
+        ("Do kiedy trwa nabór?", {DATE}),
+        # A sentence opening with "when" that asks its own question after a comma states a
+        # condition; "When is ..., and ...?" still asks when.
+        ("When a firm cheats, does the agency step in?", set()),
+        ("When drafting rules, who does the agency consult?", set()),
+        ("When is the deadline, and who decides it?", {DATE}),
+        ("When did the agency open?", {DATE}),
+        # Contacts someone has with others are a relationship, not an address to write to.
+        ("Har agenturet kontakt med myndigheder i udlandet?", set()),
+        ("Czy agencja ma kontakty z uczelniami?", set()),
+        ("Jak ważne są kontakty z samorządami?", set()),
+        ("Er der kontakt mellem agenturet og kommunerne?", set()),
+        ("Hvordan kommer jeg i kontakt med agenturet?", {EMAIL}),
+        ("Jak nawiązać kontakt z agencją?", {EMAIL}),
+        # Writing towards someone takes at most a message or a pronoun in between; a document
+        # written for something ("skriver udkast til", "piszę referat do") is no address.
+        ("Hvem skriver jeg til?", {EMAIL}),
+        ("Kan jeg skrive en mail til dem?", {EMAIL}),
+        ("Skriver agenturet udkast til reglerne?", set()),
+        ("Piszę referat do szkoły – czym zajmuje się agencja?", set()),
+        ("Czy mogę napisać maila do agencji?", {EMAIL}),
+        # An addressee, a web page's address, an inquiry received and a mailing list are no
+        # e-mail address; nor is news one signs up to get by mail.
+        ("Czy firmy są adresatem programu?", set()),
+        ("Adres strony z ogłoszeniami?", set()),
+        ("Vi har fået en henvendelse fra agenturet – hvad nu?", set()),
+        ("Hvem kan jeg henvende mig til?", {EMAIL}),
+        ("Is there a mailing list?", set()),
+        ("Kan jeg abonnere på agenturets nyheder på mail?", set()),
+        ("Czy mogę dostawać maile z nowościami?", set()),
+        ("Kan jeg maile agenturet direkte?", {EMAIL}),
+        # "åbent" is opening hours with a when, a "har" or a time; "still open" is not.
+        ("Er ansøgningsrunden stadig åben?", set()),
+        ("Er tilmeldingen stadig åbent?", set()),
+        ("Har agenturet åbent om lørdagen?", {HOURS}),
+        ("Hvornår har de åbent?", {HOURS}),
+        # A journalist on deadline asks for no date; "klokken hvor mange" asks the time, not a
+        # count; "o której mowa" (which is mentioned) asks no time; "kosztem" (at the expense
+        # of) names no money.
+        ("Jeg er journalist på deadline – hvem leder agenturet?", {LEADER}),
+        ("Hvad er deadline for ansøgninger?", {DATE}),
+        ("Klokken hvor mange lukker ansøgningen?", {DATE}),
+        ("Ile krajów obejmuje program, o którym mowa w ustawie?", {COUNT}),
+        ("Czy rozwój nie odbywa się kosztem prywatności?", set()),
+        ("Ile kosztuje udział?", {MONEY}),
+        # "kieruje ... do" directs something to someone; "Kto kieruje" asks who leads.
+        ("Do kogo agencja kieruje wezwania?", set()),
+        ("Kto kieruje agencją?", {LEADER}),
+        # "How many kinds of ..." is answered by naming them.
+        ("Hvor mange typer aktører er med, og hvilke?", set()),
+        ("Ile rodzajów firm bierze udział?", set()),
+        ("Hvor mange medlemmer har panelet?", {COUNT}),
     ],
 )
 def test_expected_answer_types(question, types):

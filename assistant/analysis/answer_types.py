@@ -111,6 +111,20 @@ _IN_TEXT = {
     ),
 }
 
+# What may stand between writing and its addressee ("skrive en mail til", "napisać maila do"):
+# a message or a manner, not a document one writes ("skriver udkast til", "piszę referat do").
+_MESSAGE = (
+    r"(jeg|vi|man|du|i|en|et|dem|jer|direkte|bare|gerne|også|mail|e-?mail|besked|brev|ja|my|"
+    r"maila?|e-?maila?|list|wiadomość|bezpośrednio|we|you|an?|them|directly|e-?mails?|letter|"
+    r"message)"
+)
+
+# Words of news and of signing up for it.
+_NEWS = (
+    r"(abonn\w*|tilmeld\w*|melde?r?\s+mig|subscri\w*|sign\w*\s+up|zapis\w*|nyhed\w*|"
+    r"nowości\w*|news\w*|opdatering\w*|updates?|aktualności\w*)"
+)
+
 # What a question asks for. Order matters where cues overlap: a postal address or a phone
 # number is not an e-mail address, an amount of money is more than a count.
 _ASKED = {
@@ -126,21 +140,24 @@ _ASKED = {
     # napisać", "where do I write"): "Er firmaerne med til at skrive reglerne?" asks who
     # writes them, not for an address.
     EMAIL: re.compile(
-        r"e-?mail|\bmail|kontakt|contact|skontaktow|adres|\bhenvend|"
-        r"\bskriv\w*\s+(\S+\s+)?til\b|\btil\s+hvem\b|\b(na)?pis\w*\s+(\S+\s+)?do\b|"
-        r"\bdo\s+kogo\s+(\S+\s+){0,3}?(na)?(pis|zwróci)\w*|\bwrite\s+(\S+\s+)?to\b|"
+        r"e-?mail(?!ing|s\b|i\b)|\bmail(?!ing|s\b|i\b)|kontakt|contact|skontaktow|"
+        r"adres(?!at|owan|\w*\s+(stron|www|internetow))|\bhenvend(?!\w*\s+fra\b)|"
+        rf"\bskriv\w*\s+({_MESSAGE}\s+)?til\b|\btil\s+hvem\b|"
+        rf"\b(na)?pis\w*\s+({_MESSAGE}\s+)?do\b|"
+        r"\bdo\s+kogo\s+(\S+\s+){0,3}?(na)?(pis|zwróci)\w*|"
+        rf"\bwrite\s+({_MESSAGE}\s+)?to\b|"
         r"\b(hvor|gdzie|where)\s+(\S+\s+){0,3}?(skriv\w*|napisa\w*|pisa\w*|write)\b",
         re.I,
     ),
     MONEY: re.compile(
         r"\b(koste[rt]?|pris(en)?|budget\w*|budżet\w*|løn(nen)?|tjener?|bøde[rn]?\w*|penge|"
-        r"kosztuj\w*|koszt\w*|cen[aęy]|zarabia\w*|wynagrodz\w*|kar[ay]?\b|pieniędzy|kwot\w*|"
+        r"kosztuj\w*|koszt(?!em\b)\w*|cen[aęy]|zarabia\w*|wynagrodz\w*|kar[ay]?\b|pieniędzy|kwot\w*|"
         r"how\s+much|cost\w*|price|salary|earn\w*|fines|money|kostet|kosten|gehalt|"
         r"combien\s+co[uû]te|co[uû]t|prix|salaire)\b",
         re.I,
     ),
     COUNT: re.compile(
-        r"\b(hvor\s+mange|antal(let)?|ile|ilu|liczb\w*|how\s+many|number\s+of|wie\s+viele|"
+        r"\b((?<!klokken\s)hvor\s+mange|antal(let)?|ile|ilu|liczb\w*|how\s+many|number\s+of|wie\s+viele|"
         r"anzahl|combien)\b",
         re.I,
     ),
@@ -155,7 +172,8 @@ _ASKED = {
         re.I,
     ),
     HOURS: re.compile(
-        r"\b(åbent|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
+        r"\b(har\s+(\S+\s+){0,3}?åbent|hvornår\s+(\S+\s+){0,4}?åbent|"
+        r"åbent\s+(om|fra|til|på|den|i\s+(dag|morgen|weekenden?))\b|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
         r"opening\s+hours|öffnungszeit\w*|geöffnet|horaires?\s+d'ouverture)\b",
         re.I,
     ),
@@ -186,8 +204,8 @@ _ASKED = {
     ),
     # "up to date" and "to date" name no date.
     DATE: re.compile(
-        r"\b(hvornår|wann|o\s+której|hvilket\s+tidspunkt|what\s+time|"
-        r"frist\w*|termin\w*|deadline\w*|dato(en)?|"
+        r"\b(hvornår|wann|o\s+której(?!\s+mowa)|hvilket\s+tidspunkt|what\s+time|klokken\s+hvor\s+mange|"
+        r"frist\w*|termin\w*|(?<!på\s)(?<!on\s)deadline\w*|dato(en)?|"
         r"(?<!to\s)(?<!to-)date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
         r"(którego|jakiego)\s+(roku|dnia|miesiąca)|"
         r"(what|which)\s+(year|day|month)|in\s+welchem\s+jahr|en\s+quelle\s+année)\b",
@@ -198,12 +216,27 @@ _ASKED = {
 # pisze kodeksy?" asks whether, not when): they ask for a date where they open a sentence
 # (after "and", "but"...), follow a preposition ("do kiedy", "since when") or a verb of knowing
 # or telling ("Czy wiadomo, kiedy ...", "Do you know when ...").
+# Each conjunction and preposition with its own language's word: an English "to when" or "do
+# when" ("listen to when it decides", "what does it do when ...") is no Polish "do kiedy".
 _AMBIGUOUS_WHEN = re.compile(
-    r"(^|[.!?:;]\s*|\b(and|but|so|then|a|i|ale|to|więc|og|men|så|et|mais|alors)\s+|"
-    r"\b(do|od|until|till|since|by|jusqu'à|depuis)\s+|"
+    r"(^|[.!?:;]\s*)(kiedy|when|quand)\b|"
+    r"\b(a|i|ale|to|więc|do|od)\s+kiedy\b|"
+    r"\b(and|but|so|then|until|till|since|by)\s+when\b|"
+    r"\b(et|mais|alors|jusqu'à|depuis)\s+quand\b|"
     r"\b(know|knows|tell|ask|sure|wiadomo|wiesz|wie|wiecie|powiedz\w*|podaj\w*|"
-    r"pyta\w*|sait|savez|dire|dites)\W+((me|us|mi|nam|moi|nous)\W+)?)"
-    r"(kiedy|when|quand)\b",
+    r"pyta\w*|sait|savez|dire|dites)\W+((me|us|mi|nam|moi|nous)\W+)?(kiedy|when|quand)\b",
+    re.I,
+)
+# A sentence that opens with "when" and asks its own question after a comma states a
+# condition: "When a firm breaks the rules, is it fined?", where "When is it, and who ...?"
+# asks when (the verb follows "when" at once). English and French only: a Polish "kiedy"
+# takes its verb in both readings ("Kiedy startuje pakt – teraz, czy później?").
+_CONDITIONAL_WHEN = re.compile(
+    r"(^|[.!?:;]\s*)(when|quand)\b"
+    r"(?!\s+(is|are|was|were|do|does|did|will|would|can|could|should|has|have|had|must|shall|"
+    r"may|est|sont|ont)\b)[^,.!?]*,"
+    r"(?=\s*(is|are|was|were|do|does|did|can|could|will|would|should|must|may|has|have|what|"
+    r"who|how|which|where|why|est-ce|peut|faut|doit|que|qui|comment|où)\b)",
     re.I,
 )
 # Contact that someone keeps up, ensures, maintains or is responsible for ("sørger for",
@@ -216,7 +249,31 @@ _KEPT_CONTACT = re.compile(
     r"\b(hold\w*|pleje\w*|sikre\w*|opretholde\w*|sørge\w*|står|stå|trzym\w*|utrzym\w*|"
     r"zapewni\w*|dba\w*|odpowiada\w*|keep\w*|kept|maintain\w*|ensur\w*|handl\w*|"
     r"responsible|hält|halten|pflege?n?t?|entretien\w*|maintien\w*)"
-    r"\s+(\S+\s+){0,3}?(kontakt(en|er|erne|u|y|ów|em|cie)?|contacts?)\b",
+    r"\s+(\S+\s+){0,3}?(kontakt(en|er|erne|u|y|ów|em|cie)?|contacts?)\b|"
+    # Contacts with others that someone has: "Har kontoret kontakt med myndigheder i
+    # udlandet?", "kontakty z państwami trzecimi" (where "komme i kontakt med dem" and
+    # "nawiązać kontakt z biurem" ask how to reach them).
+    r"\b(har|have|has|had|ma|mają|miał\w*)\s+(\S+\s+){0,2}?(kontakt(er)?|contacts?)\s+"
+    r"(med|z|ze|with)\b|"
+    r"\b(kontakter(ne)?|kontakt(y|ów|ach|ami)|contacts)\s+(\S+\s+)?(med|z|ze|with)\b|"
+    r"\b(kontakt(en|er)?|contacts?)\s+(mellem|between|among)\b",
+    re.I,
+)
+# News by e-mail: signing up for updates that come by mail asks how to subscribe, not for an
+# address ("Kan jeg abonnere på nyheder på mail?", "dostawać maile z nowościami").
+_NEWS_BY_MAIL = re.compile(
+    rf"\b{_NEWS}\s+(\S+\s+){{0,6}}?(e-?)?mail\w*|\b(e-?)?mail\w*\s+(\S+\s+){{0,3}}?{_NEWS}",
+    re.I,
+)
+# "kieruje ... do" directs something to someone ("Do kogo biuro kieruje wezwania?"), where
+# "Kto kieruje biurem?" asks who leads.
+_DIRECTED_TO = re.compile(
+    r"\bkieruj\w*\s+(\S+\s+){0,2}?do\b|\bdo\s+kogo\s+(\S+\s+){0,2}?kieruj\w*", re.I
+)
+# "How many kinds of ..." is answered by naming them: a passage listing the kinds answers it.
+_HOW_MANY_KINDS = re.compile(
+    r"\b(hvor\s+mange|ile|how\s+many)\s+(typer|slags|arter|former|rodzaj\w*|typów|kinds|"
+    r"types|sorts)\b",
     re.I,
 )
 # Cues that one type's cue does not count when another is present ("postadresse" is no
@@ -260,9 +317,15 @@ def expected_types(question: str) -> set[str]:
 @lru_cache(maxsize=256)
 def _expected_types(question: str) -> frozenset[str]:
     asked = {t for t, pattern in _ASKED.items() if pattern.search(question)}
-    if EMAIL in asked and not _ASKED[EMAIL].search(_KEPT_CONTACT.sub(" ", question)):
+    if EMAIL in asked and not _ASKED[EMAIL].search(
+        _NEWS_BY_MAIL.sub(" ", _KEPT_CONTACT.sub(" ", question))
+    ):
         asked.discard(EMAIL)
-    if _AMBIGUOUS_WHEN.search(question.strip()):
+    if LEADER in asked and not _ASKED[LEADER].search(_DIRECTED_TO.sub(" ", question)):
+        asked.discard(LEADER)
+    if COUNT in asked and not _ASKED[COUNT].search(_HOW_MANY_KINDS.sub(" ", question)):
+        asked.discard(COUNT)
+    if _AMBIGUOUS_WHEN.search(_CONDITIONAL_WHEN.sub(" ", question.strip())):
         asked.add(DATE)
     for stronger, weaker in _OVERRIDES.items():
         if stronger in asked:
