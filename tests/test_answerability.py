@@ -405,6 +405,16 @@ def test_the_small_predicates():
         # "kieruje ... do" directs something to someone; "Kto kieruje" asks who leads.
         ("Do kogo agencja kieruje wezwania?", set()),
         ("Kto kieruje agencją?", {LEADER}),
+        # "tjene" serves someone, or earns ("hvad tjener", "tjene penge").
+        ("Skal teknologien tjene borgerne?", set()),
+        ("Hvad tjener en medarbejder i agenturet?", {MONEY}),
+        # Where something is published or described asks where to read it, not for a place.
+        ("Where are the agency's vacancies published?", set()),
+        ("Where is the agency's office?", {PLACE}),
+        # "ile mam czasu" asks how long; "o której mówi" (which it speaks of) asks no time.
+        ("Ile mam czasu na zgłoszenie?", {DURATION}),
+        ("Ile krajów obejmuje ta lista, o której mówi strona?", {COUNT}),
+        ("O której zaczyna się spotkanie?", {DATE}),
         # "How many kinds of ..." is answered by naming them.
         ("Hvor mange typer aktører er med, og hvilke?", set()),
         ("Ile rodzajów firm bierze udział?", set()),

@@ -315,11 +315,12 @@ def test_a_not_on_page_reply_quotes_no_lead_in_as_the_nearest_thing(settings, qu
     # it stands out by meaning, and the model's veto quotes it; fourth, the rules refuse.)
     answer = ask(question, settings=settings)
     assert answer.abstained and answer.reason == "not_on_page", answer.text
-    # the lead-in is the fusion's first candidate (the learned order puts the contact
-    # passage, and since the written questions' vote also another, before it)
-    assert ("ai-office/da/b014", 0) in [
-        (p.passage_id, p.fusion_rank) for p in answer.trace.passages
-    ]
+    # the lead-in is among the fusion's first two candidates (the learned order puts the
+    # contact passage, and since the written questions' vote also another, before it; since
+    # the eleventh author the fusion too puts the contact passage first for the telephone)
+    assert any(
+        p.passage_id == "ai-office/da/b014" and p.fusion_rank <= 1 for p in answer.trace.passages
+    )
     assert "ai-office/da/b014" not in [c.passage_id for c in answer.citations]
     assert "ved at:" not in answer.text
     assert answer.text.startswith("Siderne om Det Europæiske AI-kontor siger ikke")

@@ -150,7 +150,8 @@ _ASKED = {
         re.I,
     ),
     MONEY: re.compile(
-        r"\b(koste[rt]?|pris(en)?|budget\w*|budżet\w*|løn(nen)?|tjener?|bøde[rn]?\w*|penge|"
+        r"\b(koste[rt]?|pris(en)?|budget\w*|budżet\w*|løn(nen)?|bøde[rn]?\w*|penge|"
+        r"(hvad|hvor\s+meget)\s+(\S+\s+){0,3}?tjene[rs]?|tjene[rs]?\s+(\S+\s+){0,2}?(penge|kroner|euro)|"
         r"kosztuj\w*|koszt(?!em\b)\w*|cen[aęy]|zarabia\w*|wynagrodz\w*|kar[ay]?\b|pieniędzy|kwot\w*|"
         r"how\s+much|cost\w*|price|salary|earn\w*|fines|money|kostet|kosten|gehalt|"
         r"combien\s+co[uû]te|co[uû]t|prix|salaire)\b",
@@ -167,7 +168,7 @@ _ASKED = {
         re.I,
     ),
     DURATION: re.compile(
-        r"\b(hvor\s+(lang\s+tid|længe)|jak\s+długo|ile\s+czasu|how\s+long|wie\s+lange|"
+        r"\b(hvor\s+(lang\s+tid|længe)|jak\s+długo|ile\s+(\S+\s+)?czasu|how\s+long|wie\s+lange|"
         r"combien\s+de\s+temps|pendant\s+combien)\b",
         re.I,
     ),
@@ -204,7 +205,7 @@ _ASKED = {
     ),
     # "up to date" and "to date" name no date.
     DATE: re.compile(
-        r"\b(hvornår|wann|o\s+której(?!\s+mowa)|hvilket\s+tidspunkt|what\s+time|klokken\s+hvor\s+mange|"
+        r"\b(hvornår|wann|o\s+której(?!\s+(mowa|mówi\w*|wspomina\w*|pisze\w*))|hvilket\s+tidspunkt|what\s+time|klokken\s+hvor\s+mange|"
         r"frist\w*|termin\w*|(?<!på\s)(?<!on\s)deadline\w*|dato(en)?|"
         r"(?<!to\s)(?<!to-)date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
         r"(którego|jakiego)\s+(roku|dnia|miesiąca)|"
@@ -270,6 +271,13 @@ _NEWS_BY_MAIL = re.compile(
 _DIRECTED_TO = re.compile(
     r"\bkieruj\w*\s+(\S+\s+){0,2}?do\b|\bdo\s+kogo\s+(\S+\s+){0,2}?kieruj\w*", re.I
 )
+# Where something is published or described asks where to read it (a page, a site), not for a
+# place: "Where are the job calls published?".
+_WHERE_TO_READ = re.compile(
+    r"\bwhere\s+(is|are|were|was)\s+(\S+\s+){0,8}?(published|described|mapped|listed|posted|"
+    r"announced|advertised|explained|set\s+out)\b",
+    re.I,
+)
 # "How many kinds of ..." is answered by naming them: a passage listing the kinds answers it.
 _HOW_MANY_KINDS = re.compile(
     r"\b(hvor\s+mange|ile|how\s+many)\s+(typer|slags|arter|former|rodzaj\w*|typów|kinds|"
@@ -323,6 +331,8 @@ def _expected_types(question: str) -> frozenset[str]:
         asked.discard(EMAIL)
     if LEADER in asked and not _ASKED[LEADER].search(_DIRECTED_TO.sub(" ", question)):
         asked.discard(LEADER)
+    if PLACE in asked and not _ASKED[PLACE].search(_WHERE_TO_READ.sub(" ", question)):
+        asked.discard(PLACE)
     if COUNT in asked and not _ASKED[COUNT].search(_HOW_MANY_KINDS.sub(" ", question)):
         asked.discard(COUNT)
     if _AMBIGUOUS_WHEN.search(_CONDITIONAL_WHEN.sub(" ", question.strip())):
