@@ -17,31 +17,31 @@ from assistant.resources import PROJECT_DIR
 
 pytestmark = pytest.mark.eval
 
-# The thirty-second sealed test split (196 items), measured on 2026-12-07 on this code (the
-# tenth author's written questions, answerability and the ranking retrained), in brackets
+# The thirty-third sealed test split (196 items), measured on 2026-12-07 on this code (the
+# eleventh author's written questions, answerability and the ranking retrained), in brackets
 # (docs/evaluation.md). In the small groups (8-60 answerable items) a floor leaves room for one
 # item more wrong, two in Danish and Polish; the model's last digits differ between CPUs
 # (AVX2, AVX-512).
 FLOORS = {
-    "hit@1": 0.83,  # (0.848)
-    "retrieval_hit@3": 0.97,  # (0.986)
-    "retrieval_mrr": 0.93,  # (0.950)
+    "hit@1": 0.84,  # (0.862)
+    "retrieval_hit@3": 0.96,  # (0.978)
+    "retrieval_mrr": 0.91,  # (0.928)
     "citation_precision": 0.97,  # (1.00)
     "faithfulness": 0.97,  # (1.00)
     "language_accuracy": 0.97,  # (1.00)
-    "key_fact_recall": 0.75,  # (0.769)
-    "abstention_recall": 0.94,  # (0.966: out of scope and not on the pages together)
-    "abstention_precision": 0.82,  # (0.848)
-    "da/hit@1": 0.74,  # (0.783, 60 answerable)
-    "pl/hit@1": 0.88,  # (0.917, 60 answerable)
-    "en/hit@1": 0.69,  # (0.80, 10 answerable)
-    "fact/hit@1": 0.92,  # (0.95, 40 items)
-    "paraphrase/hit@1": 0.79,  # (0.825, 40 items)
+    "key_fact_recall": 0.80,  # (0.821)
+    "abstention_recall": 0.93,  # (0.948: out of scope and not on the pages together)
+    "abstention_precision": 0.85,  # (0.873)
+    "da/hit@1": 0.84,  # (0.883, 60 answerable)
+    "pl/hit@1": 0.81,  # (0.85, 60 answerable)
+    "en/hit@1": 0.89,  # (1.00, 10 answerable)
+    "fact/hit@1": 0.94,  # (0.975, 40 items)
+    "paraphrase/hit@1": 0.82,  # (0.85, 40 items)
     "follow_up/hit@1": 0.62,  # (0.688, 16 items)
     "other_language/hit@1": 0.77,  # (0.833, 18 items)
-    "list/hit@1": 0.91,  # (1.00, 12 items)
-    "overview/hit@1": 0.49,  # (0.625, 8 items)
-    "not_on_page/abstention_recall": 0.93,  # (0.958, 48 items)
+    "list/hit@1": 0.74,  # (0.833, 12 items)
+    "overview/hit@1": 0.62,  # (0.75, 8 items)
+    "not_on_page/abstention_recall": 0.91,  # (0.938, 48 items)
     "out_of_scope/abstention_recall": 0.89,  # (1.00, 10 items)
 }
 
