@@ -151,15 +151,17 @@ _ASKED = {
     ),
     MONEY: re.compile(
         r"\b(koste[rt]?|pris(en)?|budget\w*|budżet\w*|løn(nen)?|bøde[rn]?\w*|penge|"
-        r"(hvad|hvor\s+meget)\s+(\S+\s+){0,3}?tjene[rs]?|tjene[rs]?\s+(\S+\s+){0,2}?(penge|kroner|euro)|"
-        r"kosztuj\w*|koszt(?!em\b)\w*|cen[aęy]|zarabia\w*|wynagrodz\w*|kar[ay]?\b|pieniędzy|kwot\w*|"
+        r"(hvad|hvor\s+meget)\s+(\S+\s+){0,3}?tjene[rs]?|"
+        r"tjene[rs]?\s+(\S+\s+){0,2}?(penge|kroner|euro)|"
+        r"kosztuj\w*|koszt(?!em\b)\w*|cen[aęy]|zarabia\w*|wynagrodz\w*|kar[ay]?\b|pieniędzy|"
+        r"kwot\w*|"
         r"how\s+much|cost\w*|price|salary|earn\w*|fines|money|kostet|kosten|gehalt|"
         r"combien\s+co[uû]te|co[uû]t|prix|salaire)\b",
         re.I,
     ),
     COUNT: re.compile(
-        r"\b((?<!klokken\s)hvor\s+mange|antal(let)?|ile|ilu|liczb\w*|how\s+many|number\s+of|wie\s+viele|"
-        r"anzahl|combien)\b",
+        r"\b((?<!klokken\s)hvor\s+mange|antal(let)?|ile|ilu|liczb\w*|how\s+many|number\s+of|"
+        r"wie\s+viele|anzahl|combien)\b",
         re.I,
     ),
     FREQUENCY: re.compile(
@@ -174,7 +176,8 @@ _ASKED = {
     ),
     HOURS: re.compile(
         r"\b(har\s+(\S+\s+){0,3}?åbent|hvornår\s+(\S+\s+){0,4}?åbent|"
-        r"åbent\s+(om|fra|til|på|den|i\s+(dag|morgen|weekenden?))\b|åbningstid\w*|w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
+        r"åbent\s+(om|fra|til|på|den|i\s+(dag|morgen|weekenden?))\b|åbningstid\w*|"
+        r"w\s+jakich\s+godzinach|godzin\w*\s+otwarcia|otwarte\s+w|"
         r"opening\s+hours|öffnungszeit\w*|geöffnet|horaires?\s+d'ouverture)\b",
         re.I,
     ),
@@ -205,7 +208,8 @@ _ASKED = {
     ),
     # "up to date" and "to date" name no date.
     DATE: re.compile(
-        r"\b(hvornår|wann|o\s+której(?!\s+(mowa|mówi\w*|wspomina\w*|pisze\w*))|hvilket\s+tidspunkt|what\s+time|klokken\s+hvor\s+mange|"
+        r"\b(hvornår|wann|o\s+której(?!\s+(mowa|mówi\w*|wspomina\w*|pisze\w*))|"
+        r"hvilket\s+tidspunkt|what\s+time|klokken\s+hvor\s+mange|"
         r"frist\w*|termin\w*|(?<!på\s)(?<!on\s)deadline\w*|dato(en)?|"
         r"(?<!to\s)(?<!to-)date|datum|hvilke[nt]\s+(år|dag|måned)|(w\s+)?(którym|jakim)\s+(roku|dniu|miesiącu)|"
         r"(którego|jakiego)\s+(roku|dnia|miesiąca)|"
